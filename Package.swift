@@ -1,0 +1,55 @@
+// swift-tools-version:6.0
+import PackageDescription
+import Foundation
+
+// Kernels need FMA: Swift compiles for baseline x86-64 (SSE2, no FMA) unless told otherwise, which makes the SIMD
+// loops up to 20x slower. By default the numeric targets are compiled for `haswell` (AVX2 + FMA, every x86-64 CPU
+// since 2013); `FaceMeshEngine` checks the CPU at start-up and throws instead of trapping on an older one.
+// Override with FACEMESH_TARGET_CPU=<LLVM CPU name> (e.g. znver4, skylake-avx512) or FACEMESH_TARGET_CPU=generic
+// for a portable baseline build.
+let environment = ProcessInfo.processInfo.environment
+var numericFlags: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+#if arch(x86_64)
+let targetCPU = environment["FACEMESH_TARGET_CPU"] ?? "haswell"
+if targetCPU != "generic" {
+    numericFlags.append(.unsafeFlags(["-target-cpu", targetCPU]))
+}
+#endif
+
+let package = Package(
+    name: "SwiftFaceMesh",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "TensorRuntime", targets: ["TensorRuntime"]),
+        .library(name: "FaceMesh", targets: ["FaceMesh"]),
+        .library(name: "ImageCodecs", targets: ["ImageCodecs"]),
+        .executable(name: "facemesh", targets: ["facemesh"]),
+        .executable(name: "bench", targets: ["bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
+        .target(name: "CPUFeatures"),
+        .target(name: "TensorRuntime", dependencies: ["CBLAS", "CPUFeatures"], swiftSettings: numericFlags),
+        .target(name: "FaceMesh", dependencies: ["TensorRuntime"],
+                resources: [.copy("Resources")], swiftSettings: numericFlags),
+        .target(name: "ImageCodecs", dependencies: ["CJPEG", "CPNG"]),
+        .executableTarget(name: "facemesh", dependencies: [
+            "FaceMesh", "ImageCodecs", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "bench", dependencies: [
+            "FaceMesh", "TensorRuntime", "ImageCodecs",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Benchmarks/bench"),
+        .testTarget(name: "TensorRuntimeTests", dependencies: ["TensorRuntime"], exclude: ["Fixtures"],
+                    swiftSettings: numericFlags),
+        .testTarget(name: "FaceMeshTests", dependencies: ["FaceMesh", "ImageCodecs"], exclude: ["Fixtures"]),
+        .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"], exclude: ["Fixtures"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,1 @@
+// ImageCodecs: JPEG and PNG decoding and encoding through the system libjpeg-turbo and libpng.

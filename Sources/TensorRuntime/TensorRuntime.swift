@@ -1,0 +1,2 @@
+import CBLAS
+import CPUFeatures

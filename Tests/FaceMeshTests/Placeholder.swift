@@ -1,0 +1,4 @@
+import XCTest
+@testable import FaceMesh
+
+final class FaceMeshPlaceholderTests: XCTestCase {}

@@ -1,0 +1,4 @@
+import XCTest
+@testable import ImageCodecs
+
+final class ImageCodecsPlaceholderTests: XCTestCase {}

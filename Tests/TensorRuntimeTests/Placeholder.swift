@@ -1,0 +1,4 @@
+import XCTest
+@testable import TensorRuntime
+
+final class TensorRuntimePlaceholderTests: XCTestCase {}
