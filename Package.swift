@@ -46,10 +46,10 @@ let package = Package(
             "FaceMesh", "TensorRuntime", "ImageCodecs",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/bench"),
-        .testTarget(name: "TensorRuntimeTests", dependencies: ["TensorRuntime"], exclude: ["Fixtures"],
+        .testTarget(name: "TensorRuntimeTests", dependencies: ["TensorRuntime"],
                     swiftSettings: numericFlags),
-        .testTarget(name: "FaceMeshTests", dependencies: ["FaceMesh", "ImageCodecs"], exclude: ["Fixtures"]),
-        .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"], exclude: ["Fixtures"]),
+        .testTarget(name: "FaceMeshTests", dependencies: ["FaceMesh", "ImageCodecs"]),
+        .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"]),
     ],
     swiftLanguageModes: [.v5]
 )
