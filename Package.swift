@@ -13,6 +13,10 @@ var numericFlags: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecke
 let targetCPU = environment["FACEMESH_TARGET_CPU"] ?? "haswell"
 if targetCPU != "generic" {
     numericFlags.append(.unsafeFlags(["-target-cpu", targetCPU]))
+    numericFlags.append(.define("FACEMESH_REQUIRES_AVX2_FMA"))
+    let avx512CPUs = ["skylake-avx512", "cascadelake", "cooperlake", "cannonlake", "icelake-client", "icelake-server",
+                      "tigerlake", "rocketlake", "sapphirerapids", "graniterapids", "znver4", "znver5"]
+    if avx512CPUs.contains(targetCPU) { numericFlags.append(.define("FACEMESH_REQUIRES_AVX512")) }
 }
 #endif
 

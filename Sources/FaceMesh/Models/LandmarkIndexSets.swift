@@ -1,0 +1,63 @@
+/// Mesh indices of the regions the Attention Mesh heads and the Iris model refine, in the order the heads predict
+/// their points (MediaPipe: tensors_to_face_landmarks_with_attention.pbtxt; `docs/models.md` §6 of the design notes).
+///
+/// "Image-left" is the eye on the left of the image: the subject's right eye (landmarks 33…133).
+public enum LandmarkIndexSets {
+    /// The 80 lip points predicted by the lips head: lower outer, upper outer, lower inner, upper inner, then the
+    /// semi-outer and semi-inner rings.
+    public static let lips: [Int] = [
+        61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291,
+        185, 40, 39, 37, 0, 267, 269, 270, 409,
+        78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308,
+        191, 80, 81, 82, 13, 312, 311, 310, 415,
+        76, 77, 90, 180, 85, 16, 315, 404, 320, 307, 306,
+        184, 74, 73, 72, 11, 302, 303, 304, 408,
+        62, 96, 89, 179, 86, 15, 316, 403, 319, 325, 292,
+        183, 42, 41, 38, 12, 268, 271, 272, 407,
+    ]
+
+    /// The 71 points of the image-left eye region (eye contour lower 9 and upper 7 first, then halos and brow).
+    public static let imageLeftEye: [Int] = [
+        33, 7, 163, 144, 145, 153, 154, 155, 133,
+        246, 161, 160, 159, 158, 157, 173,
+        130, 25, 110, 24, 23, 22, 26, 112, 243,
+        247, 30, 29, 27, 28, 56, 190,
+        226, 31, 228, 229, 230, 231, 232, 233, 244,
+        113, 225, 224, 223, 222, 221, 189,
+        35, 124, 46, 53, 52, 65,
+        143, 111, 117, 118, 119, 120, 121, 128, 245,
+        156, 70, 63, 105, 66, 107, 55, 193,
+    ]
+
+    /// The 71 points of the image-right eye region, in the same order as `imageLeftEye`.
+    public static let imageRightEye: [Int] = [
+        263, 249, 390, 373, 374, 380, 381, 382, 362,
+        466, 388, 387, 386, 385, 384, 398,
+        359, 255, 339, 254, 253, 252, 256, 341, 463,
+        467, 260, 259, 257, 258, 286, 414,
+        446, 261, 448, 449, 450, 451, 452, 453, 464,
+        342, 445, 444, 443, 442, 441, 413,
+        265, 353, 276, 283, 282, 295,
+        372, 340, 346, 347, 348, 349, 350, 357, 465,
+        383, 300, 293, 334, 296, 336, 285, 417,
+    ]
+
+    /// How many leading entries of each eye list form the eye contour (lower 9 + upper 7); the iris depth is the
+    /// mean mesh depth over them.
+    public static let eyeContourCount = 16
+
+    /// Number of mesh points.
+    public static let meshCount = 468
+    /// Index of the image-left iris centre in the 478-point layout (then four boundary points).
+    public static let imageLeftIrisStart = 468
+    /// Index of the image-right iris centre in the 478-point layout (then four boundary points).
+    public static let imageRightIrisStart = 473
+    /// Points per iris: centre, then four boundary points.
+    public static let irisPointCount = 5
+    /// Number of points with irises.
+    public static let refinedCount = 478
+
+    /// Outer eye corners whose direction gives the tracking ROI's rotation (image-left 33 → image-right 263).
+    public static let rotationStart = 33
+    public static let rotationEnd = 263
+}

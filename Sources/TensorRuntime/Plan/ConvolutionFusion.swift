@@ -1,0 +1,75 @@
+/// A convolution together with the operators folded into its epilogue: the residual ADD of a BlazeBlock (whose
+/// channel-padding PAD shortcut is replaced by a partial residual) and the following PRELU or RELU.
+struct ConvolutionFusion {
+    /// The CONV_2D or DEPTHWISE_CONV_2D operator.
+    let convolution: Int
+    /// The ADD operator folded in, if any.
+    var add: Int?
+    /// The tensor added as residual (the PAD's input when the PAD is skipped).
+    var residual: Int?
+    /// The trailing-channel PAD operator replaced by a partial residual, if any.
+    var skippedPad: Int?
+    /// The PRELU or RELU operator folded in, if any.
+    var activation: Int?
+
+    /// Operators whose work this step does, in graph order.
+    var members: [Int] { [convolution] + [skippedPad, add, activation].compactMap { $0 }.sorted() }
+    /// The last operator of the chain: the step runs at its position, when every operand exists.
+    var last: Int { members.max()! }
+
+    /// Finds the fusion chain starting at convolution `index`. Only operators whose intermediate results nobody else
+    /// reads are folded in.
+    static func find(startingAt index: Int, in builder: PlanBuilder) -> ConvolutionFusion {
+        var fusion = ConvolutionFusion(convolution: index)
+        let convolution = builder.op(index)
+        guard convolution.outputs.count == 1, (convolution.string("fused_activation") ?? "NONE") == "NONE" else {
+            return fusion
+        }
+        var current = convolution.outputs[0]
+        let tensors = builder.file.tensors
+        if builder.isPrivate(current), let addIndex = builder.consumers[current].first,
+           builder.op(addIndex).type == "ADD", builder.op(addIndex).inputs.count == 2,
+           builder.op(addIndex).outputs.count == 1,
+           (builder.op(addIndex).string("fused_activation") ?? "NONE") == "NONE" {
+            let add = builder.op(addIndex)
+            let other = add.inputs[0] == current ? add.inputs[1] : add.inputs[0]
+            if other >= 0, other != current, !tensors[other].isConstant,
+               tensors[other].shape == tensors[current].shape {
+                fusion.add = addIndex
+                fusion.residual = other
+                if let padIndex = producer(of: other, in: builder), isTrailingChannelPad(padIndex, builder),
+                   builder.isPrivate(other) {
+                    fusion.skippedPad = padIndex
+                    fusion.residual = builder.op(padIndex).inputs[0]
+                }
+                current = add.outputs[0]
+            }
+        }
+        if builder.isPrivate(current), let activationIndex = builder.consumers[current].first {
+            let activation = builder.op(activationIndex)
+            if activation.type == "RELU", activation.inputs == [current], activation.outputs.count == 1 {
+                fusion.activation = activationIndex
+            } else if activation.type == "PRELU", activation.inputs.count == 2, activation.inputs[0] == current,
+                      activation.outputs.count == 1, activation.inputs[1] >= 0,
+                      tensors[activation.inputs[1]].isConstant,
+                      tensors[activation.inputs[1]].elementCount == tensors[current].shape.last {
+                fusion.activation = activationIndex
+            }
+        }
+        return fusion
+    }
+
+    private static func producer(of tensor: Int, in builder: PlanBuilder) -> Int? {
+        builder.file.operators.firstIndex { $0.outputs.contains(tensor) }
+    }
+
+    /// A PAD that only appends zero channels to a 4-D tensor (paddings [[0,0],[0,0],[0,0],[0,k]]).
+    private static func isTrailingChannelPad(_ index: Int, _ builder: PlanBuilder) -> Bool {
+        let pad = builder.op(index)
+        guard pad.type == "PAD", pad.inputs.count == 2, pad.outputs.count == 1, pad.inputs[1] >= 0,
+              builder.file.tensors[pad.inputs[1]].isConstant,
+              builder.file.tensors[pad.inputs[0]].shape.count == 4 else { return false }
+        let paddings = builder.file.intData(ofTensor: pad.inputs[1])
+        return paddings.count == 8 && paddings[0..<7].allSatisfy { $0 == 0 } && paddings[7] >= 0
+    }
+}

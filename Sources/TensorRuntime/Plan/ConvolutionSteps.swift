@@ -1,0 +1,107 @@
+extension PlanBuilder {
+    /// Plans a CONV_2D or DEPTHWISE_CONV_2D with its fused residual ADD and activation.
+    func planConvolution(_ fusion: ConvolutionFusion) throws -> PlannedStep {
+        let index = fusion.convolution
+        let op = op(index)
+        try requireArity(index, inputs: 2...3, required: 2)
+        let depthwise = op.type == "DEPTHWISE_CONV_2D"
+        let input = op.inputs[0]
+        let inputShape = try shape(of: input, operator: index)
+        let filterShape = file.tensors[op.inputs[1]].shape
+        let filter = try floatConstant(op.inputs[1], operator: index, operand: "filter")
+        let bias = op.inputs.count == 3 && op.inputs[2] >= 0
+            ? try floatConstant(op.inputs[2], operator: index, operand: "bias") : nil
+        guard inputShape.count == 4, inputShape[0] == 1, filterShape.count == 4 else {
+            throw PlanError.shapeMismatch(index: index, type: op.type,
+                                          reason: "input \(inputShape) and filter \(filterShape) must be 4-D, batch 1")
+        }
+        let outputChannels = depthwise ? filterShape[3] : filterShape[0]
+        let filterInputChannels = depthwise ? outputChannels : filterShape[3]
+        guard filterInputChannels == inputShape[3], !depthwise || filterShape[0] == 1 else {
+            throw PlanError.shapeMismatch(index: index, type: op.type,
+                                          reason: "filter \(filterShape) does not fit input \(inputShape)")
+        }
+        if depthwise, let multiplier = op.int("depth_multiplier"), multiplier != 1 {
+            throw PlanError.invalidAttributes(index: index, type: op.type, reason: "depth multiplier \(multiplier)")
+        }
+        guard (op.int("dilation_h") ?? 1) == 1, (op.int("dilation_w") ?? 1) == 1 else {
+            throw PlanError.invalidAttributes(index: index, type: op.type, reason: "dilation is not supported")
+        }
+        guard let paddingName = op.string("padding"), let padding = PaddingMode(rawValue: paddingName),
+              let strideHeight = op.int("stride_h"), let strideWidth = op.int("stride_w") else {
+            throw PlanError.invalidAttributes(index: index, type: op.type, reason: "padding or strides missing")
+        }
+        if let bias, bias.count != outputChannels {
+            throw PlanError.shapeMismatch(index: index, type: op.type, reason: "bias has \(bias.count) values, expects \(outputChannels)")
+        }
+        let geometry = try wrap(index) {
+            try ConvolutionGeometry(inputHeight: inputShape[1], inputWidth: inputShape[2], inputChannels: inputShape[3],
+                                    outputChannels: outputChannels, kernelHeight: filterShape[1],
+                                    kernelWidth: filterShape[2], strideHeight: strideHeight, strideWidth: strideWidth,
+                                    padding: padding)
+        }
+        let outputShape = [1, geometry.outputHeight, geometry.outputWidth, outputChannels]
+        var label = op.type
+        var activation = try fusedActivation(index)
+        var residualChannels = 0
+        var finalOutput = op.outputs[0]
+        try produce(finalOutput, shape: outputShape, operator: index)
+        if let addIndex = fusion.add, let residual = fusion.residual {
+            let residualShape = try shape(of: residual, operator: addIndex)
+            guard residualShape.count == 4, Array(residualShape[0..<3]) == Array(outputShape[0..<3]),
+                  residualShape[3] <= outputChannels else {
+                throw PlanError.shapeMismatch(index: addIndex, type: "ADD", reason: "residual \(residualShape) vs \(outputShape)")
+            }
+            residualChannels = residualShape[3]
+            if let padIndex = fusion.skippedPad {
+                try produce(self.op(padIndex).outputs[0], shape: outputShape, operator: padIndex)
+                label += "+PAD"
+            }
+            finalOutput = self.op(addIndex).outputs[0]
+            try produce(finalOutput, shape: outputShape, operator: addIndex)
+            label += "+ADD"
+        }
+        if let activationIndex = fusion.activation {
+            let activationOp = self.op(activationIndex)
+            if activationOp.type == "RELU" {
+                activation = .relu
+            } else {
+                activation = .prelu(try floatConstant(activationOp.inputs[1], operator: activationIndex, operand: "alpha"))
+            }
+            finalOutput = activationOp.outputs[0]
+            try produce(finalOutput, shape: outputShape, operator: activationIndex)
+            label += "+" + activationOp.type
+        }
+        let kernel: ConvolutionKernel = try wrap(index) {
+            depthwise
+                ? try DepthwiseConvolution2D(geometry: geometry, filter: filter, bias: bias, activation: activation)
+                : try Convolution2D(geometry: geometry, filter: filter, bias: bias, activation: activation)
+        }
+        let macs = geometry.outputHeight * geometry.outputWidth * outputChannels * geometry.kernelHeight
+            * geometry.kernelWidth * (depthwise ? 1 : geometry.inputChannels)
+        let residual = fusion.residual
+        let output = finalOutput
+        return PlannedStep(label: "\(label) #\(index)", reads: activations([input] + (residual.map { [$0] } ?? [])),
+                           writes: [output], workspaceCount: kernel.workspaceCount, multiplyAccumulates: macs) { address in
+            let inputAddress = address(input), outputAddress = address(output)
+            let residualAddress = residual.map(address)
+            return { context in
+                let residualInput = residualAddress.map {
+                    ResidualInput(values: UnsafePointer($0.pointer(context)), channels: residualChannels)
+                }
+                kernel.run(input: inputAddress.pointer(context), residual: residualInput,
+                           output: outputAddress.pointer(context), workspace: context.workspace)
+            }
+        }
+    }
+}
+
+/// The common face of the dense and depthwise convolution kernels, so a plan step can hold either.
+protocol ConvolutionKernel {
+    var workspaceCount: Int { get }
+    func run(input: UnsafePointer<Float>, residual: ResidualInput?, output: UnsafeMutablePointer<Float>,
+             workspace: UnsafeMutablePointer<Float>?)
+}
+
+extension Convolution2D: ConvolutionKernel {}
+extension DepthwiseConvolution2D: ConvolutionKernel {}

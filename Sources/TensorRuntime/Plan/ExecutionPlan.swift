@@ -1,0 +1,92 @@
+/// A model compiled for execution: fused steps in order, every activation tensor placed in one arena by lifetime
+/// (memory of dead tensors is reused), and the shared workspace size. Built once per model; running it allocates
+/// nothing.
+final class ExecutionPlan {
+    struct Step {
+        let label: String
+        let multiplyAccumulates: Int
+        let body: StepBody
+    }
+
+    let steps: [Step]
+    /// Arena size in floats.
+    let arenaCount: Int
+    /// Workspace size in floats (the largest any step needs).
+    let workspaceCount: Int
+    /// Arena offset of every graph input and output, in the file's order.
+    let inputOffsets: [Int]
+    let outputOffsets: [Int]
+    /// Keeps constant data alive for the step bodies.
+    private let constants: ConstantPool
+
+    init(file: ModelFile) throws {
+        guard !file.inputs.isEmpty, !file.outputs.isEmpty else { throw PlanError.emptyGraph }
+        let builder = PlanBuilder(file: file)
+        var fusionAtLast: [Int: ConvolutionFusion] = [:]
+        var absorbed = Set<Int>()
+        for (index, op) in file.operators.enumerated()
+        where (op.type == "CONV_2D" || op.type == "DEPTHWISE_CONV_2D") && !absorbed.contains(index) {
+            let fusion = ConvolutionFusion.find(startingAt: index, in: builder)
+            // A member already claimed by another chain cannot be shared.
+            guard fusion.members.allSatisfy({ $0 == index || (!absorbed.contains($0) && fusionAtLast[$0] == nil) }) else {
+                continue
+            }
+            fusionAtLast[fusion.last] = fusion
+            absorbed.formUnion(fusion.members.filter { $0 != fusion.last })
+        }
+        var planned: [PlannedStep] = []
+        for index in file.operators.indices where !absorbed.contains(index) {
+            if let fusion = fusionAtLast[index] {
+                planned.append(try builder.planConvolution(fusion))
+            } else {
+                planned.append(try Self.planSingle(index, builder))
+            }
+        }
+        for output in file.outputs where builder.shapes[output] == nil {
+            throw PlanError.shapeMismatch(index: file.operators.count, type: "graph",
+                                          reason: "output '\(file.tensors[output].name)' is never produced")
+        }
+
+        // Lifetimes: graph inputs are live from before the first step, graph outputs to after the last.
+        var first: [Int: Int] = [:], last: [Int: Int] = [:]
+        for input in file.inputs { first[input] = -1; last[input] = -1 }
+        for (position, step) in planned.enumerated() {
+            for tensor in step.writes where first[tensor] == nil { first[tensor] = position; last[tensor] = position }
+            for tensor in step.reads { last[tensor] = max(last[tensor] ?? position, position) }
+        }
+        for output in file.outputs { last[output] = planned.count }
+        let requests = first.keys.sorted().map { tensor in
+            ArenaAllocator.Request(tensor: tensor, size: file.tensors[tensor].elementCount,
+                                   first: first[tensor]!, last: last[tensor]!)
+        }
+        let (offsets, arenaCount) = ArenaAllocator.assign(requests)
+        func address(_ tensor: Int) -> TensorAddress {
+            if let constant = builder.constantAddress(tensor) { return constant }
+            return TensorAddress(location: .arena(offset: offsets[tensor]!))
+        }
+        steps = try planned.map { Step(label: $0.label, multiplyAccumulates: $0.multiplyAccumulates, body: try $0.build(address)) }
+        self.arenaCount = arenaCount
+        workspaceCount = planned.map(\.workspaceCount).max() ?? 0
+        inputOffsets = file.inputs.map { offsets[$0]! }
+        outputOffsets = file.outputs.map { offsets[$0]! }
+        constants = builder.constants
+    }
+
+    private static func planSingle(_ index: Int, _ builder: PlanBuilder) throws -> PlannedStep {
+        switch builder.op(index).type {
+        case "CONV_2D", "DEPTHWISE_CONV_2D": return try builder.planConvolution(ConvolutionFusion(convolution: index))
+        case "ADD": return try builder.planAdd(index)
+        case "MUL": return try builder.planMultiply(index)
+        case "PRELU", "RELU": return try builder.planActivation(index)
+        case "MAX_POOL_2D": return try builder.planMaxPool(index)
+        case "PAD": return try builder.planPad(index)
+        case "RESHAPE": return try builder.planReshape(index)
+        case "CONCATENATION": return try builder.planConcatenation(index)
+        case "STRIDED_SLICE": return try builder.planStridedSlice(index)
+        case "Landmarks2TransformMatrix": return try builder.planLandmarksToTransformMatrix(index)
+        case "TransformTensorBilinear": return try builder.planTransformTensorBilinear(index)
+        case "TransformLandmarks": return try builder.planTransformLandmarks(index)
+        case let type: throw PlanError.unsupportedOperator(index: index, type: type)
+        }
+    }
+}

@@ -1,0 +1,116 @@
+/// Shared state while a `ModelFile` is turned into planned steps: inferred shapes (checked against the shapes the
+/// file declares), constant access with type checks, and the operator-consumer relation used by fusion.
+final class PlanBuilder {
+    let file: ModelFile
+    let constants = ConstantPool()
+    /// Shapes known so far: constants and graph inputs at the start, then each operator's outputs as it is planned.
+    private(set) var shapes: [[Int]?]
+    /// For each tensor, the operators that read it.
+    let consumers: [[Int]]
+    /// Graph output tensors (they must be materialized and stay alive to the end).
+    let graphOutputs: Set<Int>
+
+    init(file: ModelFile) {
+        self.file = file
+        shapes = file.tensors.map { $0.isConstant ? $0.shape : nil }
+        for input in file.inputs { shapes[input] = file.tensors[input].shape }
+        var consumers = [[Int]](repeating: [], count: file.tensors.count)
+        for (index, op) in file.operators.enumerated() {
+            for input in op.inputs where input >= 0 { consumers[input].append(index) }
+        }
+        self.consumers = consumers
+        graphOutputs = Set(file.outputs)
+    }
+
+    func op(_ index: Int) -> GraphOperator { file.operators[index] }
+
+    /// Whether `tensor` is read by exactly one operator and is not a graph output, so it can live inside a fused step.
+    func isPrivate(_ tensor: Int) -> Bool {
+        consumers[tensor].count == 1 && !graphOutputs.contains(tensor)
+    }
+
+    /// The shape of operand `tensor` of operator `index`; throws when it has not been produced yet.
+    func shape(of tensor: Int, operator index: Int) throws -> [Int] {
+        guard let shape = shapes[tensor] else {
+            throw PlanError.notTopological(index: index, type: op(index).type, tensor: file.tensors[tensor].name)
+        }
+        return shape
+    }
+
+    /// Records the inferred shape of an operator's output after checking it against the file's declaration.
+    func produce(_ tensor: Int, shape: [Int], operator index: Int) throws {
+        let declared = file.tensors[tensor].shape
+        guard declared == shape else {
+            throw PlanError.shapeMismatch(index: index, type: op(index).type,
+                                          reason: "output '\(file.tensors[tensor].name)' is \(shape), file declares \(declared)")
+        }
+        guard shapes[tensor] == nil, !file.tensors[tensor].isConstant else {
+            throw PlanError.wrongArity(index: index, type: op(index).type,
+                                       reason: "tensor '\(file.tensors[tensor].name)' is written twice or is a constant")
+        }
+        shapes[tensor] = shape
+    }
+
+    /// Checks the operand counts of operator `index`: `inputs` allowed input counts, exactly `outputs` outputs, and
+    /// no absent operand among the first `required` inputs.
+    func requireArity(_ index: Int, inputs: ClosedRange<Int>, outputs: Int = 1, required: Int? = nil) throws {
+        let op = op(index)
+        guard inputs.contains(op.inputs.count), op.outputs.count == outputs else {
+            throw PlanError.wrongArity(index: index, type: op.type,
+                                       reason: "has \(op.inputs.count) inputs and \(op.outputs.count) outputs, expects \(inputs) and \(outputs)")
+        }
+        let needed = required ?? inputs.lowerBound
+        guard op.inputs.prefix(needed).allSatisfy({ $0 >= 0 }) else {
+            throw PlanError.wrongArity(index: index, type: op.type, reason: "a required input is absent")
+        }
+    }
+
+    /// Float constant data of operand `tensor`, or `PlanError.expectedConstant`.
+    func floatConstant(_ tensor: Int, operator index: Int, operand: String) throws -> [Float] {
+        guard tensor >= 0, file.tensors[tensor].isConstant, file.tensors[tensor].dataType == .float32 else {
+            throw PlanError.expectedConstant(index: index, type: op(index).type, operand: operand)
+        }
+        return file.floatData(ofTensor: tensor)
+    }
+
+    /// Integer constant data of operand `tensor`, or `PlanError.expectedConstant`.
+    func intConstant(_ tensor: Int, operator index: Int, operand: String) throws -> [Int] {
+        guard tensor >= 0, file.tensors[tensor].isConstant, file.tensors[tensor].dataType == .int32 else {
+            throw PlanError.expectedConstant(index: index, type: op(index).type, operand: operand)
+        }
+        return file.intData(ofTensor: tensor)
+    }
+
+    /// Address of `tensor` if it is a float constant (copied once into aligned memory), else `nil`.
+    func constantAddress(_ tensor: Int) -> TensorAddress? {
+        let description = file.tensors[tensor]
+        guard description.isConstant, description.dataType == .float32 else { return nil }
+        return TensorAddress(location: .constant(constants.pointer(forTensor: tensor) { file.floatData(ofTensor: tensor) }))
+    }
+
+    /// The activation tensors among `tensors` (constants and absent operands removed).
+    func activations(_ tensors: [Int]) -> [Int] {
+        tensors.filter { $0 >= 0 && !file.tensors[$0].isConstant }
+    }
+
+    /// The activation named by a `fused_activation` attribute; only NONE and RELU occur in TFLite files we read.
+    func fusedActivation(_ index: Int) throws -> Activation {
+        switch op(index).string("fused_activation") ?? "NONE" {
+        case "NONE": return .none
+        case "RELU": return .relu
+        case let other:
+            throw PlanError.invalidAttributes(index: index, type: op(index).type, reason: "fused activation \(other) not supported")
+        }
+    }
+
+    /// Converts a kernel's validation error into a plan error for operator `index`.
+    func wrap<T>(_ index: Int, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as PlanError {
+            throw error
+        } catch {
+            throw PlanError.shapeMismatch(index: index, type: op(index).type, reason: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,40 @@
+/// Why a model graph could not be turned into an execution plan, or an inference could not run.
+public enum PlanError: Error, Equatable, CustomStringConvertible {
+    /// The graph uses an operator this runtime does not implement.
+    case unsupportedOperator(index: Int, type: String)
+    /// An operator has the wrong number of inputs or outputs, or a required input is absent.
+    case wrongArity(index: Int, type: String, reason: String)
+    /// An operator's attributes are missing or invalid.
+    case invalidAttributes(index: Int, type: String, reason: String)
+    /// The shapes of an operator's operands do not fit together, or differ from the shapes the file declares.
+    case shapeMismatch(index: Int, type: String, reason: String)
+    /// An operand that must be a constant (weights, paddings, ...) is computed at run time, or has the wrong type.
+    case expectedConstant(index: Int, type: String, operand: String)
+    /// A tensor is read before any operator or graph input produces it (the graph is not in topological order).
+    case notTopological(index: Int, type: String, tensor: String)
+    /// The graph has no inputs or no outputs.
+    case emptyGraph
+    /// The caller passed the wrong number of inputs or an input of the wrong size.
+    case inputMismatch(String)
+    /// An input value is NaN or infinite (the check can be turned off in `ModelRunner.Options`).
+    case nonFiniteInput(input: Int, element: Int)
+    /// No output has the requested name.
+    case unknownOutput(String)
+
+    public var description: String {
+        switch self {
+        case let .unsupportedOperator(index, type): return "operator #\(index): unsupported operator type '\(type)'"
+        case let .wrongArity(index, type, reason): return "operator #\(index) (\(type)): \(reason)"
+        case let .invalidAttributes(index, type, reason): return "operator #\(index) (\(type)): invalid attributes: \(reason)"
+        case let .shapeMismatch(index, type, reason): return "operator #\(index) (\(type)): shape mismatch: \(reason)"
+        case let .expectedConstant(index, type, operand):
+            return "operator #\(index) (\(type)): operand '\(operand)' must be a constant of the right type"
+        case let .notTopological(index, type, tensor):
+            return "operator #\(index) (\(type)) reads tensor '\(tensor)' before it is produced"
+        case .emptyGraph: return "the model graph has no inputs or no outputs"
+        case let .inputMismatch(reason): return "input mismatch: \(reason)"
+        case let .nonFiniteInput(input, element): return "input \(input) has a NaN or infinite value at element \(element)"
+        case let .unknownOutput(name): return "the model has no output named '\(name)'"
+        }
+    }
+}

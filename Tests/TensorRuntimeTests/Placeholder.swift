@@ -1,4 +1,0 @@
-import XCTest
-@testable import TensorRuntime
-
-final class TensorRuntimePlaceholderTests: XCTestCase {}

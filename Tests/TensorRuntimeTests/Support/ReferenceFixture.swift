@@ -1,0 +1,62 @@
+import Foundation
+
+/// A reference case written by the Tools generators: one model input and the outputs the real runtime (LiteRT or
+/// MediaPipe) produced for it, as raw little-endian Float32 files described by `meta.json`.
+struct ReferenceFixture {
+    struct Output: Decodable {
+        let index: Int
+        let name: String
+        let shape: [Int]
+        let file: String
+    }
+    struct Meta: Decodable {
+        let model: String
+        let `case`: String
+        let outputs: [Output]
+    }
+
+    let directory: URL
+    let meta: Meta
+
+    /// All cases of `model` under `Tests/Fixtures/<source>/<model>/`, sorted by name.
+    static func cases(source: String, model: String) throws -> [ReferenceFixture] {
+        let folder = RepositoryFiles.fixtures.appendingPathComponent("\(source)/\(model)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        return try names.compactMap { name in
+            let directory = folder.appendingPathComponent(name)
+            let metaURL = directory.appendingPathComponent("meta.json")
+            guard FileManager.default.fileExists(atPath: metaURL.path) else { return nil }
+            let meta = try JSONDecoder().decode(Meta.self, from: Data(contentsOf: metaURL))
+            return ReferenceFixture(directory: directory, meta: meta)
+        }
+    }
+
+    /// Reads a raw Float32 file of this case.
+    func floats(_ file: String) throws -> [Float] {
+        let data = try Data(contentsOf: directory.appendingPathComponent(file))
+        return data.withUnsafeBytes { raw in
+            (0..<(data.count / 4)).map {
+                Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self)))
+            }
+        }
+    }
+
+    var input: [Float] { get throws { try floats("input.f32") } }
+
+    /// The expected value of output `index` (model output order).
+    func expectedOutput(_ index: Int) throws -> [Float] {
+        guard let output = meta.outputs.first(where: { $0.index == index }) else { return [] }
+        return try floats(output.file)
+    }
+}
+
+/// The largest absolute difference between two equally long arrays (infinity when the lengths differ or a value is NaN).
+func maximumAbsoluteDifference(_ a: [Float], _ b: [Float]) -> Float {
+    guard a.count == b.count else { return .infinity }
+    var worst: Float = 0
+    for (x, y) in zip(a, b) {
+        let difference = abs(x - y)
+        if !(difference <= worst) { worst = difference.isNaN ? .infinity : difference }
+    }
+    return worst
+}
