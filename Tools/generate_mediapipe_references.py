@@ -80,7 +80,7 @@ def generate_attention(image_dir: str) -> list[tuple[str, str, str]]:
     summary = []
     for crop, (fed, outputs), (case, source, center, side, degrees, affine) in zip(crops, results, metas):
         # ImageToTensorCalculator computes u8 * float32(1/255) (OpenCV convertTo with scale 1/255);
-        # that is exactly u8/255 for 148 of the 256 byte values and 1 ulp below or above for the rest.
+        # that is exactly u8/255 for 130 of the 256 byte values and 1 ulp off for the other 126.
         expected = crop.astype(np.float32) * np.float32(1.0 / 255.0)
         if not np.array_equal(fed[0], expected):
             raise RuntimeError(f"{case}: the graph did not feed u8 * float32(1/255)")
@@ -201,10 +201,11 @@ def generate_landmarks(image_dir: str) -> list[tuple[str, str, str]]:
 
 # ---------------------------------------------------------------- synthetic video
 
-def decode_video(path: str, width: int, height: int) -> tuple[list[np.ndarray], list[str]]:
-    command = ["ffmpeg", "-v", "error", "-threads", "1", "-i", path,
+def decode_video(relative: str, width: int, height: int) -> tuple[list[np.ndarray], list[str]]:
+    """Decodes to RGB frames with the ffmpeg binary (run from the repository root)."""
+    command = ["ffmpeg", "-v", "error", "-threads", "1", "-i", relative,
                "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]
-    raw = subprocess.run(command, check=True, capture_output=True).stdout
+    raw = subprocess.run(command, check=True, capture_output=True, cwd=REPO).stdout
     frame_bytes = width * height * 3
     if len(raw) % frame_bytes:
         raise RuntimeError("decoded size is not a whole number of frames")
@@ -221,7 +222,7 @@ def generate_video_landmarks() -> list[tuple[str, str, str]]:
     with open(meta_path) as f:
         meta = json.load(f)
     video = f"{VIDEO_DIR}/synthetic_portrait.mp4"
-    frames, command = decode_video(repo_path(video), meta["width"], meta["height"])
+    frames, command = decode_video(video, meta["width"], meta["height"])
     if len(frames) != meta["frame_count"]:
         raise RuntimeError(f"decoded {len(frames)} frames, metadata says {meta['frame_count']}")
 
@@ -256,8 +257,9 @@ def generate_video_landmarks() -> list[tuple[str, str, str]]:
         "min_tracking_confidence": MIN_TRACKING_CONFIDENCE,
         "mediapipe_version": mp.__version__,
         "landmark_units": "image pixels: x*W, y*H, z*W (z scaled by the frame width)",
-        "note": "frames decoded by the ffmpeg command above (rgb24); decoded_rgb_sha256 is the SHA-256 of "
-                "each decoded frame's row-major RGB bytes",
+        "note": "frames decoded by decode_command (run from the repository root; Debian ffmpeg 5.1, rgb24, "
+                "BT.601 limited range as tagged); decoded_rgb_sha256 is the SHA-256 of each decoded frame's "
+                "row-major RGB bytes. Tracking mode with max_num_faces=1: the detector runs only while no face is tracked (here: frame 0).",
         "frames": records,
     }
     write_json(f"{VIDEO_DIR}/synthetic_portrait_mediapipe_mesh.json", doc)
