@@ -17,6 +17,7 @@ public enum SpatialTransformerError: Error, Equatable, CustomStringConvertible {
     /// A value that must be finite (`name`: a matrix entry, an option, a landmark coordinate) is infinite or NaN.
     case nonFinite(name: String)
 
+    /// A one-line, human-readable explanation naming the offending argument and value.
     public var description: String {
         switch self {
         case let .nonPositiveSize(name, value): return "spatial transformer: \(name) must be positive, got \(value)"

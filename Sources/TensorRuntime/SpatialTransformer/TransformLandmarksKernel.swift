@@ -21,12 +21,13 @@ public enum TransformLandmarksKernel {
         guard !count.multipliedReportingOverflow(by: dimensions).overflow else {
             throw SpatialTransformerError.sizeOverflow(name: "points")
         }
-        for (offset, name) in [(0, "M00"), (1, "M01"), (3, "M03"), (4, "M10"), (5, "M11"), (7, "M13")]
-        where !matrix[offset].isFinite {
-            throw SpatialTransformerError.nonFinite(name: "matrix entry \(name)")
-        }
         let m00 = matrix[0], m01 = matrix[1], m03 = matrix[3]
         let m10 = matrix[4], m11 = matrix[5], m13 = matrix[7]
+        if !(m00.isFinite && m01.isFinite && m03.isFinite && m10.isFinite && m11.isFinite && m13.isFinite) {
+            let named = [(m00, "M00"), (m01, "M01"), (m03, "M03"), (m10, "M10"), (m11, "M11"), (m13, "M13")]
+            let name = named.first { !$0.0.isFinite }!.1
+            throw SpatialTransformerError.nonFinite(name: "matrix entry " + name)
+        }
         for index in 0..<count {
             let base = index * dimensions
             let x = points[base], y = points[base + 1]
