@@ -73,9 +73,10 @@ extension PlanBuilder {
             label += "+" + activationOp.type
         }
         let kernel: ConvolutionKernel = try wrap(index) {
-            depthwise
-                ? try DepthwiseConvolution2D(geometry: geometry, filter: filter, bias: bias, activation: activation)
-                : try Convolution2D(geometry: geometry, filter: filter, bias: bias, activation: activation)
+            if depthwise {
+                return try DepthwiseConvolution2D(geometry: geometry, filter: filter, bias: bias, activation: activation)
+            }
+            return try Convolution2D(geometry: geometry, filter: filter, bias: bias, activation: activation)
         }
         let macs = geometry.outputHeight * geometry.outputWidth * outputChannels * geometry.kernelHeight
             * geometry.kernelWidth * (depthwise ? 1 : geometry.inputChannels)

@@ -53,7 +53,7 @@ extension PlanBuilder {
                            writes: [out], workspaceCount: 0, multiplyAccumulates: 0) { address in
             let (pf, pm, po) = (address(features), address(matrix), address(out))
             return { context in
-                BilinearSpatialTransformer.forward(input: pf.pointer(context), height: shape[1], width: shape[2],
+                try BilinearSpatialTransformer.forward(input: pf.pointer(context), height: shape[1], width: shape[2],
                                                    channels: shape[3], matrix: pm.pointer(context),
                                                    outputHeight: height, outputWidth: width, output: po.pointer(context))
             }
@@ -74,7 +74,7 @@ extension PlanBuilder {
                            writes: [out], workspaceCount: 0, multiplyAccumulates: 0) { address in
             let (pp, pm, po) = (address(points), address(matrix), address(out))
             return { context in
-                TransformLandmarksKernel.apply(points: pp.pointer(context), count: shape[1], dimensions: shape[2],
+                try TransformLandmarksKernel.apply(points: pp.pointer(context), count: shape[1], dimensions: shape[2],
                                                matrix: pm.pointer(context), output: po.pointer(context))
             }
         }
