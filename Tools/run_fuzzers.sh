@@ -85,9 +85,9 @@ for target in "${TARGETS[@]}"; do
     log="$WORK/logs/$target.log"
     mkdir -p "$corpus"
     echo "== $target: ${LIMIT[*]} corpus $corpus seeds ${seeds[*]}"
-    "$BIN/$target" "${LIMIT[@]}" -dict="$dictionary" -artifact_prefix="$CRASHES/$target-" -print_final_stats=1 \
+    (cd "$WORK/logs" && "$BIN/$target" "${LIMIT[@]}" -dict="$dictionary" -artifact_prefix="$CRASHES/$target-" -print_final_stats=1 \
         -timeout=30 -rss_limit_mb=2048 ${length[@]+"${length[@]}"} ${EXTRA[@]+"${EXTRA[@]}"} \
-        "$corpus" "${seeds[@]}" > "$log" 2>&1
+        "$corpus" "${seeds[@]}") > "$log" 2>&1
     code=$?
     executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     status_line=$(grep -E '^#[0-9]+' "$log" | grep -E 'cov: ' | tail -1)
