@@ -84,11 +84,16 @@ for target in "${TARGETS[@]}"; do
     corpus="$WORK/corpus/$target"
     log="$WORK/logs/$target.log"
     mkdir -p "$corpus"
+    rm -f "$WORK"/logs/fuzz-*.log
     echo "== $target: ${LIMIT[*]} corpus $corpus seeds ${seeds[*]}"
     (cd "$WORK/logs" && "$BIN/$target" "${LIMIT[@]}" -dict="$dictionary" -artifact_prefix="$CRASHES/$target-" -print_final_stats=1 \
         -timeout=30 -rss_limit_mb=2048 ${length[@]+"${length[@]}"} ${EXTRA[@]+"${EXTRA[@]}"} \
         "$corpus" "${seeds[@]}") > "$log" 2>&1
     code=$?
+    # With -jobs=N libFuzzer runs the fuzzing in child processes that log to fuzz-<job>.log in the directory.
+    for job_log in "$WORK"/logs/fuzz-*.log; do
+        [ -f "$job_log" ] && cat "$job_log" >> "$log" && rm -f "$job_log"
+    done
     executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     status_line=$(grep -E '^#[0-9]+' "$log" | grep -E 'cov: ' | tail -1)
     coverage=$(sed -n 's/.*\(cov: [0-9]*\) \(ft: [0-9]*\).*/\1 \2/p' <<< "$status_line")
