@@ -18,6 +18,9 @@ final class ExecutionPlan {
     let outputOffsets: [Int]
     /// Keeps constant data alive for the step bodies.
     private let constants: ConstantPool
+    /// Upper bound on arena plus workspace, in floats (2^28 floats = 1 GiB). The face models need a few million;
+    /// the bound keeps a file that declares enormous activations from exhausting memory when the runner allocates.
+    static let maximumMemoryFloats = 1 << 28
 
     init(file: ModelFile) throws {
         guard !file.inputs.isEmpty, !file.outputs.isEmpty else { throw PlanError.emptyGraph }
@@ -60,13 +63,17 @@ final class ExecutionPlan {
                                    first: first[tensor]!, last: last[tensor]!)
         }
         let (offsets, arenaCount) = ArenaAllocator.assign(requests)
+        let workspaceCount = planned.map(\.workspaceCount).max() ?? 0
+        guard arenaCount <= Self.maximumMemoryFloats - workspaceCount else {
+            throw PlanError.memoryLimitExceeded(required: arenaCount + workspaceCount, limit: Self.maximumMemoryFloats)
+        }
         func address(_ tensor: Int) -> TensorAddress {
             if let constant = builder.constantAddress(tensor) { return constant }
             return TensorAddress(location: .arena(offset: offsets[tensor]!))
         }
         steps = try planned.map { Step(label: $0.label, multiplyAccumulates: $0.multiplyAccumulates, body: try $0.build(address)) }
         self.arenaCount = arenaCount
-        workspaceCount = planned.map(\.workspaceCount).max() ?? 0
+        self.workspaceCount = workspaceCount
         inputOffsets = file.inputs.map { offsets[$0]! }
         outputOffsets = file.outputs.map { offsets[$0]! }
         constants = builder.constants

@@ -14,6 +14,9 @@ public enum PlanError: Error, Equatable, CustomStringConvertible {
     case notTopological(index: Int, type: String, tensor: String)
     /// The graph has no inputs or no outputs.
     case emptyGraph
+    /// The activations and scratch memory the graph declares exceed `ExecutionPlan.maximumMemoryFloats` (a
+    /// damaged or hostile file can declare tensors of billions of elements in a few bytes).
+    case memoryLimitExceeded(required: Int, limit: Int)
     /// The caller passed the wrong number of inputs or an input of the wrong size.
     case inputMismatch(String)
     /// An input value is NaN or infinite (the check can be turned off in `ModelRunner.Options`).
@@ -32,6 +35,8 @@ public enum PlanError: Error, Equatable, CustomStringConvertible {
         case let .notTopological(index, type, tensor):
             return "operator #\(index) (\(type)) reads tensor '\(tensor)' before it is produced"
         case .emptyGraph: return "the model graph has no inputs or no outputs"
+        case let .memoryLimitExceeded(required, limit):
+            return "the model needs \(required) floats of activation and scratch memory, more than the limit of \(limit)"
         case let .inputMismatch(reason): return "input mismatch: \(reason)"
         case let .nonFiniteInput(input, element): return "input \(input) has a NaN or infinite value at element \(element)"
         case let .unknownOutput(name): return "the model has no output named '\(name)'"
