@@ -49,6 +49,11 @@ final class ExecutionPlan {
             throw PlanError.shapeMismatch(index: file.operators.count, type: "graph",
                                           reason: "output '\(file.tensors[output].name)' is never produced")
         }
+        // Outputs live in the arena: a constant is not computed by the graph (and has no arena place).
+        for output in file.outputs where file.tensors[output].isConstant && !file.inputs.contains(output) {
+            throw PlanError.shapeMismatch(index: file.operators.count, type: "graph",
+                                          reason: "output '\(file.tensors[output].name)' is a constant, not computed by the graph")
+        }
 
         // Lifetimes: graph inputs are live from before the first step, graph outputs to after the last.
         var first: [Int: Int] = [:], last: [Int: Int] = [:]
