@@ -13,6 +13,9 @@ struct CISPNGDecoder {
     jmp_buf jump;
     CISStatus failure;
     char message[CIS_MESSAGE_CAPACITY];
+    /// The last warning, appended to an error's message: libpng often warns with the details ("Image width is
+    /// zero in IHDR") right before failing with a generic error ("Invalid IHDR data").
+    char last_warning[CIS_MESSAGE_CAPACITY];
     const uint8_t *data;
     size_t size;
     size_t offset;
@@ -24,15 +27,20 @@ static void cis_png_error(png_structp png, png_const_charp message) {
     CISPNGDecoder *decoder = png_get_error_ptr(png);
     if (decoder->failure == CIS_STATUS_OK) {
         decoder->failure = CIS_STATUS_CORRUPT_DATA;
-        cis_copy_message(decoder->message, sizeof decoder->message, message);
+        if (decoder->last_warning[0] != '\0') {
+            snprintf(decoder->message, sizeof decoder->message, "%s (last warning: %s)", message, decoder->last_warning);
+        } else {
+            cis_copy_message(decoder->message, sizeof decoder->message, message);
+        }
     }
     longjmp(decoder->jump, 1);
 }
 
 static void cis_png_warning(png_structp png, png_const_charp message) {
-    // Warnings concern ancillary chunks (bad CRC, unknown sRGB profile, ...) that do not affect the pixels.
-    (void)png;
-    (void)message;
+    // Warnings alone concern ancillary chunks (bad CRC, unknown sRGB profile, ...) that do not affect the pixels;
+    // they are kept only to explain a following error.
+    CISPNGDecoder *decoder = png_get_error_ptr(png);
+    cis_copy_message(decoder->last_warning, sizeof decoder->last_warning, message);
 }
 
 static void cis_png_read(png_structp png, png_bytep destination, size_t count) {
