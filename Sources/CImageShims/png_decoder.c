@@ -28,7 +28,8 @@ static void cis_png_error(png_structp png, png_const_charp message) {
     if (decoder->failure == CIS_STATUS_OK) {
         decoder->failure = CIS_STATUS_CORRUPT_DATA;
         if (decoder->last_warning[0] != '\0') {
-            snprintf(decoder->message, sizeof decoder->message, "%s (last warning: %s)", message, decoder->last_warning);
+            snprintf(decoder->message, sizeof decoder->message, "%s (last warning: %s)", message,
+                     decoder->last_warning);
         } else {
             cis_copy_message(decoder->message, sizeof decoder->message, message);
         }

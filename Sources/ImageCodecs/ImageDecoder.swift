@@ -12,6 +12,8 @@ import Foundation
 /// - Truncated or corrupt data always throws (`truncatedData` / `corruptData`), including the cases where libjpeg
 ///   would only warn and return a partly grey image; a file cut anywhere before its end marker (JPEG EOI, PNG
 ///   IEND) counts as truncated.
+/// - Pixels are returned as stored: EXIF orientation, ICC profiles and PNG gamma are not applied (as with Pillow's
+///   `Image.open(...).convert("RGB")` and OpenCV's `IMREAD_IGNORE_ORIENTATION`).
 public enum ImageDecoder {
     /// Decodes an in-memory PNG or JPEG file.
     /// - Throws: `ImageCodecError` (`emptyData`, `unrecognizedFormat`, `imageTooLarge`, `unsupportedBitDepth`,

@@ -1,6 +1,8 @@
 /// A compressed image file format that ImageCodecs reads and writes.
 public enum ImageFormat: String, Sendable, Equatable, CaseIterable {
+    /// Portable Network Graphics (lossless).
     case png = "PNG"
+    /// JPEG / JFIF (lossy).
     case jpeg = "JPEG"
 
     /// The 8-byte PNG signature: 0x89 'P' 'N' 'G' CR LF 0x1A LF.

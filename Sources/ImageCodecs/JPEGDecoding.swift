@@ -5,9 +5,9 @@ enum JPEGDecoding {
     /// Decodes a complete JPEG stream to RGB.
     ///
     /// Greyscale JPEGs are replicated into R, G and B; YCbCr (and Adobe RGB-transform) JPEGs are converted with
-    /// libjpeg's default integer colour conversion and "fancy" chroma upsampling, i.e. the same output as Pillow and
-    /// OpenCV for the same libjpeg-turbo version. Warnings after which libjpeg would silently fill the rest of the image with
-    /// grey (premature end of file, corrupt entropy-coded data, lost restart markers) are errors here.
+    /// libjpeg's default accurate integer IDCT, colour conversion and "fancy" chroma upsampling, i.e. the same output
+    /// as Pillow and OpenCV give with libjpeg-turbo. Warnings after which libjpeg would silently fill the rest of
+    /// the image with grey (premature end of file, corrupt entropy-coded data, lost restart markers) are errors.
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>, limits: ImageSizeLimits) throws -> RGBImage {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { throw ImageCodecError.emptyData }
         guard let decoder = cis_jpeg_decoder_create(base, bytes.count) else {

@@ -118,7 +118,8 @@ final class ImageCanvasTests: XCTestCase {
     }
 
     func testBlendingMixesWithExistingColour() throws {
-        var canvas = ImageCanvas(image: try RGBImage(width: 5, height: 5, color: RGBColor(red: 200, green: 0, blue: 100)))
+        let background = RGBColor(red: 200, green: 0, blue: 100)
+        var canvas = ImageCanvas(image: try RGBImage(width: 5, height: 5, color: background))
         // Row 0 (centre y = 0.5) lies 1.5 from the line y = 2 of width 3: coverage 1.5 + 0.5 - 1.5 = 0.5.
         canvas.drawLine(from: SIMD2(-5, 2), to: SIMD2(10, 2), color: RGBColor(red: 0, green: 100, blue: 101),
                         width: 3)

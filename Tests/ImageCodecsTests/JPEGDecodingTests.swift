@@ -4,8 +4,8 @@ import XCTest
 
 /// JPEG decoding against Pillow's decode (its own bundled libjpeg-turbo) of files Pillow wrote.
 final class JPEGDecodingTests: XCTestCase {
-    /// Pillow bundles a different libjpeg-turbo release than Debian's; both use the default accurate integer IDCT
-    /// and fancy upsampling, so samples may differ at most by rounding.
+    /// Pillow bundles a different libjpeg-turbo release (3.1.2) than Debian's (2.1.5); both use the default accurate
+    /// integer IDCT and fancy upsampling. The outputs are currently identical; one level of rounding is allowed.
     private let tolerance = 1
 
     private func assertMatchesPillow(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
@@ -44,37 +44,6 @@ final class JPEGDecodingTests: XCTestCase {
     func testHugeDimensionsAreRejectedBeforeAllocating() throws {
         let error = assertCodecError(try ImageDecoder.decode(data: CodecFixtures.data("huge_dimensions.jpg")))
         XCTAssertEqual(error, .imageTooLarge(format: .jpeg, width: 65_000, height: 65_000, limits: .default))
-    }
-
-    func testGraceHopperMatchesPillowSamples() throws {
-        try assertSamples(of: CodecFixtures.url("mpl_grace_hopper.jpg"), expected: "mpl_grace_hopper.jpg")
-    }
-
-    /// The 512x512 astronaut PNG is provided by the shared image fixtures (Tests/Fixtures/Images), not copied here.
-    func testAstronautMatchesPillowSamples() throws {
-        let url = CodecFixtures.fixturesRoot.appendingPathComponent("Images/skimage_astronaut.png")
-        try XCTSkipUnless(FileManager.default.fileExists(atPath: url.path),
-                          "Tests/Fixtures/Images/skimage_astronaut.png is not present")
-        try assertSamples(of: url, expected: "skimage_astronaut.png")
-    }
-
-    private func assertSamples(of url: URL, expected name: String, file: StaticString = #filePath,
-                               line: UInt = #line) throws {
-        let expected = try CodecFixtures.expectation(name)
-        let image = try ImageDecoder.decode(contentsOf: url)
-        XCTAssertEqual(image.width, expected.width, file: file, line: line)
-        XCTAssertEqual(image.height, expected.height, file: file, line: line)
-        let samples = try XCTUnwrap(expected.samples)
-        XCTAssertFalse(samples.isEmpty)
-        for sample in samples {
-            let pixel = try XCTUnwrap(image.pixel(x: sample[0], y: sample[1]))
-            let actual = [Int(pixel.red), Int(pixel.green), Int(pixel.blue)]
-            for channel in 0..<3 {
-                XCTAssertLessThanOrEqual(abs(actual[channel] - sample[2 + channel]), tolerance,
-                                         "\(name) at (\(sample[0]), \(sample[1])): \(actual) vs \(sample[2...])",
-                                         file: file, line: line)
-            }
-        }
     }
 
     /// Every prefix of a JPEG is an error (libjpeg's "premature end of file" warning is an error here), never a

@@ -14,7 +14,7 @@ final class RoundTripTests: XCTestCase {
         var pixels: [UInt8] = []
         for y in 0..<height {
             for x in 0..<width {
-                pixels += [UInt8(x * 255 / (width - 1)), UInt8(y * 255 / (height - 1)), UInt8((x + y) * 2 % 256 / 2 + 60)]
+                pixels += [UInt8(x * 255 / (width - 1)), UInt8(y * 255 / (height - 1)), UInt8(60 + (x + y) % 128)]
             }
         }
         return try RGBImage(width: width, height: height, pixels: pixels)
