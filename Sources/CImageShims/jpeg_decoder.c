@@ -3,6 +3,7 @@
 #include "shim_message.h"
 
 #include <stdlib.h>
+#include <jerror.h>
 
 /// Progressive files with more scans than this are rejected: a crafted file with thousands of tiny scans would
 /// otherwise make decoding take minutes (libjpeg-turbo's own tools use the same kind of cap).
@@ -63,6 +64,10 @@ CISStatus cis_jpeg_decoder_read_header(CISJPEGDecoder *decoder, CISImageHeader *
         return cis_jpeg_decoder_reject(decoder, "JPEG header was already read");
     }
     if (setjmp(decoder->errors.jump)) {
+        if (decoder->errors.base.msg_code == JERR_BAD_PRECISION) {
+            header->bit_depth = decoder->info.data_precision;
+            return CIS_STATUS_UNSUPPORTED_PRECISION;
+        }
         return decoder->errors.failure;
     }
     jpeg_read_header(&decoder->info, TRUE);

@@ -16,7 +16,11 @@ enum JPEGDecoding {
         defer { cis_jpeg_decoder_destroy(decoder) }
 
         var header = CISImageHeader()
-        try ShimResults.checkDecoding(cis_jpeg_decoder_read_header(decoder, &header), format: .jpeg) {
+        let headerStatus = cis_jpeg_decoder_read_header(decoder, &header)
+        if headerStatus == CIS_STATUS_UNSUPPORTED_PRECISION {
+            throw ImageCodecError.unsupportedBitDepth(format: .jpeg, bitDepth: Int(header.bit_depth))
+        }
+        try ShimResults.checkDecoding(headerStatus, format: .jpeg) {
             cis_jpeg_decoder_message(decoder)
         }
         let width = Int(header.width)

@@ -40,6 +40,16 @@ final class JPEGDecodingTests: XCTestCase {
         XCTAssertTrue(error?.description.contains("CMYK") ?? false)
     }
 
+    /// The grey JPEG with the precision byte of its SOF0 header changed from 8 to 12 bits per sample.
+    func testTwelveBitPrecisionIsRejected() throws {
+        var bytes = [UInt8](try CodecFixtures.data("grey_q95.jpg"))
+        let sof = try XCTUnwrap((0..<bytes.count - 1).first { bytes[$0] == 0xFF && bytes[$0 + 1] == 0xC0 })
+        XCTAssertEqual(bytes[sof + 4], 8)  // marker (2), length (2), precision (1)
+        bytes[sof + 4] = 12
+        XCTAssertEqual(assertCodecError(try ImageDecoder.decode(data: Data(bytes))),
+                       .unsupportedBitDepth(format: .jpeg, bitDepth: 12))
+    }
+
     /// The SOF header claims 65000 x 65000 (12.7 GB of RGB) in a 454-byte file.
     func testHugeDimensionsAreRejectedBeforeAllocating() throws {
         let error = assertCodecError(try ImageDecoder.decode(data: CodecFixtures.data("huge_dimensions.jpg")))

@@ -29,6 +29,9 @@ typedef enum {
     CIS_STATUS_OUT_OF_MEMORY = 3,
     /// The caller passed inconsistent arguments (wrong buffer size, calls out of order, unsupported layout).
     CIS_STATUS_INVALID_ARGUMENT = 4,
+    /// The JPEG uses a sample precision this libjpeg build cannot decode (12 or 16 bits); the header's bit_depth
+    /// holds it.
+    CIS_STATUS_UNSUPPORTED_PRECISION = 5,
 } CISStatus;
 
 /// Colour model of a compressed image, as stored in the file.
@@ -66,6 +69,7 @@ typedef struct CISJPEGDecoder CISJPEGDecoder;
 /// Creates a decoder reading `size` bytes at `data`. Returns NULL if memory is exhausted.
 CISJPEGDecoder *cis_jpeg_decoder_create(const uint8_t *data, size_t size);
 /// Parses the markers up to the first scan and fills `header`. Call once, before `cis_jpeg_decoder_read_rgb`.
+/// Returns CIS_STATUS_UNSUPPORTED_PRECISION (with only `header->bit_depth` filled) for 12/16-bit JPEGs.
 CISStatus cis_jpeg_decoder_read_header(CISJPEGDecoder *decoder, CISImageHeader *header);
 /// Decodes the whole image as interleaved 8-bit RGB into `rgb` (row-major, 3 * width bytes per row, exactly
 /// `rgb_size` = 3 * width * height bytes). Greyscale is replicated into R, G and B; YCbCr is converted to RGB.
