@@ -3,8 +3,8 @@
 ///
 /// Input landmarks are the face mesh in MediaPipe's screen convention: x, y in the image (origin top-left, y down)
 /// and a relative depth z in the same scale as x (smaller = closer, origin near the head centre). Only the first
-/// `model.vertices.count` (468) landmarks are used, so 478-point meshes with irises work unchanged (the iris
-/// points still count in the compactness check, as in MediaPipe).
+/// `model.vertices.count` (468) landmarks are used, so 478-point meshes with irises work unchanged: the iris points
+/// are dropped first, as MediaPipe's Tasks graph does (its geometry calculator, in 0.10.14, accepts exactly 468).
 ///
 /// Steps (near plane at distance `n`, near-plane rectangle w × h centred on the axis, normalized landmarks):
 /// 1. Place each landmark on the near plane: X = x·w − w/2, Y = (1 − y)·h − h/2, Z = z·w; d = mean Z.
@@ -50,8 +50,7 @@ public struct FaceGeometryEstimator: Sendable {
     /// the same pixel scale as x (normalized z × image width), as the face pipeline produces them.
     ///
     /// - Parameters:
-    ///   - imageLandmarks: at least 468 landmarks (468 or 478 from the face mesh models); extra ones are ignored
-    ///     except in the compactness check.
+    ///   - imageLandmarks: at least 468 landmarks (468 or 478 from the face mesh models); extra ones are ignored.
     ///   - imageWidth: image width in pixels (> 0).
     ///   - imageHeight: image height in pixels (> 0).
     /// - Throws: `FaceGeometryError` for a bad image size, too few or non-finite landmarks, a face too compact to
@@ -80,13 +79,14 @@ public struct FaceGeometryEstimator: Sendable {
         guard normalized.count >= vertexCount else {
             throw FaceGeometryError.tooFewLandmarks(count: normalized.count, required: vertexCount)
         }
-        if let bad = normalized.firstIndex(where: { !($0.x.isFinite && $0.y.isFinite && $0.z.isFinite) }) {
+        let mesh = normalized.prefix(vertexCount)
+        if let bad = mesh.firstIndex(where: { !($0.x.isFinite && $0.y.isFinite && $0.z.isFinite) }) {
             throw FaceGeometryError.nonFiniteLandmark(index: bad)
         }
-        try checkNotTooCompact(normalized)
+        try checkNotTooCompact(mesh)
 
         // 1. Onto the near plane (y flipped: image y grows downwards, camera y upwards).
-        let screen = normalized.prefix(vertexCount).map {
+        let screen = mesh.map {
             SIMD3(($0.x - 0.5) * nearPlane.x, (0.5 - $0.y) * nearPlane.y, $0.z * nearPlane.x)
         }
         let depthOffset = screen.reduce(0) { $0 + $1.z } / Double(vertexCount)
@@ -125,7 +125,7 @@ public struct FaceGeometryEstimator: Sendable {
     }
 
     /// MediaPipe's guard against tiny faces: the largest distance of a landmark (normalized x, y) from their mean.
-    private func checkNotTooCompact(_ normalized: [SIMD3<Double>]) throws {
+    private func checkNotTooCompact(_ normalized: ArraySlice<SIMD3<Double>>) throws {
         var mean = SIMD2<Double>.zero
         for point in normalized { mean += SIMD2(point.x, point.y) }
         mean /= Double(normalized.count)
