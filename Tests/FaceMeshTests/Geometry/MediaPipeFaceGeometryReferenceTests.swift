@@ -84,6 +84,17 @@ final class MediaPipeFaceGeometryReferenceTests: XCTestCase {
             compared += 1
         }
         XCTAssertEqual(compared, 12)
+
+        // The roll sign on a real photo: grace_hopper_rolled28 is mpl_grace_hopper turned 28° anticlockwise on
+        // screen, so its roll must be about 28° larger (roll > 0 = anticlockwise on screen).
+        func roll(_ name: String) throws -> Float {
+            let testCase = try XCTUnwrap(fixture.cases.first { $0.name == name })
+            let landmarks = testCase.landmarks.map { Landmark(x: $0[0], y: $0[1], z: $0[2]) }
+            return try estimator.estimate(normalizedLandmarks: landmarks, imageWidth: testCase.width,
+                                          imageHeight: testCase.height).yawPitchRoll.roll
+        }
+        XCTAssertEqual(try roll("grace_hopper_rolled28_mesh_face0") - roll("mpl_grace_hopper_mesh_face0"), 28,
+                       accuracy: 1.5)
         print(String(format: "vs MediaPipe 0.10.14, %d faces: max rotation difference %.2e°, max relative translation "
                      + "difference %.2e, max scale difference %.2e, max mesh difference %.2e cm (model frame), "
                      + "%.2e cm (camera space)", compared, worstRotation, worstTranslation, worstScale, worstMesh,
