@@ -17,6 +17,7 @@ public enum FaceGeometryError: Error, Hashable, Sendable, CustomStringConvertibl
     /// A Procrustes fit inside the estimation failed.
     case procrustesFailed(ProcrustesError)
 
+    /// A one-line explanation of the failure.
     public var description: String {
         switch self {
         case let .invalidCamera(fieldOfView, near, far):

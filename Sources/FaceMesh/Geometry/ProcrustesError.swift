@@ -24,6 +24,7 @@ public enum ProcrustesError: Error, Hashable, Sendable, CustomStringConvertible 
     /// The optimal scale is ≤ 1e-9: the target is (nearly) a single point relative to the source.
     case scaleTooSmall(Double)
 
+    /// A one-line explanation of the failure.
     public var description: String {
         switch self {
         case .noPoints:
