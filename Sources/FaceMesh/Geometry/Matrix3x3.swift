@@ -78,7 +78,7 @@ public struct Matrix3x3: Hashable, Sendable, Codable {
 
     /// The determinant.
     public var determinant: Double {
-        (row0 * crossProduct(row1, row2)).sum()
+        (row0 * Vector3.cross(row1, row2)).sum()
     }
 
     /// The Frobenius norm: square root of the sum of the squared elements.
@@ -125,17 +125,20 @@ public struct Matrix3x3: Hashable, Sendable, Codable {
     }
 }
 
-/// The cross product `a × b` of two 3-vectors.
-func crossProduct(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> SIMD3<Double> {
-    SIMD3(a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x)
-}
+/// Small 3-vector helpers for the face-geometry code (namespaced to keep the module's global scope clean).
+enum Vector3 {
+    /// The cross product `a × b`.
+    static func cross(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> SIMD3<Double> {
+        SIMD3(a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x)
+    }
 
-/// The dot product of two 3-vectors.
-func dotProduct(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> Double {
-    (a * b).sum()
-}
+    /// The dot product `a · b`.
+    static func dot(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> Double {
+        (a * b).sum()
+    }
 
-/// The Euclidean length of a 3-vector.
-func length(_ a: SIMD3<Double>) -> Double {
-    dotProduct(a, a).squareRoot()
+    /// The Euclidean length `‖a‖`.
+    static func length(_ a: SIMD3<Double>) -> Double {
+        dot(a, a).squareRoot()
+    }
 }

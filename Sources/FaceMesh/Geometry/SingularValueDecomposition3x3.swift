@@ -27,9 +27,9 @@ struct SingularValueDecomposition3x3 {
         for _ in 0..<Self.maximumSweeps {
             var rotated = false
             for (p, q) in [(0, 1), (0, 2), (1, 2)] {
-                let alpha = dotProduct(columns[p], columns[p])
-                let beta = dotProduct(columns[q], columns[q])
-                let gamma = dotProduct(columns[p], columns[q])
+                let alpha = Vector3.dot(columns[p], columns[p])
+                let beta = Vector3.dot(columns[q], columns[q])
+                let gamma = Vector3.dot(columns[p], columns[q])
                 // Columns already orthogonal to working precision: nothing to do for this pair.
                 guard gamma != 0, abs(gamma) > 1e-15 * (alpha * beta).squareRoot() else { continue }
                 // Rotation angle θ with tan 2θ = 2γ / (β − α); t = tan θ, the smaller root for stability.
@@ -49,7 +49,7 @@ struct SingularValueDecomposition3x3 {
         }
 
         // Sort by decreasing column length (= singular value).
-        let lengths = columns.map(length)
+        let lengths = columns.map(Vector3.length)
         let order = [0, 1, 2].sorted { lengths[$0] > lengths[$1] || (lengths[$0] == lengths[$1] && $0 < $1) }
         let sigma = SIMD3(lengths[order[0]], lengths[order[1]], lengths[order[2]])
         let sortedColumns = order.map { columns[$0] }
@@ -66,7 +66,7 @@ struct SingularValueDecomposition3x3 {
             } else if index == 1 {
                 left.append(Self.unitVectorOrthogonal(to: left[0]))
             } else {
-                left.append(crossProduct(left[0], left[1]))
+                left.append(Vector3.cross(left[0], left[1]))
             }
         }
         u = Matrix3x3(columns: left[0], left[1], left[2])
@@ -85,7 +85,7 @@ struct SingularValueDecomposition3x3 {
         } else {
             axis.z = 1
         }
-        let orthogonal = axis - dotProduct(axis, vector) * vector
-        return orthogonal / length(orthogonal)
+        let orthogonal = axis - Vector3.dot(axis, vector) * vector
+        return orthogonal / Vector3.length(orthogonal)
     }
 }

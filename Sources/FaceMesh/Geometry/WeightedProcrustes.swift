@@ -62,8 +62,8 @@ public enum WeightedProcrustes {
         var denominator = 0.0
         for index in source.indices where weights[index] > 0 {
             let centered = source[index] - sourceCentroid
-            numerator += weights[index] * dotProduct(rotation * centered, target[index])
-            denominator += weights[index] * dotProduct(centered, centered)
+            numerator += weights[index] * Vector3.dot(rotation * centered, target[index])
+            denominator += weights[index] * Vector3.dot(centered, centered)
         }
         guard denominator > absoluteTolerance else { throw ProcrustesError.scaleDenominatorTooSmall(denominator) }
         let scale = numerator / denominator

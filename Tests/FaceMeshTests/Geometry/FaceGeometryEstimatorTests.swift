@@ -24,14 +24,14 @@ final class FaceGeometryEstimatorTests: XCTestCase {
                 let rotationError = Matrix3x3.rotationAngleDegrees(between: rotation, and: pose.rotation)
                 let translation = SIMD3(Double(result.translation.x), Double(result.translation.y),
                                         Double(result.translation.z))
-                let translationError = length(translation - pose.translation) / length(pose.translation)
+                let translationError = Vector3.length(translation - pose.translation) / Vector3.length(pose.translation)
                 let angles = result.yawPitchRoll
                 let angleError = max(abs(Double(angles.yaw) - pose.yaw), abs(Double(angles.pitch) - pose.pitch),
                                      abs(Double(angles.roll) - pose.roll))
                 var landmarkError = 0.0
                 for (landmark, truth) in zip(result.metricLandmarks, face.cameraPoints) {
                     let point = SIMD3(Double(landmark.x), Double(landmark.y), Double(landmark.z))
-                    landmarkError = max(landmarkError, length(point - truth))
+                    landmarkError = max(landmarkError, Vector3.length(point - truth))
                 }
                 XCTAssertLessThanOrEqual(rotationError, 0.1, "\(width)×\(height) trial \(trial)")
                 XCTAssertLessThanOrEqual(translationError, 1e-3, "\(width)×\(height) trial \(trial)")
@@ -70,7 +70,7 @@ final class FaceGeometryEstimatorTests: XCTestCase {
             rotationErrors.append(Matrix3x3.rotationAngleDegrees(between: rotation, and: pose.rotation))
             let translation = SIMD3(Double(result.translation.x), Double(result.translation.y),
                                     Double(result.translation.z))
-            translationErrors.append(length(translation - pose.translation) / length(pose.translation))
+            translationErrors.append(Vector3.length(translation - pose.translation) / Vector3.length(pose.translation))
         }
         let rotationSummary = summary(rotationErrors), translationSummary = summary(translationErrors)
         print(String(format: "noise 1%% IOD, 200 trials: rotation error median %.3f°, p90 %.3f°, max %.3f°; "

@@ -136,6 +136,6 @@ func rotationOfRowMajorMatrix(_ m: [Float]) -> (rotation: Matrix3x3, scale: Doub
     let linear = Matrix3x3(rows: SIMD3(Double(m[0]), Double(m[1]), Double(m[2])),
                            SIMD3(Double(m[4]), Double(m[5]), Double(m[6])),
                            SIMD3(Double(m[8]), Double(m[9]), Double(m[10])))
-    let scale = length(linear.column(0))
+    let scale = Vector3.length(linear.column(0))
     return ((1 / scale) * linear, scale)
 }

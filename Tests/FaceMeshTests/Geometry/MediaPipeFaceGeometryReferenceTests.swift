@@ -59,7 +59,7 @@ final class MediaPipeFaceGeometryReferenceTests: XCTestCase {
                                                 yawPitchRoll: YawPitchRoll(yaw: 0, pitch: 0, roll: 0),
                                                 translation: .zero, metricLandmarks: []).transform)
             let rotationError = Matrix3x3.rotationAngleDegrees(between: ours.rotation, and: theirs.rotation)
-            let translationError = length(ours.translation - theirs.translation) / length(theirs.translation)
+            let translationError = Vector3.length(ours.translation - theirs.translation) / Vector3.length(theirs.translation)
             XCTAssertLessThanOrEqual(rotationError, 2e-3, testCase.name)
             XCTAssertLessThanOrEqual(translationError, 2e-5, testCase.name)
             XCTAssertEqual(ours.scale, theirs.scale, accuracy: 1e-5, testCase.name)
@@ -69,9 +69,9 @@ final class MediaPipeFaceGeometryReferenceTests: XCTestCase {
             for (index, (modelFrame, vertex)) in zip(result.landmarksInModelFrame(), expected.mesh).enumerated() {
                 let theirVertex = SIMD3(vertex[0], vertex[1], vertex[2])
                 let ourVertex = SIMD3(Double(modelFrame.x), Double(modelFrame.y), Double(modelFrame.z))
-                let meshError = length(ourVertex - theirVertex)
+                let meshError = Vector3.length(ourVertex - theirVertex)
                 let metric = result.metricLandmarks[index]
-                let metricError = length(SIMD3(Double(metric.x), Double(metric.y), Double(metric.z))
+                let metricError = Vector3.length(SIMD3(Double(metric.x), Double(metric.y), Double(metric.z))
                                          - theirs.apply(to: theirVertex))
                 XCTAssertLessThanOrEqual(meshError, 5e-4, "\(testCase.name) vertex \(index)")
                 XCTAssertLessThanOrEqual(metricError, 2e-3, "\(testCase.name) vertex \(index)")

@@ -26,7 +26,7 @@ final class WeightedProcrustesTests: XCTestCase {
             let result = try WeightedProcrustes.solve(source: source, target: target, weights: trialWeights)
             XCTAssertLessThan((result.rotation - rotation).frobeniusNorm, 1e-10, "trial \(trial)")
             XCTAssertEqual(result.scale, scale, accuracy: 1e-11 * scale, "trial \(trial)")
-            XCTAssertLessThan(length(result.translation - translation), 1e-9 * max(1, scale), "trial \(trial)")
+            XCTAssertLessThan(Vector3.length(result.translation - translation), 1e-9 * max(1, scale), "trial \(trial)")
             if trial < 20 {  // the Horn reference itself must find exact rotations
                 let horn = hornRotation(source: source, target: target, weights: trialWeights)
                 XCTAssertLessThan((horn - rotation).frobeniusNorm, 1e-8, "trial \(trial)")
@@ -45,7 +45,7 @@ final class WeightedProcrustesTests: XCTestCase {
         let result = try WeightedProcrustes.solve(source: source, target: target, weights: weights)
         XCTAssertLessThan((result.rotation - rotation).frobeniusNorm, 1e-10)
         XCTAssertEqual(result.scale, 2, accuracy: 1e-12)
-        XCTAssertLessThan(length(result.translation - SIMD3(1, 2, 3)), 1e-10)
+        XCTAssertLessThan(Vector3.length(result.translation - SIMD3(1, 2, 3)), 1e-10)
     }
 
     /// A mirrored target has an improper best orthogonal fit; the solver must return the best *proper* rotation
@@ -153,7 +153,7 @@ final class WeightedProcrustesTests: XCTestCase {
                            _ weights: [Double]) -> Double {
         let centroid = weightedCentroid(source, weights)
         return source.indices.reduce(0) { sum, i in
-            sum + weights[i] * dotProduct(target[i], rotation * (source[i] - centroid))
+            sum + weights[i] * Vector3.dot(target[i], rotation * (source[i] - centroid))
         }
     }
 
@@ -174,7 +174,7 @@ final class WeightedProcrustesTests: XCTestCase {
                                 _ weights: [Double]) -> Double {
         let centroid = weightedCentroid(source, weights)
         let denominator = source.indices.reduce(0) {
-            $0 + weights[$1] * dotProduct(source[$1] - centroid, source[$1] - centroid)
+            $0 + weights[$1] * Vector3.dot(source[$1] - centroid, source[$1] - centroid)
         }
         return objective(rotation, source, target, weights) / denominator
     }
