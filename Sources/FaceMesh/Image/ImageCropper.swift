@@ -169,12 +169,23 @@ public enum ImageCropper {
                         let fx = fixedX & mask, fy = fixedY & mask
                         let w00 = (32 - fx) * (32 - fy) * 32, w01 = fx * (32 - fy) * 32
                         let w10 = (32 - fx) * fy * 32, w11 = fx * fy * 32
+                        let index = (y * outputWidth + blockStart + x1) * 3
+                        if sx >= 0 && sx < sourceWidth - 1 && sy >= 0 && sy < sourceHeight - 1 {
+                            // All four neighbours inside: read them directly (OpenCV's "inlier" path).
+                            let o = sy * rowStride + sx * 3, o2 = o + rowStride
+                            @inline(__always) func blend(_ c: Int) -> UInt8 {
+                                UInt8((Int32(source[o + c]) * w00 + Int32(source[o + 3 + c]) * w01
+                                    + Int32(source[o2 + c]) * w10 + Int32(source[o2 + 3 + c]) * w11 + rounding) >> 15)
+                            }
+                            store(index, blend(0), blend(1), blend(2))
+                            continue
+                        }
                         let p00 = sample(sx, sy), p01 = sample(sx + 1, sy)
                         let p10 = sample(sx, sy + 1), p11 = sample(sx + 1, sy + 1)
                         let r = (p00.0 * w00 + p01.0 * w01 + p10.0 * w10 + p11.0 * w11 + rounding) >> 15
                         let g = (p00.1 * w00 + p01.1 * w01 + p10.1 * w10 + p11.1 * w11 + rounding) >> 15
                         let b = (p00.2 * w00 + p01.2 * w01 + p10.2 * w10 + p11.2 * w11 + rounding) >> 15
-                        store((y * outputWidth + blockStart + x1) * 3, UInt8(r), UInt8(g), UInt8(b))
+                        store(index, UInt8(r), UInt8(g), UInt8(b))
                     }
                     blockStart += blockWidth
                 }
