@@ -42,7 +42,7 @@ public final class FaceMeshEngine {
         let directory = try options.weightsDirectory ?? ModelWeights.defaultDirectory()
         detector = try FaceDetector(weightsDirectory: directory, minimumScore: options.minDetectionConfidence)
         landmarkModel = try makeLandmarkModel(options.model, weightsDirectory: directory)
-        poseEstimator = options.estimatesHeadPose ? try FaceGeometryEstimator() : nil
+        poseEstimator = options.estimatesHeadPose ? FaceGeometryEstimator() : nil
     }
 
     /// Forgets all tracked faces and filter state (the next frame starts with detection).
@@ -78,8 +78,13 @@ public final class FaceMeshEngine {
                                                               presenceThreshold: options.minTrackingConfidence) else {
                 continue
             }
-            var track = existing ?? Track(identifier: makeIdentifier(), region: region, detectionScore: detectionScore,
-                                          smoother: try LandmarksSmoother(method: options.smoothing))
+            var track: Track
+            if let existing {
+                track = existing
+            } else {
+                track = Track(identifier: makeIdentifier(), region: region, detectionScore: detectionScore,
+                              smoother: try LandmarksSmoother(method: options.smoothing))
+            }
             let pixels = LandmarkCoordinates.toPixels(prediction.landmarks, imageWidth: frame.width, imageHeight: frame.height)
             var output = pixels
             if !options.staticImageMode, options.smoothing != .none {
