@@ -40,8 +40,7 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
         .target(name: "CPUFeatures"),
         .target(name: "TensorRuntime", dependencies: ["CBLAS", "CPUFeatures"], swiftSettings: numericFlags),
-        .target(name: "FaceMesh", dependencies: ["TensorRuntime"],
-                resources: [.copy("Resources")], swiftSettings: numericFlags),
+        .target(name: "FaceMesh", dependencies: ["TensorRuntime"], swiftSettings: numericFlags),
         // C shims around libjpeg/libpng: their fatal-error callbacks need setjmp/longjmp, which Swift cannot express.
         .target(name: "CImageShims", dependencies: ["CJPEG", "CPNG"]),
         .target(name: "ImageCodecs", dependencies: ["CImageShims"]),
