@@ -8,7 +8,12 @@ import Foundation
 // Override with FACEMESH_TARGET_CPU=<LLVM CPU name> (e.g. znver4, skylake-avx512) or FACEMESH_TARGET_CPU=generic
 // for a portable baseline build.
 let environment = ProcessInfo.processInfo.environment
-var numericFlags: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+// Numeric code is optimized in debug builds too: unoptimized SIMD code runs 10-100x slower, which would make the
+// reference tests (whole networks on real images) crawl.
+var numericFlags: [SwiftSetting] = [
+    .unsafeFlags(["-enforce-exclusivity=unchecked"]),
+    .unsafeFlags(["-O"], .when(configuration: .debug)),
+]
 #if arch(x86_64)
 let targetCPU = environment["FACEMESH_TARGET_CPU"] ?? "haswell"
 if targetCPU != "generic" {
