@@ -42,7 +42,9 @@ let package = Package(
         .target(name: "TensorRuntime", dependencies: ["CBLAS", "CPUFeatures"], swiftSettings: numericFlags),
         .target(name: "FaceMesh", dependencies: ["TensorRuntime"],
                 resources: [.copy("Resources")], swiftSettings: numericFlags),
-        .target(name: "ImageCodecs", dependencies: ["CJPEG", "CPNG"]),
+        // C shims around libjpeg/libpng: their fatal-error callbacks need setjmp/longjmp, which Swift cannot express.
+        .target(name: "CImageShims", dependencies: ["CJPEG", "CPNG"]),
+        .target(name: "ImageCodecs", dependencies: ["CImageShims"]),
         .executableTarget(name: "facemesh", dependencies: [
             "FaceMesh", "ImageCodecs", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
