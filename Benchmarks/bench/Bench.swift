@@ -11,7 +11,7 @@ struct Bench: ParsableCommand {
         abstract: "Times SwiftFaceMesh's models on real crops from Tests/Fixtures (run with swift run -c release bench).",
         discussion: """
             Workloads: mesh, iris, cascade (mesh + iris on both eyes), attention, detector, frame (one tracked video \
-            frame; needs the pipeline engine). Each is timed after a warm-up; the table shows median / p10 / p90 ms, \
+            frame through FaceMeshEngine with the attention model). Each is timed after a warm-up; the table shows median / p10 / p90 ms, \
             MACs, GMAC/s, share of the FMA peak and the paper's Pixel 2 XL GPU times.
             """)
 
@@ -24,7 +24,7 @@ struct Bench: ParsableCommand {
         let threadCounts = try options.threadCounts
         let measuredThreads = threadCounts.filter { $0 == 1 }
         let catalog = WorkloadCatalog(root: root, weights: try ModelWeights.defaultDirectory())
-        let (workloads, unavailable) = try catalog.make(try options.selectedWorkloads)
+        let workloads = try catalog.make(try options.selectedWorkloads)
         let machine = MachineContext.current()
         let peak = MachinePeak(overrideGigahertz: options.ghz)
 
@@ -40,15 +40,14 @@ struct Bench: ParsableCommand {
         let profiles = options.profile ? try profile(workloads) : nil
         let comparison = try python.map { try compare(workloads, python: $0, root: root) }
 
-        let notes = self.notes(workloads: workloads, unavailable: unavailable, threadCounts: threadCounts, peak: peak,
-                               machine: machine)
+        let notes = self.notes(workloads: workloads, threadCounts: threadCounts, peak: peak, machine: machine)
         if options.json {
             print(JSONReport.make(threads: measuredThreads, measurements: measurements, notes: notes, litert: comparison,
                                   profiles: profiles).text)
             return
         }
         print("SwiftFaceMesh bench — \(machine.summary)\n")
-        print(ResultTable.render(measurements, unavailable: unavailable, peak: peak, notes: notes))
+        print(ResultTable.render(measurements, peak: peak, notes: notes))
         if let profiles {
             print("\n" + ProfileReport.render(profiles, top: options.profileTop, runs: options.runs))
         }
@@ -85,8 +84,8 @@ struct Bench: ParsableCommand {
                                         warmup: options.warmup, progress: progress)
     }
 
-    private func notes(workloads: [Workload], unavailable: [UnavailableWorkload], threadCounts: [Int],
-                       peak: MachinePeak, machine: MachineContext) -> [String] {
+    private func notes(workloads: [Workload], threadCounts: [Int], peak: MachinePeak,
+                       machine: MachineContext) -> [String] {
         var notes: [String] = []
         #if DEBUG
         notes.append("DEBUG BUILD: times are not representative; run swift run -c release bench")
@@ -99,8 +98,10 @@ struct Bench: ParsableCommand {
         for threads in threadCounts where threads != 1 {
             notes.append("\(threads) threads: not measured — the runtime is single-threaded (ModelRunner has no threads option yet); \(threads)-thread rows will appear when it has one")
         }
-        notes += unavailable.map { "\($0.name): \($0.reason)" }
         notes.append(peak.explanation)
+        if workloads.contains(where: { $0.name == WorkloadName.frame }) {
+            notes.append("for scale: MediaPipe 0.10.14 legacy FaceMesh, refine_landmarks=True, tracking the same 512×600 image, measured 4.8–4.95 ms per frame on the development machine (docs/models.md §8)")
+        }
         notes.append("paper: Attention Mesh (arXiv 2006.10962) Table 1, Pixel 2 XL GPU; ours: one CPU core of this machine (\(machine.cpuModel))")
         notes.append("the machine may be shared: load average at start \(machine.loadAverage)")
         return notes

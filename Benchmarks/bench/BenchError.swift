@@ -8,6 +8,8 @@ enum BenchError: Error, CustomStringConvertible {
     case badFixture(path: String, reason: String)
     /// No Python with ai-edge-litert was found for `--compare-litert`.
     case pythonNotFound(path: String)
+    /// A workload did not behave as expected (e.g. the engine lost the face it tracks).
+    case workloadFailed(String)
     /// The LiteRT child process failed or broke the line protocol.
     case litert(String)
 
@@ -23,6 +25,7 @@ enum BenchError: Error, CustomStringConvertible {
                   python3 -m venv Tools/.venv-litert && Tools/.venv-litert/bin/pip install -r Tools/requirements-litert.txt
                 or pass --python PATH.
                 """
+        case let .workloadFailed(message): return message
         case let .litert(message): return "LiteRT comparison failed: \(message)"
         }
     }

@@ -1,8 +1,7 @@
 /// The main text report: one row per workload and thread count with median / p10 / p90, MACs, throughput, share
 /// of the FMA peak and the paper's time, then the Attention/Cascade ratio and the notes.
 enum ResultTable {
-    static func render(_ measurements: [Measurement], unavailable: [UnavailableWorkload], peak: MachinePeak,
-                       notes: [String]) -> String {
+    static func render(_ measurements: [Measurement], peak: MachinePeak, notes: [String]) -> String {
         var table = TextTable(headers: ["model", "threads", "median ms", "p10 ms", "p90 ms", "MACs (M)", "GMAC/s",
                                         "% FMA peak", PaperReference.columnTitle])
         for measurement in measurements {
@@ -17,10 +16,6 @@ enum ResultTable {
                 formatted(rate, decimals: 1), share ?? "?",
                 PaperReference.pixel2XLMilliseconds[measurement.name].map { formatted($0, decimals: 2) } ?? "–",
             ])
-        }
-        for workload in unavailable {
-            table.append([workload.name, "–", "n/a", "n/a", "n/a", "–", "–", "–",
-                          PaperReference.pixel2XLMilliseconds[workload.name].map { formatted($0, decimals: 2) } ?? "–"])
         }
         var lines = [table.rendered(), ""]
         lines.append(ratioLine(measurements))

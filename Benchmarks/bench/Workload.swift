@@ -29,9 +29,3 @@ struct Workload {
     /// Performs one run.
     let run: () throws -> Void
 }
-
-/// A workload that cannot be timed in this build, and why (shown in the table and the JSON notes).
-struct UnavailableWorkload {
-    let name: String
-    let reason: String
-}

@@ -1,5 +1,6 @@
 import FaceMesh
 import Foundation
+import ImageCodecs
 import TensorRuntime
 
 /// Builds the workloads on real crops from the fixtures: the LiteRT reference inputs (face, eye and detector
@@ -8,10 +9,9 @@ struct WorkloadCatalog {
     let root: URL
     let weights: URL
 
-    /// The selected workloads in table order, and those this build cannot run.
-    func make(_ names: [String]) throws -> (workloads: [Workload], unavailable: [UnavailableWorkload]) {
+    /// The selected workloads in table order.
+    func make(_ names: [String]) throws -> [Workload] {
         var workloads: [Workload] = []
-        var unavailable: [UnavailableWorkload] = []
         for name in names {
             switch name {
             case WorkloadName.mesh:
@@ -29,13 +29,12 @@ struct WorkloadCatalog {
                 workloads.append(try single(name, .faceDetector, "LiteRT/face_detection_short_range/grace_hopper/input.f32",
                                             summary: "face_detection_short_range on the letterboxed 128×128 photo"))
             case WorkloadName.frame:
-                unavailable.append(UnavailableWorkload(
-                    name: name, reason: "not yet available: needs the pipeline engine (FaceMeshEngine), not in this build"))
+                workloads.append(try frame())
             default:
                 break
             }
         }
-        return (workloads, unavailable)
+        return workloads
     }
 
     private func runner(_ model: FaceModelFile) throws -> ModelRunner {
@@ -71,6 +70,29 @@ struct WorkloadCatalog {
                         profiled: nil) {
             _ = try faceValues.withUnsafeBufferPointer { try mesh.predict($0) }
             for eye in eyeValues { _ = try eye.withUnsafeBufferPointer { try iris.predict($0) } }
+        }
+    }
+
+    /// One tracked video frame through `FaceMeshEngine` with the attention model (engine defaults otherwise: video
+    /// mode, one face, head pose on, no smoothing) on mpl_grace_hopper.jpg decoded with ImageCodecs. The first
+    /// frame (detector + landmarks) runs before timing, so every timed frame tracks: crop, model, projection, pose.
+    private func frame() throws -> Workload {
+        let url = root.appendingPathComponent("Tests/Fixtures/Images/mpl_grace_hopper.jpg")
+        let image = try ImageDecoder.decode(contentsOf: url)
+        let frame = try ImageFrame(width: image.width, height: image.height, pixels: image.pixels)
+        let engine = try FaceMeshEngine(options: FaceMeshOptions(staticImageMode: false, model: .attention,
+                                                                 weightsDirectory: weights))
+        let first = try engine.process(frame)
+        guard first.count == 1 else {
+            throw BenchError.workloadFailed("frame: the engine found \(first.count) faces in \(url.lastPathComponent), expected 1")
+        }
+        return Workload(name: WorkloadName.frame,
+                        summary: "one tracked video frame of FaceMeshEngine (attention, head pose on, no smoothing) on the \(frame.width)×\(frame.height) mpl_grace_hopper.jpg, after a first detection frame",
+                        multiplyAccumulates: try runner(.attentionMesh).multiplyAccumulates, litertInputs: nil,
+                        profiled: nil) {
+            guard try engine.process(frame).count == 1 else {
+                throw BenchError.workloadFailed("frame: the engine lost the tracked face")
+            }
         }
     }
 }
