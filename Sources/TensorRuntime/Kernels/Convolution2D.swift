@@ -73,7 +73,8 @@ public final class Convolution2D: @unchecked Sendable {
                     packedWeights[k * padded + outputChannel] = filter[outputChannel * patchLength + k]
                 }
             }
-            workspaceCount = Self.isPointwise(g) ? 0 : ConvolutionMicroKernel.tilePixels * patchLength
+            workspaceCount = Self.isPointwise(g) ? 0
+                : ConvolutionMicroKernel.gatherPixels(outputWidth: g.outputWidth, patchLength: patchLength) * patchLength
         case .gemm(let chunkPixels):
             packedWeights = .allocate(capacity: filter.count)
             packedWeights.initialize(from: filter, count: filter.count)
