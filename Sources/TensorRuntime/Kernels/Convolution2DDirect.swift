@@ -9,7 +9,7 @@ extension Convolution2D {
         let span = ConvolutionMicroKernel.spanPixels
         let gatherSpan = ConvolutionMicroKernel.gatherPixels(outputWidth: g.outputWidth, patchLength: patchLength)
         let layer = ConvolutionMicroKernel.Layer(
-            weights: packedWeights, paddedChannels: parameters.paddedChannels, bias: parameters.bias,
+            weights: packedWeights, patchLength: patchLength, bias: parameters.bias,
             channels: channels, epilogue: parameters.epilogue.inRegisters(residual: residual))
 
         if Self.isPointwise(g) {
