@@ -29,7 +29,7 @@ public final class Convolution2D: @unchecked Sendable {
     let parameters: ConvolutionParameters
     /// Patch length K = kernelHeight · kernelWidth · inputChannels.
     let patchLength: Int
-    /// Weights as [K, paddedChannels] (direct) or [outputChannels, K] (GEMM).
+    /// Weights as 16-channel panels [paddedChannels / 16][K][16] (direct) or [outputChannels, K] (GEMM).
     let packedWeights: UnsafeMutablePointer<Float>
 
     /// Builds the layer and prepacks its weights.
@@ -69,11 +69,13 @@ public final class Convolution2D: @unchecked Sendable {
             packedWeights = .allocate(capacity: patchLength * padded)
             packedWeights.initialize(repeating: 0, count: patchLength * padded)
             for outputChannel in 0..<g.outputChannels {
+                let panel = packedWeights + (outputChannel / 16) * 16 * patchLength + outputChannel % 16
                 for k in 0..<patchLength {
-                    packedWeights[k * padded + outputChannel] = filter[outputChannel * patchLength + k]
+                    panel[k * 16] = filter[outputChannel * patchLength + k]
                 }
             }
-            workspaceCount = Self.isPointwise(g) ? 0 : ConvolutionMicroKernel.tilePixels * patchLength
+            workspaceCount = Self.isPointwise(g) ? 0
+                : ConvolutionMicroKernel.gatherPixels(outputWidth: g.outputWidth, patchLength: patchLength) * patchLength
         case .gemm(let chunkPixels):
             packedWeights = .allocate(capacity: filter.count)
             packedWeights.initialize(from: filter, count: filter.count)

@@ -5,8 +5,9 @@
 /// bias [channels]; output channels == input channels. For every output pixel p and channel c:
 /// `v = Σ_{ky,kx} input[iy, ix, c] · filter[0, ky, kx, c] + bias[c]`; with a residual, `v += residual[p, c]` for
 /// `c < residual.channels`; then `v = activation(v)`. Padded input positions read zero.
-/// The fast path vectorises over channels (SIMD8, with SIMD4 and scalar tails) and is fully unrolled for 3×3
-/// windows. Instances are immutable and may be shared between threads.
+/// The fast path (3×3 windows, at least 8 channels) keeps each 8-channel block's weights in SIMD registers and
+/// handles the padded border with dedicated column variants and a zero row; other windows use a generic path
+/// vectorised over channels. Instances are immutable and may be shared between threads.
 public final class DepthwiseConvolution2D: @unchecked Sendable {
     /// The window geometry this layer was built for (`outputChannels == inputChannels`).
     public let geometry: ConvolutionGeometry
@@ -18,6 +19,10 @@ public final class DepthwiseConvolution2D: @unchecked Sendable {
     let parameters: ConvolutionParameters
     /// Weights as [kernelHeight · kernelWidth, channels] (the filter's own layout).
     let weights: UnsafeMutablePointer<Float>
+    /// Column layout for the 3×3 fast path, nil when the generic path is used.
+    let columns3x3: Depthwise3x3Columns?
+    /// A row of zeros (inputWidth · channels floats) standing in for input rows above or below the image.
+    let zeroRow: UnsafeMutablePointer<Float>
 
     /// Builds the layer and copies its weights.
     /// - Parameters:
@@ -47,10 +52,15 @@ public final class DepthwiseConvolution2D: @unchecked Sendable {
         self.activation = activation
         weights = .allocate(capacity: expected)
         weights.initialize(from: filter, count: expected)
+        columns3x3 = Depthwise3x3Columns(g)
+        let zeroCount = columns3x3 == nil ? 1 : g.inputWidth * g.inputChannels
+        zeroRow = .allocate(capacity: zeroCount)
+        zeroRow.initialize(repeating: 0, count: zeroCount)
     }
 
     deinit {
         weights.deallocate()
+        zeroRow.deallocate()
     }
 
     /// Computes the depthwise convolution.
@@ -63,27 +73,20 @@ public final class DepthwiseConvolution2D: @unchecked Sendable {
                     workspace: UnsafeMutablePointer<Float>?) {
         let g = geometry
         let channels = g.inputChannels
-        let interiorStart = min(g.outputWidth, (g.padLeft + g.strideWidth - 1) / g.strideWidth)
-        let lastFit = g.inputWidth - g.kernelWidth + g.padLeft
-        let interiorEnd = lastFit < 0 ? interiorStart
-            : max(interiorStart, min(g.outputWidth, lastFit / g.strideWidth + 1))
-        let is3x3 = g.kernelHeight == 3 && g.kernelWidth == 3
+        let rowFloats = g.inputWidth * channels
         for outputY in 0..<g.outputHeight {
-            let firstInputY = outputY * g.strideHeight - g.padTop
-            let rowInside = firstInputY >= 0 && firstInputY + g.kernelHeight <= g.inputHeight
             let outputRow = output + outputY * g.outputWidth * channels
-            if rowInside && is3x3 {
-                for outputX in 0..<interiorStart {
-                    borderPixel(input: input, outputY: outputY, outputX: outputX, output: outputRow)
+            let firstInputY = outputY * g.strideHeight - g.padTop
+            if let columns = columns3x3 {
+                func inputRow(_ kernelY: Int) -> UnsafePointer<Float> {
+                    let inputY = firstInputY + kernelY
+                    return inputY >= 0 && inputY < g.inputHeight ? input + inputY * rowFloats : UnsafePointer(zeroRow)
                 }
-                interior3x3(input: input, firstInputY: firstInputY, from: interiorStart, to: interiorEnd,
-                            output: outputRow)
-                for outputX in interiorEnd..<g.outputWidth {
-                    borderPixel(input: input, outputY: outputY, outputX: outputX, output: outputRow)
-                }
+                row3x3(top: inputRow(0), middle: inputRow(1), bottom: inputRow(2), columns: columns,
+                       output: outputRow)
             } else {
                 for outputX in 0..<g.outputWidth {
-                    borderPixel(input: input, outputY: outputY, outputX: outputX, output: outputRow)
+                    genericPixel(input: input, outputY: outputY, outputX: outputX, output: outputRow)
                 }
             }
             parameters.epilogue.apply(outputRow, firstPixel: outputY * g.outputWidth, pixelCount: g.outputWidth,

@@ -63,6 +63,9 @@ final class DepthwiseConvolution2DTests: XCTestCase {
         for (size, channels, stride) in [(24, 16, 1), (24, 32, 2), (12, 28, 1), (10, 42, 2), (6, 128, 1), (2, 128, 1),
                                          (1, 64, 1), (3, 32, 2)] {
             let g = try geometry(size, channels: channels, kernel: 3, stride: stride, .same)
+            if size >= 2 {
+                XCTAssertNotNil(Depthwise3x3Columns(g), "the 3×3 fast path should handle \(g)")
+            }
             try check(ConvolutionTestCase(geometry: g, depthwise: true, random: &random))
         }
     }
