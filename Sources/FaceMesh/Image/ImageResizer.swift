@@ -69,14 +69,14 @@ public enum ImageResizer {
     }
 
     /// OpenCV `INTER_LINEAR` on 8-bit images: half-pixel centred sample positions
-    /// (x_s = (x + ½)·scale − ½, clamped to the image), 11-bit fixed-point weights, horizontal pass exact in
+    /// (x_s = (x + ½)·scale − ½; see `linearTaps` for the edges), 11-bit fixed-point weights, horizontal pass exact in
     /// integers, vertical pass as OpenCV's SIMD kernel computes it (values pre-shifted by 4 bits, 16-bit high
     /// products, final rounding shift by 2).
     public static func resizeBilinear(_ image: ImageFrame, width: Int, height: Int) throws -> ImageFrame {
         guard width > 0, height > 0 else { throw ResizeError.invalidSize(width: width, height: height) }
         if width == image.width && height == image.height { return image }
-        let xTaps = linearTaps(sourceSize: image.width, destinationSize: width)
-        let yTaps = linearTaps(sourceSize: image.height, destinationSize: height)
+        let xTaps = linearTaps(sourceSize: image.width, destinationSize: width, clampPosition: true)
+        let yTaps = linearTaps(sourceSize: image.height, destinationSize: height, clampPosition: false)
         let rowLength = width * 3
         var output = [UInt8](repeating: 0, count: rowLength * height)
         var upper = [Int32](repeating: 0, count: rowLength)
@@ -95,8 +95,9 @@ public enum ImageResizer {
         }
         let vectorized = rowLength - rowLength % 8
         for (y, tap) in yTaps.enumerated() {
-            horizontal(row: tap.index, into: &upper)
-            horizontal(row: min(tap.index + 1, image.height - 1), into: &lower)
+            // Rows are clamped when fetched; the weights are not (OpenCV keeps fy for rows above/below the image).
+            horizontal(row: min(max(tap.index, 0), image.height - 1), into: &upper)
+            horizontal(row: min(max(tap.index + 1, 0), image.height - 1), into: &lower)
             let outStart = y * rowLength
             for i in 0..<rowLength {
                 let value: Int32
@@ -184,15 +185,17 @@ public enum ImageResizer {
         var weight1: Int32
     }
 
-    /// OpenCV's `resizeGeneric_` coordinate table for `INTER_LINEAR` (ksize 2).
-    static func linearTaps(sourceSize: Int, destinationSize: Int) -> [LinearTap] {
+    /// OpenCV's `resizeGeneric_` coordinate table for `INTER_LINEAR` (ksize 2). Horizontally the position is
+    /// clamped to the image (index 0 or size−1 with weight 0 on the neighbour); vertically it is not: the index may
+    /// be −1 or size−1 with a fractional weight, and the rows are clamped when read.
+    static func linearTaps(sourceSize: Int, destinationSize: Int, clampPosition: Bool) -> [LinearTap] {
         let scale = 1 / (Double(destinationSize) / Double(sourceSize))
         return (0..<destinationSize).map { d in
             var position = Float((Double(d) + 0.5) * scale - 0.5)
             var index = Int(position.rounded(.down))
             position -= Float(index)
-            if index < 0 { position = 0; index = 0 }
-            if index >= sourceSize - 1 { position = 0; index = sourceSize - 1 }
+            if clampPosition && index < 0 { position = 0; index = 0 }
+            if clampPosition && index >= sourceSize - 1 { position = 0; index = sourceSize - 1 }
             return LinearTap(index: index, weight0: Int32(((1 - position) * 2048).rounded(.toNearestOrEven)),
                              weight1: Int32((position * 2048).rounded(.toNearestOrEven)))
         }

@@ -42,7 +42,13 @@ public struct IrisEyeInput: Sendable {
 
     /// Builds the eye input from `image`, the eye ROI (normalized) and whether to mirror it.
     public init(image: ImageFrame, region: NormalizedRect, mirrored: Bool) throws {
-        let crop = try NearestNeighbourCrop.crop(image, region: region, border: .replicate)
+        try self.init(crop: NearestNeighbourCrop.crop(image, region: region, border: .replicate), region: region,
+                      mirrored: mirrored)
+    }
+
+    /// Builds the eye input from an already cropped eye image (the output of `NearestNeighbourCrop.crop` for
+    /// `region`): resize, letterbox and mirroring only.
+    public init(crop: ImageFrame, region: NormalizedRect, mirrored: Bool) throws {
         let size = IrisEyeInput.tensorSize
         let scale = min(Float(size) / Float(crop.width), Float(size) / Float(crop.height))
         let targetWidth = Int((Float(crop.width) * scale).rounded())
