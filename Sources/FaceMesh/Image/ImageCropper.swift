@@ -19,6 +19,7 @@ public enum CropError: Error, Equatable, CustomStringConvertible {
     /// The destination buffer is smaller than the crop.
     case destinationTooSmall(required: Int, actual: Int)
 
+    /// A readable explanation of the error.
     public var description: String {
         switch self {
         case let .invalidOutputSize(width, height):

@@ -7,6 +7,7 @@ public enum ResizeError: Error, Equatable, CustomStringConvertible {
     /// `resizeArea` only shrinks: the target is larger than the source along an axis.
     case areaResizeCannotEnlarge(sourceWidth: Int, sourceHeight: Int, width: Int, height: Int)
 
+    /// A readable explanation of the error.
     public var description: String {
         switch self {
         case let .invalidSize(width, height): return "resize: invalid target size \(width)×\(height)"

@@ -5,6 +5,7 @@ public enum IrisCascadeError: Error, Equatable, CustomStringConvertible {
     /// The merge's index lists do not match the contour, or an index is outside the mesh.
     case invalidMergeIndices(String)
 
+    /// A readable explanation of the error.
     public var description: String {
         switch self {
         case let .rawOutputSize(output, expected, actual):

@@ -55,6 +55,12 @@ final class RegionTests: XCTestCase {
         XCTAssertEqual(region.width, 0.45, accuracy: 1e-6)
         XCTAssertEqual(region.height, 0.9, accuracy: 1e-6)
         XCTAssertEqual(region.rotation, 0)
+        let fromPixels = try RegionOfInterestBuilder.faceRegion(
+            fromPixelLandmarks: LandmarkCoordinates.toPixels(landmarks, imageWidth: 200, imageHeight: 100),
+            imageWidth: 200, imageHeight: 100)
+        XCTAssertEqual(fromPixels.xCenter, region.xCenter, accuracy: 1e-6)
+        XCTAssertEqual(fromPixels.width, region.width, accuracy: 1e-6)
+        XCTAssertEqual(fromPixels.height, region.height, accuracy: 1e-6)
         // A 30° roll of the eye line: 263 at (60 + 40cos30°, 40 + 40sin30°) px.
         landmarks[263] = Landmark(x: (60 + 40 * cos(Float.pi / 6)) / 200, y: (40 + 40 * sin(Float.pi / 6)) / 100)
         XCTAssertEqual(try RegionOfInterestBuilder.faceRegion(fromLandmarks: landmarks, imageWidth: 200,
