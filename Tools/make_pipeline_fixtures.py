@@ -62,6 +62,42 @@ def letterbox_roi(width, height, tensor_w=128, tensor_h=128):
     return f32(0.5) * w, f32(0.5) * h, new_w, new_h
 
 
+def round_half_away(value):
+    """std::round on a float32 value."""
+    value = float(f32(value))
+    return int(math.floor(abs(value) + 0.5)) * (1 if value >= 0 else -1)
+
+
+def eye_input(image, x_center, y_center, width, height, rotation, mirrored, size=64):
+    """The iris cascade's eye input: ImageCroppingCalculator (integer centre and size, corners to pixel centres,
+    warpPerspective INTER_NEAREST, BORDER_REPLICATE) then ImageTransformationCalculator (FIT into size×size:
+    INTER_AREA when shrinking, INTER_LINEAR otherwise, black letterbox, horizontal flip when mirrored)."""
+    img_h, img_w = image.shape[:2]
+    cx = round_half_away(f32(x_center) * f32(img_w))
+    cy = round_half_away(f32(y_center) * f32(img_h))
+    cw = round_half_away(f32(width) * f32(img_w))
+    ch = round_half_away(f32(height) * f32(img_h))
+    src = box_points(cx, cy, cw, ch, rotation)
+    dst = np.array([[0, ch - 1], [0, 0], [cw - 1, 0], [cw - 1, ch - 1]], np.float32)
+    matrix = cv2.getPerspectiveTransform(src, dst)
+    crop = cv2.warpPerspective(image, matrix, (cw, ch), flags=cv2.INTER_NEAREST, borderMode=cv2.BORDER_REPLICATE)
+    scale = min(f32(size) / f32(cw), f32(size) / f32(ch))
+    target_w, target_h = round_half_away(f32(cw) * scale), round_half_away(f32(ch) * scale)
+    interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+    resized = cv2.resize(crop, (target_w, target_h), interpolation=interpolation)
+    top, left = (size - target_h) // 2, (size - target_w) // 2
+    boxed = cv2.copyMakeBorder(resized, top, size - target_h - top, left, size - target_w - left,
+                               cv2.BORDER_CONSTANT, value=(0, 0, 0))
+    if mirrored:
+        boxed = cv2.flip(boxed, 1)
+    in_aspect, padding = f32(cw) / f32(ch), [0.0, 0.0, 0.0, 0.0]
+    if in_aspect < 1:
+        padding[0] = padding[2] = exact((f32(1) - in_aspect) / f32(2))
+    elif in_aspect > 1:
+        padding[1] = padding[3] = exact((f32(1) - f32(1) / in_aspect) / f32(2))
+    return crop, boxed, padding
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     photo = cv2.imread(PHOTO, cv2.IMREAD_COLOR)
@@ -109,11 +145,32 @@ def main():
         letterboxes.append({"image": image, "expected": save(f"letterbox_{image}_128x128.rgb", result),
                             "centerX": exact(cx), "centerY": exact(cy), "width": exact(w), "height": exact(h)})
 
+    eye_cases = [
+        # name, x_center, y_center, width, height (normalized by 160, 180), rotation, mirrored
+        ("enlarge_image_left_eye", 68.4 / 160, 62.3 / 180, 27.6 / 160, 27.6 / 180, 0.12, False),
+        ("enlarge_image_right_eye_mirrored", 92.7 / 160, 61.8 / 180, 25.3 / 160, 25.3 / 180, -0.08, True),
+        ("odd_size_rotation_zero", 70.2 / 160, 63.0 / 180, 33.0 / 160, 33.0 / 180, 0.0, False),
+        ("shrink_area", 80.0 / 160, 90.0 / 180, 90.4 / 160, 90.4 / 180, 0.3, False),
+        ("shrink_exact_half", 80.0 / 160, 90.0 / 180, 128.0 / 160, 128.0 / 180, 0.0, True),
+        ("non_square_letterbox_mirrored", 75.0 / 160, 70.0 / 180, 40.0 / 160, 30.0 / 180, 0.2, True),
+        ("non_square_shrink", 80.0 / 160, 88.0 / 180, 100.0 / 160, 70.0 / 180, 0.0, False),
+    ]
+    eyes = []
+    for name, xc, yc, w, h, rotation, mirrored in eye_cases:
+        crop, boxed, padding = eye_input(portrait, xc, yc, w, h, rotation, mirrored)
+        eyes.append({
+            "name": name, "image": "portrait", "xCenter": exact(xc), "yCenter": exact(yc), "width": exact(w),
+            "height": exact(h), "rotation": exact(rotation), "mirrored": mirrored,
+            "cropWidth": crop.shape[1], "cropHeight": crop.shape[0], "padding": padding,
+            "crop": save(f"eye_{name}_crop_{crop.shape[1]}x{crop.shape[0]}.rgb", crop),
+            "expected": save(f"eye_{name}_64x64.rgb", boxed),
+        })
+
     manifest = {
         "generator": "Tools/make_pipeline_fixtures.py",
         "opencv": cv2.__version__, "numpy": np.__version__,
         "source": "mpl_grace_hopper.jpg decoded by OpenCV, RGB, resized with INTER_AREA",
-        "images": images, "crops": crops, "letterboxes": letterboxes,
+        "images": images, "crops": crops, "letterboxes": letterboxes, "eyes": eyes,
     }
     with open(os.path.join(OUT, "manifest.json"), "w") as handle:
         json.dump(manifest, handle, indent=1)

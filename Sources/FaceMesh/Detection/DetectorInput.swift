@@ -7,6 +7,7 @@ public enum DetectorInputError: Error, Equatable, CustomStringConvertible {
     /// The frame does not have the size the input was prepared for.
     case imageSizeMismatch(expectedWidth: Int, expectedHeight: Int, actualWidth: Int, actualHeight: Int)
 
+    /// A readable explanation of the error.
     public var description: String {
         switch self {
         case let .invalidSize(message): return "detector input: \(message)"

@@ -7,6 +7,7 @@ public enum FaceDetectionDecodingError: Error, Equatable, CustomStringConvertibl
     /// The options are inconsistent (the message says how).
     case invalidOptions(String)
 
+    /// A readable explanation of the error.
     public var description: String {
         switch self {
         case let .tensorSizeMismatch(tensor, expected, actual):

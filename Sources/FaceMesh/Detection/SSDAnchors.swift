@@ -25,6 +25,7 @@ public enum SSDAnchorError: Error, Equatable, CustomStringConvertible {
     /// The options are inconsistent (the message says how).
     case invalidOptions(String)
 
+    /// A readable explanation of the error.
     public var description: String {
         switch self {
         case let .invalidOptions(message): return "SSD anchors: \(message)"

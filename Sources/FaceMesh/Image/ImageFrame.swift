@@ -5,6 +5,7 @@ public enum ImageFrameError: Error, Equatable, CustomStringConvertible {
     /// The pixel array does not hold exactly `width × height × 3` bytes.
     case pixelCountMismatch(expected: Int, actual: Int)
 
+    /// A readable explanation of the error.
     public var description: String {
         switch self {
         case let .invalidSize(width, height):

@@ -7,6 +7,7 @@ public enum LandmarkProjectionError: Error, Equatable, CustomStringConvertible {
     /// The model input size is not positive.
     case invalidInputSize(Float)
 
+    /// A readable explanation of the error.
     public var description: String {
         switch self {
         case let .invalidRawLayout(valueCount, landmarkCount, stride):

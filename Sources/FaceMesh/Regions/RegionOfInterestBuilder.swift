@@ -7,6 +7,7 @@ public enum RegionOfInterestError: Error, Equatable, CustomStringConvertible {
     /// Image width or height is not positive.
     case invalidImageSize(width: Int, height: Int)
 
+    /// A readable explanation of the error.
     public var description: String {
         switch self {
         case let .missingLandmark(index, count):
@@ -59,6 +60,18 @@ public enum RegionOfInterestBuilder {
         return try region(box: boundingBox(of: landmarks), rotationFrom: point(landmarks[start]),
                           to: point(landmarks[end]), imageWidth: imageWidth, imageHeight: imageHeight,
                           scale: faceScale)
+    }
+
+    /// §7 for landmarks in image pixels (converted to normalized coordinates first; z is not used).
+    public static func faceRegion(fromPixelLandmarks landmarks: [Landmark], imageWidth: Int, imageHeight: Int) throws
+        -> NormalizedRect
+    {
+        guard imageWidth > 0, imageHeight > 0 else {
+            throw RegionOfInterestError.invalidImageSize(width: imageWidth, height: imageHeight)
+        }
+        return try faceRegion(fromLandmarks: LandmarkCoordinates.toNormalized(landmarks, imageWidth: imageWidth,
+                                                                              imageHeight: imageHeight),
+                              imageWidth: imageWidth, imageHeight: imageHeight)
     }
 
     /// §9: the iris cascade's eye ROIs from the 468 normalized mesh landmarks: image-left eye 33 → 133,

@@ -7,6 +7,7 @@ public enum SmoothingError: Error, Equatable, CustomStringConvertible {
     /// The number of landmarks changed between frames without a reset.
     case landmarkCountChanged(expected: Int, actual: Int)
 
+    /// A readable explanation of the error.
     public var description: String {
         switch self {
         case let .invalidParameter(message): return "smoothing: invalid parameter: \(message)"

@@ -99,6 +99,16 @@ final class CropSamplerTests: XCTestCase {
         }
     }
 
+    /// The branch-free rounding equals round-half-to-even (OpenCV's cvRound) and saturates to Int32.
+    func testFixedPointRounding() {
+        let values: [Double] = [-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, -3.2, 7.7, 1e9 + 0.5, -1e9 - 0.5, 123456.49999]
+        for value in values {
+            XCTAssertEqual(ImageCropper.roundToInt32(value), Int32(value.rounded(.toNearestOrEven)), "\(value)")
+        }
+        XCTAssertEqual(ImageCropper.roundToInt32(1e12), Int32.max)
+        XCTAssertEqual(ImageCropper.roundToInt32(-1e12), Int32.min)
+    }
+
     /// A uniform image stays uniform whatever the ROI, border replicate included (the weights sum to 2^15).
     func testUniformImageStaysUniform() throws {
         let image = try ImageFrame(width: 5, height: 7, pixels: [UInt8](repeating: 201, count: 5 * 7 * 3))
