@@ -35,4 +35,28 @@ final class CascadeTests: XCTestCase {
         }
         XCTAssertGreaterThanOrEqual(compared, 4)
     }
+
+    /// MediaPipe's exact eye crop (nearest neighbour + area resize) on the same faces: it runs and stays close to
+    /// the Attention Mesh, though less closely than the bilinear crop (aliasing on small eyes).
+    func testMediaPipeEyeCropStaysCloseToAttention() throws {
+        let attention = try FaceMeshEngine(options: FaceMeshOptions(staticImageMode: true, maxFaces: 5, model: .attention,
+                                                                    weightsDirectory: TestFiles.weights))
+        let cascade = try CascadeLandmarkModel(weightsDirectory: TestFiles.weights, eyeCrop: .mediaPipe)
+        var worst: Float = 0
+        for path in ["Tests/Fixtures/Images/mpl_grace_hopper.jpg", "Tests/Fixtures/Images/skimage_astronaut.png",
+                     "Tests/Fixtures/Images/extra/grace_hopper_rolled28.png", "Tests/Fixtures/Images/extra/faces_montage3.png"] {
+            let frame = try TestFiles.frame(path)
+            for face in try attention.process(frame) {
+                let prediction = try XCTUnwrap(try cascade.predict(in: frame, region: face.region, presenceThreshold: 0.5))
+                let points = LandmarkCoordinates.toPixels(prediction.landmarks, imageWidth: frame.width, imageHeight: frame.height)
+                let iod = FaceMetrics.interOcularDistance(face.landmarks)
+                for centre in [LandmarkIndexSets.imageLeftIrisStart, LandmarkIndexSets.imageRightIrisStart] {
+                    let a = points[centre], b = face.landmarks[centre]
+                    worst = max(worst, ((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y)).squareRoot() / iod)
+                }
+            }
+        }
+        print(String(format: "MediaPipe eye crop: iris centres within %.3f%% IOD of the Attention Mesh", 100 * worst))
+        XCTAssertLessThanOrEqual(worst, 0.04)
+    }
 }
