@@ -8,7 +8,12 @@ import Foundation
 // Override with FACEMESH_TARGET_CPU=<LLVM CPU name> (e.g. znver4, skylake-avx512) or FACEMESH_TARGET_CPU=generic
 // for a portable baseline build.
 let environment = ProcessInfo.processInfo.environment
-var numericFlags: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+// Numeric code is optimized in debug builds too: unoptimized SIMD code runs 10-100x slower, which would make the
+// reference tests (whole networks on real images) crawl.
+var numericFlags: [SwiftSetting] = [
+    .unsafeFlags(["-enforce-exclusivity=unchecked"]),
+    .unsafeFlags(["-O"], .when(configuration: .debug)),
+]
 #if arch(x86_64)
 let targetCPU = environment["FACEMESH_TARGET_CPU"] ?? "haswell"
 if targetCPU != "generic" {
@@ -40,9 +45,10 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
         .target(name: "CPUFeatures"),
         .target(name: "TensorRuntime", dependencies: ["CBLAS", "CPUFeatures"], swiftSettings: numericFlags),
-        .target(name: "FaceMesh", dependencies: ["TensorRuntime"],
-                resources: [.copy("Resources")], swiftSettings: numericFlags),
-        .target(name: "ImageCodecs", dependencies: ["CJPEG", "CPNG"]),
+        .target(name: "FaceMesh", dependencies: ["TensorRuntime"], swiftSettings: numericFlags),
+        // C shims around libjpeg/libpng: their fatal-error callbacks need setjmp/longjmp, which Swift cannot express.
+        .target(name: "CImageShims", dependencies: ["CJPEG", "CPNG"]),
+        .target(name: "ImageCodecs", dependencies: ["CImageShims"]),
         .executableTarget(name: "facemesh", dependencies: [
             "FaceMesh", "ImageCodecs", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -54,6 +60,8 @@ let package = Package(
                     swiftSettings: numericFlags),
         .testTarget(name: "FaceMeshTests", dependencies: ["FaceMesh", "ImageCodecs"]),
         .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"]),
+        // Runs the built `facemesh` binary as a subprocess (the dependency makes SwiftPM build it first).
+        .testTarget(name: "FacemeshCommandTests", dependencies: ["FaceMesh", "ImageCodecs", "facemesh"]),
     ],
     swiftLanguageModes: [.v5]
 )

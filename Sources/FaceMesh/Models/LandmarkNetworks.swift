@@ -121,6 +121,13 @@ public final class IrisNetwork {
         return IrisPrediction(eyeRegion: runner.withOutput(0) { landmarks(from: $0, dimensions: 3) },
                               iris: runner.withOutput(1) { landmarks(from: $0, dimensions: 3) })
     }
+
+    /// Runs the network and hands the raw outputs (eye region [71 × 3], iris [5 × 3], 64-px units) to `body`.
+    public func predictRaw<Result>(_ input: UnsafeBufferPointer<Float>,
+                                   _ body: (_ eyeRegion: UnsafeBufferPointer<Float>, _ iris: UnsafeBufferPointer<Float>) throws -> Result) throws -> Result {
+        try checkedRun(runner, input)
+        return try runner.withOutput(0) { eyeRegion in try runner.withOutput(1) { iris in try body(eyeRegion, iris) } }
+    }
 }
 
 /// MediaPipe's BlazeFace short-range detector network: a letterboxed 128×128×3 frame in [-1, 1] → 896 raw box

@@ -39,10 +39,11 @@ public final class ModelRunner {
     /// The fused steps the plan executes, in order (for profiling and inspection).
     public var stepLabels: [String] { plan.steps.map(\.label) }
 
-    private let plan: ExecutionPlan
+    // plan, arena and workspace are internal (not private) so ModelRunner+Profiling.swift can time single steps.
+    let plan: ExecutionPlan
     private let options: Options
-    private let arena: UnsafeMutablePointer<Float>
-    private let workspace: UnsafeMutablePointer<Float>?
+    let arena: UnsafeMutablePointer<Float>
+    let workspace: UnsafeMutablePointer<Float>?
 
     /// Compiles `file` into an execution plan. Throws `PlanError` when the graph uses unsupported operators or its
     /// shapes do not fit together, and `RuntimeEnvironmentError` on a CPU the kernels were not compiled for.

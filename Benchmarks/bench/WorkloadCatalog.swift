@@ -1,0 +1,98 @@
+import FaceMesh
+import Foundation
+import ImageCodecs
+import TensorRuntime
+
+/// Builds the workloads on real crops from the fixtures: the LiteRT reference inputs (face, eye and detector
+/// crops of mpl_grace_hopper.jpg) and MediaPipe's attention input for the same photo.
+struct WorkloadCatalog {
+    let root: URL
+    let weights: URL
+
+    /// The selected workloads in table order.
+    func make(_ names: [String]) throws -> [Workload] {
+        var workloads: [Workload] = []
+        for name in names {
+            switch name {
+            case WorkloadName.mesh:
+                workloads.append(try single(name, .faceLandmark, "LiteRT/face_landmark/grace_hopper/input.f32",
+                                            summary: "face_landmark on a 192×192 face crop"))
+            case WorkloadName.iris:
+                workloads.append(try single(name, .irisLandmark, "LiteRT/iris_landmark/grace_hopper_left_eye/input.f32",
+                                            summary: "iris_landmark on a 64×64 eye crop"))
+            case WorkloadName.cascade:
+                workloads.append(try cascade())
+            case WorkloadName.attention:
+                workloads.append(try single(name, .attentionMesh, "MediaPipe/attention/grace_hopper/input.f32",
+                                            summary: "face_landmark_with_attention (with its custom ops) on a 192×192 face crop"))
+            case WorkloadName.detector:
+                workloads.append(try single(name, .faceDetector, "LiteRT/face_detection_short_range/grace_hopper/input.f32",
+                                            summary: "face_detection_short_range on the letterboxed 128×128 photo"))
+            case WorkloadName.frame:
+                workloads.append(try frame())
+            default:
+                break
+            }
+        }
+        return workloads
+    }
+
+    private func runner(_ model: FaceModelFile) throws -> ModelRunner {
+        try ModelRunner(contentsOf: weights.appendingPathComponent(model.fileName))
+    }
+
+    /// One model through `ModelRunner` (model time only, input validation included as in every run).
+    private func single(_ name: String, _ model: FaceModelFile, _ inputPath: String, summary: String) throws -> Workload {
+        let runner = try runner(model)
+        let input = try FixtureInput(root: root, inputPath, count: runner.inputs[0].elementCount)
+        let values = input.values
+        return Workload(name: name, summary: summary, multiplyAccumulates: runner.multiplyAccumulates,
+                        litertInputs: [input.url], profiled: ProfiledModel(runner: runner, input: values)) {
+            try values.withUnsafeBufferPointer { try runner.run(input: $0) }
+        }
+    }
+
+    /// FaceMesh + Iris on both eyes (image-left eye, image-right eye mirrored), through the network wrappers;
+    /// model time only (the crops are precomputed). No lips model is published, so this is the paper's Cascade
+    /// without its lips stage.
+    private func cascade() throws -> Workload {
+        let mesh = try FaceMeshNetwork(weightsDirectory: weights)
+        let iris = try IrisNetwork(weightsDirectory: weights)
+        let face = try FixtureInput(root: root, "LiteRT/face_landmark/grace_hopper/input.f32", count: 192 * 192 * 3)
+        let eyes = try ["grace_hopper_left_eye", "grace_hopper_right_eye_mirrored"].map {
+            try FixtureInput(root: root, "LiteRT/iris_landmark/\($0)/input.f32", count: 64 * 64 * 3)
+        }
+        let multiplyAccumulates = try runner(.faceLandmark).multiplyAccumulates
+            + 2 * runner(.irisLandmark).multiplyAccumulates
+        let faceValues = face.values, eyeValues = eyes.map(\.values)
+        return Workload(name: WorkloadName.cascade, summary: "FaceMesh + Iris on both eyes (3 inferences)",
+                        multiplyAccumulates: multiplyAccumulates, litertInputs: [face.url] + eyes.map(\.url),
+                        profiled: nil) {
+            _ = try faceValues.withUnsafeBufferPointer { try mesh.predict($0) }
+            for eye in eyeValues { _ = try eye.withUnsafeBufferPointer { try iris.predict($0) } }
+        }
+    }
+
+    /// One tracked video frame through `FaceMeshEngine` with the attention model (engine defaults otherwise: video
+    /// mode, one face, head pose on, no smoothing) on mpl_grace_hopper.jpg decoded with ImageCodecs. The first
+    /// frame (detector + landmarks) runs before timing, so every timed frame tracks: crop, model, projection, pose.
+    private func frame() throws -> Workload {
+        let url = root.appendingPathComponent("Tests/Fixtures/Images/mpl_grace_hopper.jpg")
+        let image = try ImageDecoder.decode(contentsOf: url)
+        let frame = try ImageFrame(width: image.width, height: image.height, pixels: image.pixels)
+        let engine = try FaceMeshEngine(options: FaceMeshOptions(staticImageMode: false, model: .attention,
+                                                                 weightsDirectory: weights))
+        let first = try engine.process(frame)
+        guard first.count == 1 else {
+            throw BenchError.workloadFailed("frame: the engine found \(first.count) faces in \(url.lastPathComponent), expected 1")
+        }
+        return Workload(name: WorkloadName.frame,
+                        summary: "one tracked video frame of FaceMeshEngine (attention, head pose on, no smoothing) on the \(frame.width)×\(frame.height) mpl_grace_hopper.jpg, after a first detection frame",
+                        multiplyAccumulates: try runner(.attentionMesh).multiplyAccumulates, litertInputs: nil,
+                        profiled: nil) {
+            guard try engine.process(frame).count == 1 else {
+                throw BenchError.workloadFailed("frame: the engine lost the tracked face")
+            }
+        }
+    }
+}

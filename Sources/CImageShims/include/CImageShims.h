@@ -1,0 +1,133 @@
+// CImageShims: thin C wrappers around libjpeg-turbo and libpng 1.6 for the Swift module ImageCodecs.
+//
+// Both libraries report fatal errors through callbacks that must not return (libjpeg's error_exit, libpng's
+// error_fn); the only safe way out is setjmp/longjmp, which Swift cannot express. Every function here arms its own
+// setjmp before calling into the library, so a corrupt or truncated file turns into a status code plus a message
+// instead of a process exit. The wrappers only provide mechanism (read a header, read pixels as 8-bit RGB, encode);
+// all policy (size limits, which colour models are accepted) lives in Swift.
+//
+// Each handle is independent and owns all of its state; there is no global mutable state, so different handles may
+// be used on different threads at the same time. A single handle must not be used from two threads at once.
+#ifndef CIMAGESHIMS_H
+#define CIMAGESHIMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Outcome of a shim call.
+typedef enum {
+    CIS_STATUS_OK = 0,
+    /// The library rejected the data (corrupt stream, bad CRC, invalid parameters); see the handle's message.
+    CIS_STATUS_CORRUPT_DATA = 1,
+    /// The data ended before the image was complete.
+    CIS_STATUS_TRUNCATED_DATA = 2,
+    /// The library or the shim could not allocate memory.
+    CIS_STATUS_OUT_OF_MEMORY = 3,
+    /// The caller passed inconsistent arguments (wrong buffer size, calls out of order, unsupported layout).
+    CIS_STATUS_INVALID_ARGUMENT = 4,
+    /// The JPEG uses a sample precision this libjpeg build cannot decode (12 or 16 bits); the header's bit_depth
+    /// holds it.
+    CIS_STATUS_UNSUPPORTED_PRECISION = 5,
+} CISStatus;
+
+/// Colour model of a compressed image, as stored in the file.
+typedef enum {
+    CIS_COLOR_MODEL_UNKNOWN = 0,
+    CIS_COLOR_MODEL_GREY = 1,
+    CIS_COLOR_MODEL_GREY_ALPHA = 2,
+    CIS_COLOR_MODEL_RGB = 3,
+    CIS_COLOR_MODEL_RGBA = 4,
+    CIS_COLOR_MODEL_PALETTE = 5,
+    CIS_COLOR_MODEL_YCBCR = 6,
+    CIS_COLOR_MODEL_CMYK = 7,
+    CIS_COLOR_MODEL_YCCK = 8,
+} CISColorModel;
+
+/// What a decoder learned from the file header, before any pixel memory is allocated.
+typedef struct {
+    /// Image width and height in pixels, as declared by the header.
+    uint32_t width;
+    uint32_t height;
+    /// Bits per sample as stored (JPEG: always 8 for the baseline/progressive 8-bit files libjpeg decodes).
+    int32_t bit_depth;
+    /// Number of colour components as stored (palette PNG: 1).
+    int32_t components;
+    CISColorModel color_model;
+    /// Non-zero for an Adam7-interlaced PNG or a progressive JPEG.
+    int32_t interlaced;
+} CISImageHeader;
+
+// MARK: - JPEG decoding
+
+/// Opaque JPEG decoder over a caller-owned byte buffer, which must stay valid until the decoder is destroyed.
+typedef struct CISJPEGDecoder CISJPEGDecoder;
+
+/// Creates a decoder reading `size` bytes at `data`. Returns NULL if memory is exhausted.
+CISJPEGDecoder *cis_jpeg_decoder_create(const uint8_t *data, size_t size);
+/// Parses the markers up to the first scan and fills `header`. Call once, before `cis_jpeg_decoder_read_rgb`.
+/// Returns CIS_STATUS_UNSUPPORTED_PRECISION (with only `header->bit_depth` filled) for 12/16-bit JPEGs.
+CISStatus cis_jpeg_decoder_read_header(CISJPEGDecoder *decoder, CISImageHeader *header);
+/// Decodes the whole image as interleaved 8-bit RGB into `rgb` (row-major, 3 * width bytes per row, exactly
+/// `rgb_size` = 3 * width * height bytes). Greyscale is replicated into R, G and B; YCbCr is converted to RGB.
+/// Warnings that mean pixel data is missing or garbled (premature end of file, bad Huffman/arithmetic code, premature
+/// end of a data segment, lost restart marker synchronisation, inconsistent progression) are reported as errors.
+/// Fails with CIS_STATUS_INVALID_ARGUMENT for colour models that are not grey, RGB or YCbCr.
+CISStatus cis_jpeg_decoder_read_rgb(CISJPEGDecoder *decoder, uint8_t *rgb, size_t rgb_size);
+/// Human-readable description of the last failure (empty string if none). Valid until the decoder is destroyed.
+const char *cis_jpeg_decoder_message(const CISJPEGDecoder *decoder);
+/// Releases the decoder and everything it allocated. Accepts NULL.
+void cis_jpeg_decoder_destroy(CISJPEGDecoder *decoder);
+
+// MARK: - PNG decoding
+
+/// Opaque PNG decoder over a caller-owned byte buffer, which must stay valid until the decoder is destroyed.
+typedef struct CISPNGDecoder CISPNGDecoder;
+
+/// Creates a decoder reading `size` bytes at `data`. Returns NULL if memory is exhausted.
+CISPNGDecoder *cis_png_decoder_create(const uint8_t *data, size_t size);
+/// Reads the signature and all chunks before the first IDAT and fills `header`. Call once, before reading pixels.
+CISStatus cis_png_decoder_read_header(CISPNGDecoder *decoder, CISImageHeader *header);
+/// Decodes the whole image as interleaved 8-bit RGB into `rgb` (row-major, 3 * width bytes per row, exactly
+/// `rgb_size` = 3 * width * height bytes), then reads to the IEND chunk so that a file cut anywhere is an error.
+/// Palette images are expanded, 1/2/4-bit grey is scaled to 8 bits, grey is replicated into R, G and B, and any
+/// alpha channel or tRNS transparency is dropped (colour samples are kept as stored, not composited). Interlaced
+/// images are de-interlaced. No gamma or colour-profile conversion is applied. 16-bit images are rejected with
+/// CIS_STATUS_INVALID_ARGUMENT (the Swift layer reports them before calling this).
+CISStatus cis_png_decoder_read_rgb(CISPNGDecoder *decoder, uint8_t *rgb, size_t rgb_size);
+/// Human-readable description of the last failure (empty string if none). Valid until the decoder is destroyed.
+const char *cis_png_decoder_message(const CISPNGDecoder *decoder);
+/// Releases the decoder and everything it allocated. Accepts NULL.
+void cis_png_decoder_destroy(CISPNGDecoder *decoder);
+
+// MARK: - Encoding
+
+/// Result of an encoder call: either compressed bytes or a failure status with a message.
+typedef struct CISEncodedImage CISEncodedImage;
+
+/// Encodes interleaved 8-bit RGB (3 * width bytes per row, `rgb_size` = 3 * width * height) as an 8-bit RGB,
+/// non-interlaced PNG with the default zlib compression level. Returns NULL only if memory is exhausted.
+CISEncodedImage *cis_png_encode_rgb(const uint8_t *rgb, size_t rgb_size, uint32_t width, uint32_t height);
+/// Encodes interleaved 8-bit RGB as a baseline JFIF JPEG (YCbCr, 4:2:0 chroma subsampling, optimised Huffman
+/// tables) with the libjpeg quality scale `quality` in 1...100. Returns NULL only if memory is exhausted.
+CISEncodedImage *cis_jpeg_encode_rgb(const uint8_t *rgb, size_t rgb_size, uint32_t width, uint32_t height,
+                                     int quality);
+/// Status of the encoding.
+CISStatus cis_encoded_image_status(const CISEncodedImage *image);
+/// Compressed bytes (NULL unless the status is CIS_STATUS_OK).
+const uint8_t *cis_encoded_image_bytes(const CISEncodedImage *image);
+/// Number of compressed bytes (0 unless the status is CIS_STATUS_OK).
+size_t cis_encoded_image_count(const CISEncodedImage *image);
+/// Human-readable description of the failure (empty string on success).
+const char *cis_encoded_image_message(const CISEncodedImage *image);
+/// Releases the result. Accepts NULL.
+void cis_encoded_image_destroy(CISEncodedImage *image);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

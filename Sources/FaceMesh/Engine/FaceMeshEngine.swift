@@ -1,0 +1,122 @@
+import Foundation
+
+/// MediaPipe's face mesh pipeline on images and video frames: detect → rotated ROI → crop → landmarks →
+/// projection, with tracking from the previous frame's landmarks in video mode, optional smoothing, head pose.
+///
+/// Per frame in video mode (MediaPipe's legacy `face_landmark_front_cpu` graph): the ROIs tracked from the previous
+/// frame's raw landmarks are kept; when fewer than `maxFaces` faces are tracked the detector runs and its best
+/// `maxFaces` detections become ROIs; detection ROIs that overlap a tracked ROI (IoU > 0.5) are replaced by it;
+/// every ROI runs the landmark model; faces whose presence is not above `minTrackingConfidence` are dropped (so the
+/// detector runs again next frame); each kept face's raw landmarks give its next ROI.
+///
+/// Concurrency: an engine owns networks and buffers and keeps tracking state, so it is not thread-safe. Use one
+/// engine per thread or per video stream; engines share nothing.
+public final class FaceMeshEngine {
+    /// The settings the engine was created with.
+    public let options: FaceMeshOptions
+    /// The landmark model in use.
+    public let landmarkModel: any FaceLandmarkModel
+    private let detector: FaceDetector
+    private let poseEstimator: FaceGeometryEstimator?
+
+    private struct Track {
+        let identifier: Int
+        var region: NormalizedRect
+        let detectionScore: Float
+        var smoother: LandmarksSmoother
+    }
+    private var tracks: [Track] = []
+    private var nextIdentifier = 0
+    private var lastTimestamp: Double?
+
+    /// Loads the detector and the landmark model chosen in `options`.
+    public init(options: FaceMeshOptions = FaceMeshOptions()) throws {
+        guard options.maxFaces >= 1 else { throw FaceMeshError.invalidOption("maxFaces must be at least 1") }
+        for (name, value) in [("minDetectionConfidence", options.minDetectionConfidence),
+                              ("minTrackingConfidence", options.minTrackingConfidence)]
+        where !(0...1).contains(value) {
+            throw FaceMeshError.invalidOption("\(name) must lie in [0, 1], got \(value)")
+        }
+        _ = try LandmarksSmoother(method: options.smoothing)
+        self.options = options
+        let directory = try options.weightsDirectory ?? ModelWeights.defaultDirectory()
+        detector = try FaceDetector(weightsDirectory: directory, minimumScore: options.minDetectionConfidence)
+        landmarkModel = try makeLandmarkModel(options.model, weightsDirectory: directory)
+        poseEstimator = options.estimatesHeadPose ? FaceGeometryEstimator() : nil
+    }
+
+    /// Forgets all tracked faces and filter state (the next frame starts with detection).
+    public func reset() {
+        tracks = []
+        lastTimestamp = nil
+    }
+
+    /// Finds the faces of one image or video frame.
+    /// - Parameter timestamp: seconds; required to increase in video mode when smoothing is on (defaults to
+    ///   frame count / 30 s).
+    /// - Returns: faces in MediaPipe's order (detections first, then tracked faces not re-detected).
+    public func process(_ frame: ImageFrame, timestamp: Double? = nil) throws -> [FaceMeshResult] {
+        let time = try nextTimestamp(timestamp)
+        let tracked = options.staticImageMode ? [] : tracks
+        var candidates: [(region: NormalizedRect, track: Track?, detectionScore: Float)] = []
+        if tracked.count < options.maxFaces {
+            let detections = try detector.detect(frame).prefix(options.maxFaces)
+            for detection in detections {
+                let region = try RegionOfInterestBuilder.faceRegion(from: detection, imageWidth: frame.width,
+                                                                    imageHeight: frame.height)
+                candidates.append((region, nil, detection.score))
+            }
+        }
+        let merged = ROIAssociation.mergeLegacy(detectionRegions: candidates.map(\.region),
+                                                trackedRegions: tracked.map(\.region))
+        var results: [FaceMeshResult] = []
+        var survivors: [Track] = []
+        for region in merged {
+            let existing = tracked.first { $0.region == region }
+            let detectionScore = existing?.detectionScore ?? candidates.first { $0.region == region }?.detectionScore ?? 0
+            guard let prediction = try landmarkModel.predict(in: frame, region: region,
+                                                              presenceThreshold: options.minTrackingConfidence) else {
+                continue
+            }
+            var track: Track
+            if let existing {
+                track = existing
+            } else {
+                track = Track(identifier: makeIdentifier(), region: region, detectionScore: detectionScore,
+                              smoother: try LandmarksSmoother(method: options.smoothing))
+            }
+            let pixels = LandmarkCoordinates.toPixels(prediction.landmarks, imageWidth: frame.width, imageHeight: frame.height)
+            var output = pixels
+            if !options.staticImageMode, options.smoothing != .none {
+                output = try track.smoother.smooth(pixels, timestamp: time)
+            }
+            if !options.staticImageMode {
+                track.region = try RegionOfInterestBuilder.faceRegion(fromLandmarks: prediction.landmarks,
+                                                                      imageWidth: frame.width, imageHeight: frame.height)
+                survivors.append(track)
+            }
+            let normalized = LandmarkCoordinates.toNormalized(output, imageWidth: frame.width, imageHeight: frame.height)
+            let pose = try? poseEstimator?.estimate(normalizedLandmarks: normalized, imageWidth: frame.width,
+                                                    imageHeight: frame.height)
+            results.append(FaceMeshResult(landmarks: output, normalizedLandmarks: normalized, presence: prediction.presence,
+                                          detectionScore: detectionScore, region: region,
+                                          trackIdentifier: track.identifier, headPose: pose))
+        }
+        tracks = survivors
+        return results
+    }
+
+    private func makeIdentifier() -> Int {
+        defer { nextIdentifier += 1 }
+        return nextIdentifier
+    }
+
+    private func nextTimestamp(_ timestamp: Double?) throws -> Double {
+        let time = timestamp ?? (lastTimestamp.map { $0 + 1.0 / 30 } ?? 0)
+        if let last = lastTimestamp, !options.staticImageMode, options.smoothing != .none, time <= last {
+            throw FaceMeshError.nonIncreasingTimestamp(previous: last, current: time)
+        }
+        lastTimestamp = time
+        return time
+    }
+}

@@ -1,1 +1,0 @@
-// ImageCodecs: JPEG and PNG decoding and encoding through the system libjpeg-turbo and libpng.

@@ -1,0 +1,125 @@
+/// A 2-D convolution layer (TFLite CONV_2D) over one NHWC Float32 image, with an optional fused residual add and
+/// activation.
+///
+/// Filter layout [outputChannels, kernelHeight, kernelWidth, inputChannels], bias [outputChannels].
+/// For every output pixel p and channel c: `v = Σ input·filter + bias[c]`; with a residual,
+/// `v += residual[p, c]` for `c < residual.channels`; then `v = activation(v)`.
+/// Weights are repacked once at initialisation for the chosen fast path (a register-blocked direct SIMD kernel, or
+/// patch gathering plus OpenBLAS SGEMM). `run` never allocates when given a workspace of `workspaceCount` floats.
+/// Instances are immutable after initialisation and may be shared between threads (each call needs its own
+/// output and workspace).
+public final class Convolution2D: @unchecked Sendable {
+    /// How `run` computes the convolution (internal; chosen at initialisation).
+    enum Strategy: Equatable {
+        /// Register-blocked SIMD kernel reading the input in place (patches gathered only at borders).
+        case direct
+        /// Patches gathered into the workspace in chunks of `chunkPixels` pixels, then OpenBLAS SGEMM
+        /// (1×1 stride-1 unpadded convolutions multiply the input directly).
+        case gemm(chunkPixels: Int)
+    }
+
+    /// The window geometry this layer was built for.
+    public let geometry: ConvolutionGeometry
+    /// The fused activation.
+    public let activation: Activation
+    /// Floats of scratch memory `run` needs as `workspace` (0 when none is needed).
+    public let workspaceCount: Int
+
+    let strategy: Strategy
+    let parameters: ConvolutionParameters
+    /// Patch length K = kernelHeight · kernelWidth · inputChannels.
+    let patchLength: Int
+    /// Weights as 16-channel panels [paddedChannels / 16][K][16] (direct) or [outputChannels, K] (GEMM).
+    let packedWeights: UnsafeMutablePointer<Float>
+
+    /// Builds the layer and prepacks its weights.
+    /// - Parameters:
+    ///   - geometry: the window geometry (see `ConvolutionGeometry`).
+    ///   - filter: `outputChannels · kernelHeight · kernelWidth · inputChannels` weights, layout [O, kh, kw, I].
+    ///   - bias: `outputChannels` values, or nil for none.
+    ///   - activation: fused activation; `.prelu` needs `outputChannels` alphas.
+    /// - Throws: `KernelError` when the geometry is invalid or the filter, bias or alphas have the wrong size.
+    public convenience init(geometry: ConvolutionGeometry, filter: [Float], bias: [Float]?,
+                            activation: Activation) throws {
+        try geometry.validate()
+        try self.init(geometry: geometry, filter: filter, bias: bias, activation: activation,
+                      strategy: Self.preferredStrategy(for: geometry))
+    }
+
+    /// Builds the layer with an explicit strategy (tests and measurements compare strategies).
+    init(geometry: ConvolutionGeometry, filter: [Float], bias: [Float]?, activation: Activation,
+         strategy: Strategy) throws {
+        try geometry.validate()
+        let g = geometry
+        let patchLength = g.kernelHeight * g.kernelWidth * g.inputChannels
+        guard filter.count == g.outputChannels * patchLength else {
+            throw KernelError.shapeMismatch(
+                "CONV_2D filter has \(filter.count) values, expected [\(g.outputChannels), \(g.kernelHeight), "
+                    + "\(g.kernelWidth), \(g.inputChannels)] = \(g.outputChannels * patchLength)")
+        }
+        parameters = try ConvolutionParameters(channels: g.outputChannels, bias: bias, activation: activation,
+                                               layer: "CONV_2D")
+        self.geometry = geometry
+        self.activation = activation
+        self.patchLength = patchLength
+        self.strategy = strategy
+        switch strategy {
+        case .direct:
+            let padded = parameters.paddedChannels
+            packedWeights = .allocate(capacity: patchLength * padded)
+            packedWeights.initialize(repeating: 0, count: patchLength * padded)
+            for outputChannel in 0..<g.outputChannels {
+                let panel = packedWeights + (outputChannel / 16) * 16 * patchLength + outputChannel % 16
+                for k in 0..<patchLength {
+                    panel[k * 16] = filter[outputChannel * patchLength + k]
+                }
+            }
+            workspaceCount = Self.isPointwise(g) ? 0
+                : ConvolutionMicroKernel.gatherPixels(outputWidth: g.outputWidth, patchLength: patchLength) * patchLength
+        case .gemm(let chunkPixels):
+            packedWeights = .allocate(capacity: filter.count)
+            packedWeights.initialize(from: filter, count: filter.count)
+            workspaceCount = Self.isPointwise(g) ? 0 : max(1, chunkPixels) * patchLength
+        }
+    }
+
+    deinit {
+        packedWeights.deallocate()
+    }
+
+    /// Computes the convolution.
+    /// - Parameters:
+    ///   - input: NHWC input of `geometry.inputElementCount` floats.
+    ///   - residual: optional shortcut added before the activation (same height and width as the output).
+    ///   - output: NHWC output of `geometry.outputElementCount` floats; must not overlap the input or residual.
+    ///   - workspace: `workspaceCount` floats of scratch memory (may be nil when `workspaceCount` is 0; if it is nil
+    ///     otherwise, `run` allocates a temporary buffer).
+    public func run(input: UnsafePointer<Float>, residual: ResidualInput?, output: UnsafeMutablePointer<Float>,
+                    workspace: UnsafeMutablePointer<Float>?) {
+        if workspaceCount > 0 && workspace == nil {
+            let temporary = UnsafeMutablePointer<Float>.allocate(capacity: workspaceCount)
+            defer { temporary.deallocate() }
+            run(input: input, residual: residual, output: output, workspace: temporary)
+            return
+        }
+        switch strategy {
+        case .direct:
+            runDirect(input: input, residual: residual, output: output, workspace: workspace)
+        case .gemm(let chunkPixels):
+            runGEMM(input: input, residual: residual, output: output, workspace: workspace,
+                    chunkPixels: max(1, chunkPixels))
+        }
+    }
+
+    /// True for 1×1, stride-1, unpadded convolutions with the input's spatial size: a plain matrix product.
+    static func isPointwise(_ g: ConvolutionGeometry) -> Bool {
+        g.kernelHeight == 1 && g.kernelWidth == 1 && g.strideHeight == 1 && g.strideWidth == 1
+            && g.padTop == 0 && g.padLeft == 0
+            && g.outputHeight == g.inputHeight && g.outputWidth == g.inputWidth
+    }
+
+    /// The strategy measured fastest for this kind of geometry.
+    static func preferredStrategy(for g: ConvolutionGeometry) -> Strategy {
+        .direct
+    }
+}

@@ -1,0 +1,82 @@
+extension Convolution2D {
+    /// The direct strategy: interior pixels are read in place by the register-blocked micro-kernel; pixels whose
+    /// window crosses the border have their patch gathered (zero-padded) into the workspace first. Bias, residual
+    /// and activation are applied in registers by the micro-kernel.
+    func runDirect(input: UnsafePointer<Float>, residual: ResidualInput?, output: UnsafeMutablePointer<Float>,
+                   workspace: UnsafeMutablePointer<Float>?) {
+        let g = geometry
+        let channels = g.outputChannels
+        let span = ConvolutionMicroKernel.spanPixels
+        let gatherSpan = ConvolutionMicroKernel.gatherPixels(outputWidth: g.outputWidth, patchLength: patchLength)
+        let layer = ConvolutionMicroKernel.Layer(
+            weights: packedWeights, patchLength: patchLength, bias: parameters.bias,
+            channels: channels, epilogue: parameters.epilogue.inRegisters(residual: residual))
+
+        if Self.isPointwise(g) {
+            // A 1×1 stride-1 convolution is one matrix product over all pixels.
+            let pixelCount = g.outputHeight * g.outputWidth
+            var pixel = 0
+            while pixel < pixelCount {
+                let pixels = min(span, pixelCount - pixel)
+                let source = ConvolutionMicroKernel.Source(
+                    base: input + pixel * g.inputChannels, pixelStride: g.inputChannels, segmentCount: 1,
+                    segmentStride: 0, segmentLength: g.inputChannels)
+                ConvolutionMicroKernel.run(source: source, pixels: pixels, firstPixel: pixel, layer: layer,
+                                           output: output + pixel * channels)
+                pixel += pixels
+            }
+            return
+        }
+
+        guard let workspace else { return }
+        let interiorStart = min(g.outputWidth, (g.padLeft + g.strideWidth - 1) / g.strideWidth)
+        let lastFit = g.inputWidth - g.kernelWidth + g.padLeft
+        let interiorEnd = lastFit < 0 ? interiorStart
+            : max(interiorStart, min(g.outputWidth, lastFit / g.strideWidth + 1))
+        let rowFloats = g.inputWidth * g.inputChannels
+
+        for outputY in 0..<g.outputHeight {
+            let firstInputY = outputY * g.strideHeight - g.padTop
+            let rowInside = firstInputY >= 0 && firstInputY + g.kernelHeight <= g.inputHeight
+            let rowPixel = outputY * g.outputWidth
+            let outputRow = output + rowPixel * channels
+
+            /// Gathers and computes the pixels [from, to) of this row, `gatherSpan` at a time.
+            func gathered(from: Int, to: Int) {
+                var outputX = from
+                while outputX < to {
+                    let pixels = min(gatherSpan, to - outputX)
+                    for index in 0..<pixels {
+                        ConvolutionPatches.gather(input: input, geometry: g, outputY: outputY,
+                                                  outputX: outputX + index, into: workspace + index * patchLength)
+                    }
+                    let source = ConvolutionMicroKernel.Source(
+                        base: workspace, pixelStride: patchLength, segmentCount: 1, segmentStride: 0,
+                        segmentLength: patchLength)
+                    ConvolutionMicroKernel.run(source: source, pixels: pixels, firstPixel: rowPixel + outputX,
+                                               layer: layer, output: outputRow + outputX * channels)
+                    outputX += pixels
+                }
+            }
+
+            guard rowInside else {
+                gathered(from: 0, to: g.outputWidth)
+                continue
+            }
+            gathered(from: 0, to: interiorStart)
+            var outputX = interiorStart
+            while outputX < interiorEnd {
+                let pixels = min(span, interiorEnd - outputX)
+                let firstInputX = outputX * g.strideWidth - g.padLeft
+                let source = ConvolutionMicroKernel.Source(
+                    base: input + firstInputY * rowFloats + firstInputX * g.inputChannels,
+                    pixelStride: g.strideWidth * g.inputChannels, segmentCount: g.kernelHeight,
+                    segmentStride: rowFloats, segmentLength: g.kernelWidth * g.inputChannels)
+                ConvolutionMicroKernel.run(source: source, pixels: pixels, firstPixel: rowPixel + outputX,
+                                           layer: layer, output: outputRow + outputX * channels)
+                outputX += pixels
+            }
+            gathered(from: interiorEnd, to: g.outputWidth)
+        }
+    }
+}

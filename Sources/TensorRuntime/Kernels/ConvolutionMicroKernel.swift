@@ -1,0 +1,239 @@
+/// Register-blocked SIMD kernel at the heart of the direct convolution (internal).
+///
+/// It computes, for a tile of consecutive output pixels and all output channels (16 at a time),
+/// `out[p, c] = epilogue(bias[c] + Σ_k a_p[k] · w[k, c])`, where the K input values a_p of pixel p are read from
+/// `segmentCount` contiguous segments of the NHWC input (one per kernel row) and w is the weight matrix packed as
+/// in 16-channel panels, [outputChannels / 16][K][16] (each block's weights are one contiguous stream). Residual
+/// add and activation are applied in registers before the single store.
+enum ConvolutionMicroKernel {
+    /// Pixels per full register tile (6 pixels × 16 channels = 12 accumulators of the 16 AVX registers).
+    static let tilePixels = 6
+    /// Pixels per span: the unit over which one channel block's weights are reused before the next block.
+    static let spanPixels = 48
+
+    /// Pixels whose patches the direct convolution gathers at once (bounded so the patches stay in L1):
+    /// the workspace holds `gatherPixels(...) * patchLength` floats.
+    static func gatherPixels(outputWidth: Int, patchLength: Int) -> Int {
+        max(1, min(outputWidth, spanPixels, 4096 / max(1, patchLength)))
+    }
+
+    /// Where the K input values of consecutive pixels of a tile live.
+    struct Source {
+        /// First input value of pixel 0, segment 0.
+        var base: UnsafePointer<Float>
+        /// Distance in floats between the values of consecutive pixels.
+        var pixelStride: Int
+        /// Number of contiguous segments (kernel rows) per pixel.
+        var segmentCount: Int
+        /// Distance in floats between consecutive segments.
+        var segmentStride: Int
+        /// Floats per segment (kernelWidth · inputChannels).
+        var segmentLength: Int
+    }
+
+    /// The packed layer data a tile needs.
+    struct Layer {
+        /// Weights in 16-channel panels: [paddedChannels / 16][patchLength][16].
+        var weights: UnsafePointer<Float>
+        /// K, the number of weights per output channel.
+        var patchLength: Int
+        /// Biases, padded with zeros to a multiple of 16 channels.
+        var bias: UnsafePointer<Float>
+        /// Real output channels.
+        var channels: Int
+        /// Residual and activation.
+        var epilogue: ConvolutionEpilogue.InRegisters
+    }
+
+    /// Computes `pixels` consecutive output pixels (any count), the first being output pixel `firstPixel`,
+    /// writing `channels` floats per pixel at `output + p * channels`. Pixel p's input starts at
+    /// `source.base + p * source.pixelStride`. Channel blocks are the outer loop so that one block's weights stay
+    /// in L1 while the tiles of the span go by; keep spans short enough for their input to stay in L1 as well.
+    @inline(__always)
+    static func run(source: Source, pixels: Int, firstPixel: Int, layer: Layer, output: UnsafeMutablePointer<Float>) {
+        var block = 0
+        while block < layer.channels {
+            // A last block of at most 8 channels uses half-width tiles (one accumulator per pixel).
+            let wide = layer.channels - block > 8
+            var done = 0
+            while done < pixels {
+                var tileSource = source
+                tileSource.base = source.base + done * source.pixelStride
+                let remaining = pixels - done
+                let count = remaining >= 6 ? 6 : remaining >= 4 ? 4 : remaining >= 2 ? 2 : 1
+                let tileOutput = output + done * layer.channels
+                switch (count, wide) {
+                case (6, true): tile(Tile6x16.self, source: tileSource, firstPixel: firstPixel + done,
+                                     block: block, layer: layer, output: tileOutput)
+                case (6, false): tile(Tile6x8.self, source: tileSource, firstPixel: firstPixel + done,
+                                      block: block, layer: layer, output: tileOutput)
+                case (4, true): tile(Tile4x16.self, source: tileSource, firstPixel: firstPixel + done,
+                                     block: block, layer: layer, output: tileOutput)
+                case (4, false): tile(Tile4x8.self, source: tileSource, firstPixel: firstPixel + done,
+                                      block: block, layer: layer, output: tileOutput)
+                case (2, true): tile(Tile2x16.self, source: tileSource, firstPixel: firstPixel + done,
+                                     block: block, layer: layer, output: tileOutput)
+                case (2, false): tile(Tile2x8.self, source: tileSource, firstPixel: firstPixel + done,
+                                      block: block, layer: layer, output: tileOutput)
+                default: tile1(source: tileSource, firstPixel: firstPixel + done, block: block, layer: layer,
+                               output: tileOutput)
+                }
+                done += count
+            }
+            block += 16
+        }
+    }
+
+    /// `Shape.pixels` (2, 4 or 6) pixels × 16 channels (`Shape.wide`) or 8 channels starting at channel `block`.
+    /// Generic specialisation turns every shape into a dedicated register tile in which the tests on the
+    /// shape's constants fold away.
+    private static func tile<Shape: MicroTileShape>(_ shape: Shape.Type, source: Source, firstPixel: Int,
+                                                    block: Int, layer: Layer, output: UnsafeMutablePointer<Float>) {
+        let count = Shape.pixels, wide = Shape.wide
+        let bias0 = SIMDMemory.load8(layer.bias + block), bias1 = SIMDMemory.load8(layer.bias + block + 8)
+        var c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1, c20 = bias0, c21 = bias1
+        var c30 = bias0, c31 = bias1, c40 = bias0, c41 = bias1, c50 = bias0, c51 = bias1
+        var weightRow = layer.weights + block * layer.patchLength
+        let stride = source.pixelStride
+        for segment in 0..<source.segmentCount {
+            let a0 = source.base + segment &* source.segmentStride
+            let a1 = a0 + stride, a2 = a1 + stride, a3 = a2 + stride, a4 = a3 + stride, a5 = a4 + stride
+            for k in 0..<source.segmentLength {
+                let w0 = SIMDMemory.load8(weightRow)
+                let w1 = wide ? SIMDMemory.load8(weightRow + 8) : w0
+                weightRow += 16
+                let x0 = SIMD8<Float>(repeating: a0[k])
+                c00 = SIMDMemory.multiplyAdd(c00, x0, w0)
+                if wide { c01 = SIMDMemory.multiplyAdd(c01, x0, w1) }
+                let x1 = SIMD8<Float>(repeating: a1[k])
+                c10 = SIMDMemory.multiplyAdd(c10, x1, w0)
+                if wide { c11 = SIMDMemory.multiplyAdd(c11, x1, w1) }
+                if count > 2 {
+                    let x2 = SIMD8<Float>(repeating: a2[k])
+                    c20 = SIMDMemory.multiplyAdd(c20, x2, w0)
+                    if wide { c21 = SIMDMemory.multiplyAdd(c21, x2, w1) }
+                    let x3 = SIMD8<Float>(repeating: a3[k])
+                    c30 = SIMDMemory.multiplyAdd(c30, x3, w0)
+                    if wide { c31 = SIMDMemory.multiplyAdd(c31, x3, w1) }
+                }
+                if count > 4 {
+                    let x4 = SIMD8<Float>(repeating: a4[k])
+                    c40 = SIMDMemory.multiplyAdd(c40, x4, w0)
+                    if wide { c41 = SIMDMemory.multiplyAdd(c41, x4, w1) }
+                    let x5 = SIMD8<Float>(repeating: a5[k])
+                    c50 = SIMDMemory.multiplyAdd(c50, x5, w0)
+                    if wide { c51 = SIMDMemory.multiplyAdd(c51, x5, w1) }
+                }
+            }
+        }
+        let width = min(16, layer.channels - block), channels = layer.channels
+        finishAndStore(c00, c01, layer: layer, pixel: firstPixel, block: block, output + block, width: width)
+        finishAndStore(c10, c11, layer: layer, pixel: firstPixel + 1, block: block, output + channels + block,
+                       width: width)
+        if count > 2 {
+            finishAndStore(c20, c21, layer: layer, pixel: firstPixel + 2, block: block,
+                           output + 2 * channels + block, width: width)
+            finishAndStore(c30, c31, layer: layer, pixel: firstPixel + 3, block: block,
+                           output + 3 * channels + block, width: width)
+        }
+        if count > 4 {
+            finishAndStore(c40, c41, layer: layer, pixel: firstPixel + 4, block: block,
+                           output + 4 * channels + block, width: width)
+            finishAndStore(c50, c51, layer: layer, pixel: firstPixel + 5, block: block,
+                           output + 5 * channels + block, width: width)
+        }
+    }
+
+    /// One pixel × 16 channels starting at channel `block`; two accumulator pairs (even and odd k) shorten the
+    /// dependency chain, which matters for the single-pixel heads with long K.
+    @inline(__always)
+    private static func tile1(source: Source, firstPixel: Int, block: Int, layer: Layer,
+                              output: UnsafeMutablePointer<Float>) {
+        var c0 = SIMDMemory.load8(layer.bias + block), c1 = SIMDMemory.load8(layer.bias + block + 8)
+        var d0 = SIMD8<Float>(), d1 = SIMD8<Float>()
+        var weightRow = layer.weights + block * layer.patchLength
+        let padded = 16
+        for segment in 0..<source.segmentCount {
+            let a = source.base + segment &* source.segmentStride
+            var k = 0
+            while k + 2 <= source.segmentLength {
+                let x = SIMD8<Float>(repeating: a[k]), y = SIMD8<Float>(repeating: a[k + 1])
+                c0 = SIMDMemory.multiplyAdd(c0, x, SIMDMemory.load8(weightRow))
+                c1 = SIMDMemory.multiplyAdd(c1, x, SIMDMemory.load8(weightRow + 8))
+                d0 = SIMDMemory.multiplyAdd(d0, y, SIMDMemory.load8(weightRow + padded))
+                d1 = SIMDMemory.multiplyAdd(d1, y, SIMDMemory.load8(weightRow + padded + 8))
+                weightRow += 2 * padded
+                k += 2
+            }
+            if k < source.segmentLength {
+                let x = SIMD8<Float>(repeating: a[k])
+                c0 = SIMDMemory.multiplyAdd(c0, x, SIMDMemory.load8(weightRow))
+                c1 = SIMDMemory.multiplyAdd(c1, x, SIMDMemory.load8(weightRow + 8))
+                weightRow += padded
+            }
+        }
+        c0 += d0
+        c1 += d1
+        finishAndStore(c0, c1, layer: layer, pixel: firstPixel, block: block, output + block,
+                       width: min(16, layer.channels - block))
+    }
+
+    /// Applies the register epilogue and stores the first `width` (1...16) lanes of (low, high) at `output`.
+    @inline(__always)
+    private static func finishAndStore(_ sumLow: SIMD8<Float>, _ sumHigh: SIMD8<Float>, layer: Layer,
+                                       pixel: Int, block: Int, _ output: UnsafeMutablePointer<Float>, width: Int) {
+        let (low, high) = layer.epilogue.finished(sumLow, sumHigh, pixel: pixel, channel: block)
+        if width == 16 {
+            SIMDMemory.store8(low, output)
+            SIMDMemory.store8(high, output + 8)
+        } else if width >= 8 {
+            SIMDMemory.store8(low, output)
+            for lane in 0..<(width - 8) { output[8 + lane] = high[lane] }
+        } else {
+            for lane in 0..<width { output[lane] = low[lane] }
+        }
+    }
+}
+
+/// The compile-time shape of a register tile (internal): pixels per tile and whether it covers 16 channels
+/// (two SIMD8 accumulators per pixel) or 8.
+protocol MicroTileShape {
+    static var pixels: Int { get }
+    static var wide: Bool { get }
+}
+
+/// 6 pixels × 16 channels.
+enum Tile6x16: MicroTileShape {
+    static var pixels: Int { 6 }
+    static var wide: Bool { true }
+}
+
+/// 6 pixels × 8 channels.
+enum Tile6x8: MicroTileShape {
+    static var pixels: Int { 6 }
+    static var wide: Bool { false }
+}
+
+/// 4 pixels × 16 channels.
+enum Tile4x16: MicroTileShape {
+    static var pixels: Int { 4 }
+    static var wide: Bool { true }
+}
+
+/// 4 pixels × 8 channels.
+enum Tile4x8: MicroTileShape {
+    static var pixels: Int { 4 }
+    static var wide: Bool { false }
+}
+
+/// 2 pixels × 16 channels.
+enum Tile2x16: MicroTileShape {
+    static var pixels: Int { 2 }
+    static var wide: Bool { true }
+}
+
+/// 2 pixels × 8 channels.
+enum Tile2x8: MicroTileShape {
+    static var pixels: Int { 2 }
+    static var wide: Bool { false }
+}

@@ -1,0 +1,96 @@
+/// A depthwise 2-D convolution layer (TFLite DEPTHWISE_CONV_2D, depth multiplier 1) over one NHWC Float32 image,
+/// with an optional fused residual add and activation.
+///
+/// Every channel c is convolved with its own kernel: filter layout [1, kernelHeight, kernelWidth, channels],
+/// bias [channels]; output channels == input channels. For every output pixel p and channel c:
+/// `v = Σ_{ky,kx} input[iy, ix, c] · filter[0, ky, kx, c] + bias[c]`; with a residual, `v += residual[p, c]` for
+/// `c < residual.channels`; then `v = activation(v)`. Padded input positions read zero.
+/// The fast path (3×3 windows, at least 8 channels) keeps each 8-channel block's weights in SIMD registers and
+/// handles the padded border with dedicated column variants and a zero row; other windows use a generic path
+/// vectorised over channels. Instances are immutable and may be shared between threads.
+public final class DepthwiseConvolution2D: @unchecked Sendable {
+    /// The window geometry this layer was built for (`outputChannels == inputChannels`).
+    public let geometry: ConvolutionGeometry
+    /// The fused activation.
+    public let activation: Activation
+    /// Floats of scratch memory `run` needs (always 0: the depthwise kernel works in place on its output).
+    public let workspaceCount: Int = 0
+
+    let parameters: ConvolutionParameters
+    /// Weights as [kernelHeight · kernelWidth, channels] (the filter's own layout).
+    let weights: UnsafeMutablePointer<Float>
+    /// Column layout for the 3×3 fast path, nil when the generic path is used.
+    let columns3x3: Depthwise3x3Columns?
+    /// A row of zeros (inputWidth · channels floats) standing in for input rows above or below the image.
+    let zeroRow: UnsafeMutablePointer<Float>
+
+    /// Builds the layer and copies its weights.
+    /// - Parameters:
+    ///   - geometry: window geometry with `outputChannels == inputChannels`.
+    ///   - filter: `kernelHeight · kernelWidth · channels` weights, layout [1, kh, kw, C].
+    ///   - bias: `channels` values, or nil for none.
+    ///   - activation: fused activation; `.prelu` needs one alpha per channel.
+    /// - Throws: `KernelError` for an invalid geometry, a channel multiplier other than 1, or wrongly sized
+    ///   filter, bias or alphas.
+    public init(geometry: ConvolutionGeometry, filter: [Float], bias: [Float]?, activation: Activation) throws {
+        try geometry.validate()
+        let g = geometry
+        guard g.outputChannels == g.inputChannels else {
+            throw KernelError.unsupported(
+                "DEPTHWISE_CONV_2D with \(g.inputChannels) input and \(g.outputChannels) output channels "
+                    + "(only depth multiplier 1 is supported)")
+        }
+        let expected = g.kernelHeight * g.kernelWidth * g.inputChannels
+        guard filter.count == expected else {
+            throw KernelError.shapeMismatch(
+                "DEPTHWISE_CONV_2D filter has \(filter.count) values, expected [1, \(g.kernelHeight), "
+                    + "\(g.kernelWidth), \(g.inputChannels)] = \(expected)")
+        }
+        parameters = try ConvolutionParameters(channels: g.outputChannels, bias: bias, activation: activation,
+                                               layer: "DEPTHWISE_CONV_2D")
+        self.geometry = geometry
+        self.activation = activation
+        weights = .allocate(capacity: expected)
+        weights.initialize(from: filter, count: expected)
+        columns3x3 = Depthwise3x3Columns(g)
+        let zeroCount = columns3x3 == nil ? 1 : g.inputWidth * g.inputChannels
+        zeroRow = .allocate(capacity: zeroCount)
+        zeroRow.initialize(repeating: 0, count: zeroCount)
+    }
+
+    deinit {
+        weights.deallocate()
+        zeroRow.deallocate()
+    }
+
+    /// Computes the depthwise convolution.
+    /// - Parameters:
+    ///   - input: NHWC input of `geometry.inputElementCount` floats.
+    ///   - residual: optional shortcut added before the activation (same height and width as the output).
+    ///   - output: NHWC output of `geometry.outputElementCount` floats; must not overlap the input or residual.
+    ///   - workspace: unused (`workspaceCount` is 0); pass nil.
+    public func run(input: UnsafePointer<Float>, residual: ResidualInput?, output: UnsafeMutablePointer<Float>,
+                    workspace: UnsafeMutablePointer<Float>?) {
+        let g = geometry
+        let channels = g.inputChannels
+        let rowFloats = g.inputWidth * channels
+        for outputY in 0..<g.outputHeight {
+            let outputRow = output + outputY * g.outputWidth * channels
+            let firstInputY = outputY * g.strideHeight - g.padTop
+            if let columns = columns3x3 {
+                func inputRow(_ kernelY: Int) -> UnsafePointer<Float> {
+                    let inputY = firstInputY + kernelY
+                    return inputY >= 0 && inputY < g.inputHeight ? input + inputY * rowFloats : UnsafePointer(zeroRow)
+                }
+                row3x3(top: inputRow(0), middle: inputRow(1), bottom: inputRow(2), columns: columns,
+                       output: outputRow)
+            } else {
+                for outputX in 0..<g.outputWidth {
+                    genericPixel(input: input, outputY: outputY, outputX: outputX, output: outputRow)
+                }
+            }
+            parameters.epilogue.apply(outputRow, firstPixel: outputY * g.outputWidth, pixelCount: g.outputWidth,
+                                      residual: residual, includeBias: false)
+        }
+    }
+}

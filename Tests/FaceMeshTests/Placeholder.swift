@@ -1,4 +1,0 @@
-import XCTest
-@testable import FaceMesh
-
-final class FaceMeshPlaceholderTests: XCTestCase {}

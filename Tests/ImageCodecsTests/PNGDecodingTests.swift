@@ -1,0 +1,115 @@
+import Foundation
+import XCTest
+@testable import ImageCodecs
+
+/// PNG decoding against files written by Pillow/pypng whose pixels the fixture generator defines.
+final class PNGDecodingTests: XCTestCase {
+    private func assertDecodesExactly(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let expected = try CodecFixtures.expectation(name)
+        let image = try ImageDecoder.decode(contentsOf: CodecFixtures.url(name))
+        XCTAssertEqual(image.width, expected.width, name, file: file, line: line)
+        XCTAssertEqual(image.height, expected.height, name, file: file, line: line)
+        XCTAssertEqual(image.pixels, try XCTUnwrap(expected.pixels), name, file: file, line: line)
+    }
+
+    func testRGB8Bit() throws { try assertDecodesExactly("rgb_8bit.png") }
+
+    /// Alpha varies over 0, 128, 255; the decoded colour must be the stored colour regardless (alpha ignored).
+    func testRGBAAlphaIsIgnored() throws { try assertDecodesExactly("rgba_8bit.png") }
+
+    func testGrey8BitIsReplicated() throws { try assertDecodesExactly("grey_8bit.png") }
+
+    func testGreyAlphaDropsAlpha() throws { try assertDecodesExactly("grey_alpha_8bit.png") }
+
+    func testGreyColourKeyTransparencyIsIgnored() throws { try assertDecodesExactly("grey_trns_8bit.png") }
+
+    /// Palette with tRNS entries 0 and 128: expanded to the palette colours, transparency ignored.
+    func testPalette8BitIsExpanded() throws { try assertDecodesExactly("palette_8bit.png") }
+
+    func testPalette2BitIsExpanded() throws { try assertDecodesExactly("palette_2bit.png") }
+
+    func testGrey1BitScalesTo0And255() throws { try assertDecodesExactly("grey_1bit.png") }
+
+    func testGrey2BitScalesBy85() throws { try assertDecodesExactly("grey_2bit.png") }
+
+    func testGrey4BitScalesBy17() throws { try assertDecodesExactly("grey_4bit.png") }
+
+    func testInterlacedRGB() throws { try assertDecodesExactly("interlaced_rgb_8bit.png") }
+
+    func testInterlacedGrey1Bit() throws { try assertDecodesExactly("interlaced_grey_1bit.png") }
+
+    func testSixteenBitIsRejected() throws {
+        for name in ["rgb_16bit.png", "grey_16bit.png"] {
+            let error = assertCodecError(try ImageDecoder.decode(data: CodecFixtures.data(name)))
+            XCTAssertEqual(error, .unsupportedBitDepth(format: .png, bitDepth: 16), name)
+        }
+    }
+
+    /// The header claims 100000 x 100000 (30 GB of RGB); the file is 70 bytes. Must fail on the header alone.
+    func testHugeDimensionsAreRejectedBeforeAllocating() throws {
+        let error = assertCodecError(try ImageDecoder.decode(data: CodecFixtures.data("huge_dimensions.png")))
+        XCTAssertEqual(error, .imageTooLarge(format: .png, width: 100_000, height: 100_000, limits: .default))
+        XCTAssertTrue(error?.description.contains("100000x100000") ?? false, "\(String(describing: error))")
+    }
+
+    func testZeroWidthIsRejected() throws {
+        let error = assertCodecError(try ImageDecoder.decode(data: CodecFixtures.data("zero_width.png")))
+        guard case .corruptData(.png, let detail)? = error else {
+            return XCTFail("expected corruptData, got \(String(describing: error))")
+        }
+        XCTAssertTrue(detail.lowercased().contains("width"), detail)
+    }
+
+    func testCustomLimitsApplyPerSideAndInTotal() throws {
+        let data = try CodecFixtures.data("rgb_8bit.png")  // 7 x 5
+        let narrow = ImageSizeLimits(maximumSide: 6, maximumPixelCount: 1000)
+        XCTAssertEqual(assertCodecError(try ImageDecoder.decode(data: data, limits: narrow)),
+                       .imageTooLarge(format: .png, width: 7, height: 5, limits: narrow))
+        let small = ImageSizeLimits(maximumSide: 100, maximumPixelCount: 34)
+        XCTAssertEqual(assertCodecError(try ImageDecoder.decode(data: data, limits: small)),
+                       .imageTooLarge(format: .png, width: 7, height: 5, limits: small))
+        let exact = ImageSizeLimits(maximumSide: 7, maximumPixelCount: 35)
+        XCTAssertEqual(try ImageDecoder.decode(data: data, limits: exact).width, 7)
+    }
+
+    /// Every prefix of a PNG is an error: too short for the signature -> unrecognizedFormat, otherwise truncated.
+    func testEveryTruncationIsAnError() throws {
+        for name in ["rgb_8bit.png", "interlaced_rgb_8bit.png", "palette_8bit.png", "grey_1bit.png"] {
+            let data = try CodecFixtures.data(name)
+            for length in 1..<data.count {
+                let error = assertCodecError(try ImageDecoder.decode(data: data.prefix(length)),
+                                             "\(name) cut to \(length) bytes")
+                if length < 8 {
+                    XCTAssertEqual(error, .unrecognizedFormat(leadingBytes: Array(data.prefix(length))))
+                } else if case .truncatedData(.png, _)? = error {
+                } else {
+                    XCTFail("\(name) cut to \(length) bytes: expected truncatedData, got \(String(describing: error))")
+                }
+            }
+        }
+    }
+
+    /// Every byte after the signature is covered by a chunk CRC (or is a length or CRC field), so changing any
+    /// single byte must make decoding fail rather than return different pixels.
+    func testEverySingleByteCorruptionIsAnError() throws {
+        let data = try CodecFixtures.data("rgb_8bit.png")
+        for index in 8..<data.count {
+            var corrupted = data
+            corrupted[index] ^= 0x5A
+            assertCodecError(try ImageDecoder.decode(data: corrupted), "byte \(index) changed")
+        }
+    }
+
+    func testRandomBytesAfterSignatureAreAnError() {
+        var generator = SplitMix64(seed: 0x504E47)
+        for length in [1, 8, 33, 100, 1000, 10_000] {
+            let data = Data(ImageFormat.pngSignature + generator.bytes(length))
+            let error = assertCodecError(try ImageDecoder.decode(data: data), "\(length) random bytes")
+            if case .corruptData(.png, _)? = error {
+            } else if case .truncatedData(.png, _)? = error {
+            } else {
+                XCTFail("expected corrupt or truncated PNG data, got \(String(describing: error))")
+            }
+        }
+    }
+}

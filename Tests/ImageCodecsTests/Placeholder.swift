@@ -1,4 +1,0 @@
-import XCTest
-@testable import ImageCodecs
-
-final class ImageCodecsPlaceholderTests: XCTestCase {}

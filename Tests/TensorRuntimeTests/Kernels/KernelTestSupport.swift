@@ -1,0 +1,78 @@
+import XCTest
+@testable import TensorRuntime
+
+/// A float buffer with guard values after its end, to catch kernels writing past their declared size.
+final class GuardedBuffer {
+    static let guardCount = 32
+    static let guardValue: Float = 12345.678
+
+    let count: Int
+    let storage: UnsafeMutablePointer<Float>
+
+    /// `count` floats initialised to `fill` (NaN by default, so unwritten outputs are detected).
+    init(count: Int, fill: Float = .nan) {
+        self.count = count
+        storage = .allocate(capacity: count + Self.guardCount)
+        storage.initialize(repeating: fill, count: count)
+        (storage + count).initialize(repeating: Self.guardValue, count: Self.guardCount)
+    }
+
+    /// A buffer holding `values`.
+    convenience init(_ values: [Float]) {
+        self.init(count: values.count)
+        storage.update(from: values, count: values.count)
+    }
+
+    deinit { storage.deallocate() }
+
+    var pointer: UnsafeMutablePointer<Float> { storage }
+    var values: [Float] { Array(UnsafeBufferPointer(start: storage, count: count)) }
+
+    /// True when no guard value after the end was overwritten.
+    var guardsIntact: Bool {
+        (0..<Self.guardCount).allSatisfy { storage[count + $0] == Self.guardValue }
+    }
+}
+
+/// Asserts that `actual` matches `expected` elementwise within `relativeTolerance` of the largest magnitude
+/// of `expected` (at least 1), and that neither contains NaN where the other does not.
+func assertClose(_ actual: [Float], _ expected: [Float], relativeTolerance: Float = 1e-5, _ message: String = "",
+                 file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(actual.count, expected.count, "count \(message)", file: file, line: line)
+    guard actual.count == expected.count else { return }
+    let scale = max(1, expected.map { abs($0) }.max() ?? 0)
+    let tolerance = relativeTolerance * scale
+    var worst: (index: Int, difference: Float) = (-1, 0)
+    for index in 0..<actual.count {
+        let difference = abs(actual[index] - expected[index])
+        if !(difference <= tolerance) && !(difference <= worst.difference) {
+            worst = (index, difference.isNaN ? .infinity : difference)
+        }
+    }
+    if worst.index >= 0 {
+        XCTFail("\(message): element \(worst.index) is \(actual[worst.index]), expected \(expected[worst.index]) "
+                    + "(tolerance \(tolerance))", file: file, line: line)
+    }
+}
+
+/// Asserts that `actual` equals `expected` exactly (bit-for-bit equal values).
+func assertEqualFloats(_ actual: [Float], _ expected: [Float], _ message: String = "",
+                       file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(actual.count, expected.count, "count \(message)", file: file, line: line)
+    if let index = actual.indices.first(where: { index in index < expected.count && actual[index] != expected[index] }) {
+        XCTFail("\(message): element \(index) is \(actual[index]), expected \(expected[index])", file: file, line: line)
+    }
+}
+
+/// Asserts that `body` throws a `KernelError` matching `predicate`.
+func assertThrowsKernelError(_ message: String = "", file: StaticString = #filePath, line: UInt = #line,
+                             _ body: () throws -> Void) {
+    do {
+        try body()
+        XCTFail("expected a KernelError: \(message)", file: file, line: line)
+    } catch is KernelError {
+        // expected
+    } catch {
+        XCTFail("expected a KernelError, got \(error): \(message)", file: file, line: line)
+    }
+}

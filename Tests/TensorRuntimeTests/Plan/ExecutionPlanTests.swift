@@ -1,0 +1,119 @@
+import Foundation
+import XCTest
+@testable import TensorRuntime
+
+/// The execution plan (fusion, arena reuse) computes exactly what the unfused graph computes with the scalar
+/// reference kernels, op by op.
+final class ExecutionPlanTests: XCTestCase {
+    private var generator = SystemRandomNumberGenerator()
+
+    private func random(_ count: Int, seed: Int) -> [Float] {
+        var state = UInt64(truncatingIfNeeded: seed) &* 0x9E37_79B9_7F4A_7C15 | 1
+        return (0..<count).map { _ in
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            return Float(Int(state % 2001) - 1000) / 1000
+        }
+    }
+
+    /// A BlazeBlock with a stride-2 depthwise convolution: y = PReLU(pad_c(maxpool(x)) + conv1×1(dw3×3s2(x))).
+    private func blazeBlock() -> (TestModelBuilder, weights: [String: [Float]]) {
+        var builder = TestModelBuilder()
+        let weights: [String: [Float]] = [
+            "dw": random(3 * 3 * 4, seed: 1), "dw_bias": random(4, seed: 2),
+            "pw": random(6 * 4, seed: 3), "pw_bias": random(6, seed: 4), "alpha": random(6, seed: 5),
+        ]
+        let x = builder.activation("x", [1, 6, 6, 4])
+        let dw = builder.constant("dw", [1, 3, 3, 4], weights["dw"]!)
+        let dwBias = builder.constant("dw_bias", [4], weights["dw_bias"]!)
+        let t1 = builder.activation("t1", [1, 3, 3, 4])
+        let pw = builder.constant("pw", [6, 1, 1, 4], weights["pw"]!)
+        let pwBias = builder.constant("pw_bias", [6], weights["pw_bias"]!)
+        let t2 = builder.activation("t2", [1, 3, 3, 6])
+        let pooled = builder.activation("pooled", [1, 3, 3, 4])
+        let paddings = builder.intConstant("paddings", [4, 2], [0, 0, 0, 0, 0, 0, 0, 2])
+        let padded = builder.activation("padded", [1, 3, 3, 6])
+        let sum = builder.activation("sum", [1, 3, 3, 6])
+        let alpha = builder.constant("alpha", [1, 1, 6], weights["alpha"]!)
+        let y = builder.activation("y", [1, 3, 3, 6])
+        let convolution: [String: TestModelBuilder.Attribute] = [
+            "padding": .string("SAME"), "stride_h": .int(2), "stride_w": .int(2), "fused_activation": .string("NONE"),
+        ]
+        builder.inputs = [x]
+        builder.outputs = [y]
+        builder.add("DEPTHWISE_CONV_2D", [x, dw, dwBias], [t1], convolution.merging(["depth_multiplier": .int(1)]) { $1 })
+        builder.add("CONV_2D", [t1, pw, pwBias], [t2], convolution.merging(["stride_h": .int(1), "stride_w": .int(1)]) { $1 })
+        builder.add("MAX_POOL_2D", [x], [pooled], ["padding": .string("VALID"), "stride_h": .int(2), "stride_w": .int(2),
+                                                  "filter_h": .int(2), "filter_w": .int(2)])
+        builder.add("PAD", [pooled, paddings], [padded])
+        builder.add("ADD", [t2, padded], [sum])
+        builder.add("PRELU", [sum, alpha], [y])
+        return (builder, weights)
+    }
+
+    func testFusedBlazeBlockEqualsReferenceComposition() throws {
+        let (builder, weights) = blazeBlock()
+        let runner = try ModelRunner(file: try ModelFile(data: builder.serialized()))
+        // The whole block collapses into the depthwise step, the pooling step and one fused convolution step.
+        XCTAssertEqual(runner.stepLabels.count, 3, "\(runner.stepLabels)")
+        XCTAssertTrue(runner.stepLabels.contains { $0.hasPrefix("CONV_2D+PAD+ADD+PRELU") }, "\(runner.stepLabels)")
+        let input = random(6 * 6 * 4, seed: 9)
+        try runner.run(input)
+        let actual = runner.output(0)
+
+        let depthwiseGeometry = try ConvolutionGeometry(inputHeight: 6, inputWidth: 6, inputChannels: 4, outputChannels: 4,
+                                                        kernelHeight: 3, kernelWidth: 3, strideHeight: 2, strideWidth: 2,
+                                                        padding: .same)
+        let pointwiseGeometry = try ConvolutionGeometry(inputHeight: 3, inputWidth: 3, inputChannels: 4, outputChannels: 6,
+                                                        kernelHeight: 1, kernelWidth: 1, strideHeight: 1, strideWidth: 1,
+                                                        padding: .same)
+        let poolGeometry = try ConvolutionGeometry(inputHeight: 6, inputWidth: 6, inputChannels: 4, outputChannels: 4,
+                                                   kernelHeight: 2, kernelWidth: 2, strideHeight: 2, strideWidth: 2,
+                                                   padding: .valid)
+        var t1 = [Float](repeating: 0, count: 36), t2 = [Float](repeating: 0, count: 54)
+        var pooled = [Float](repeating: 0, count: 36), padded = [Float](repeating: 0, count: 54)
+        var sum = [Float](repeating: 0, count: 54), expected = [Float](repeating: 0, count: 54)
+        DepthwiseConvolution2D.reference(input: input, geometry: depthwiseGeometry, filter: weights["dw"]!,
+                                         bias: weights["dw_bias"]!, activation: .none, residual: nil, output: &t1)
+        Convolution2D.reference(input: t1, geometry: pointwiseGeometry, filter: weights["pw"]!, bias: weights["pw_bias"]!,
+                                activation: .none, residual: nil, output: &t2)
+        MaxPool2D.reference(input: input, geometry: poolGeometry, output: &pooled)
+        try PadKernel.reference(input: pooled, inputShape: [1, 3, 3, 4],
+                                paddings: [(0, 0), (0, 0), (0, 0), (0, 2)], output: &padded)
+        ElementwiseKernels.addReference(t2, padded, count: 54, activation: .none, output: &sum)
+        ElementwiseKernels.preluReference(sum, count: 54, alpha: weights["alpha"]!, channels: 6, output: &expected)
+        XCTAssertLessThanOrEqual(maximumAbsoluteDifference(actual, expected), 1e-5)
+    }
+
+    func testArenaReusesMemoryOfDeadTensors() {
+        // Three tensors alive one after another fit in the space of the largest; overlapping ones do not share.
+        let requests = [
+            ArenaAllocator.Request(tensor: 0, size: 100, first: 0, last: 1),
+            ArenaAllocator.Request(tensor: 1, size: 50, first: 1, last: 2),
+            ArenaAllocator.Request(tensor: 2, size: 100, first: 2, last: 3),
+        ]
+        let (offsets, size) = ArenaAllocator.assign(requests)
+        XCTAssertEqual(size, 112 + 64)  // 100 → 112 floats (16-float alignment); 50 → 64 beside it
+        XCTAssertNotEqual(offsets[0], offsets[1])
+        XCTAssertNotEqual(offsets[1], offsets[2])
+        XCTAssertEqual(offsets[0], offsets[2])
+    }
+
+    func testFaceLandmarkPlanFusesBlocks() throws {
+        let runner = try ModelRunner(contentsOf: RepositoryFiles.weights("face_landmark"))
+        // 97 operators; every PRELU and residual ADD is folded into a convolution step.
+        XCTAssertLessThan(runner.stepLabels.count, 60, "\(runner.stepLabels.count) steps")
+        XCTAssertFalse(runner.stepLabels.contains { $0.hasPrefix("PRELU") || $0.hasPrefix("ADD") })
+        XCTAssertEqual(runner.multiplyAccumulates, 34_979_040)
+    }
+
+    func testInputErrors() throws {
+        let runner = try ModelRunner(file: try ModelFile(data: blazeBlock().0.serialized()))
+        XCTAssertThrowsError(try runner.run([Float](repeating: 0, count: 10))) {
+            guard case .inputMismatch? = $0 as? PlanError else { return XCTFail("\($0)") }
+        }
+        var input = [Float](repeating: 0, count: 144)
+        input[17] = .nan
+        XCTAssertThrowsError(try runner.run(input)) { XCTAssertEqual($0 as? PlanError, .nonFiniteInput(input: 0, element: 17)) }
+        XCTAssertThrowsError(try runner.output(named: "nope")) { XCTAssertEqual($0 as? PlanError, .unknownOutput("nope")) }
+    }
+}
