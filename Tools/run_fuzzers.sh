@@ -55,7 +55,8 @@ done
 BIN="$FUZZ/.build/release"
 if [ "$BUILD" -eq 1 ]; then
     echo "== building fuzz targets (release, -sanitize=fuzzer,address)"
-    if ! (cd "$FUZZ" && swift build -c release -Xswiftc -sanitize=fuzzer,address --scratch-path "$FUZZ/.build" \
+    if ! (cd "$FUZZ" && swift build -c release -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address \
+            --scratch-path "$FUZZ/.build" \
             2>&1 | grep -v "Cannot export local symbol '__asan_extra_spill_area'"); then
         echo "build failed" >&2
         exit 2

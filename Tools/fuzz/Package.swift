@@ -27,6 +27,10 @@ let package = Package(
         ]),
         .executableTarget(name: "FuzzWeightLoader", dependencies: ["FuzzHarness"]),
         .executableTarget(name: "FuzzWeightLoaderResealed", dependencies: ["FuzzHarness"]),
+        .executableTarget(name: "FuzzImageDecoder", dependencies: [
+            "FuzzHarness",
+            .product(name: "ImageCodecs", package: repositoryIdentity),
+        ]),
     ],
     swiftLanguageModes: [.v5]
 )
