@@ -193,18 +193,19 @@ final class PlanDamageTests: XCTestCase {
     }
 
     func testPadWithWrongPaddings() {
+        func isPadShapeMismatch(_ error: PlanError) -> Bool {
+            if case .shapeMismatch(0, "PAD", _) = error { return true }
+            return false
+        }
         // Three pairs for a rank-4 input.
-        expectPlanError(pad(paddings: [0, 0, 1, 0, 0, 1], paddingsShape: [3, 2], outputShape: [1, 3, 3, 1])) { error in
-            if case .shapeMismatch(0, "PAD", _) = error { return true }; return false
-        }
+        expectPlanError(pad(paddings: [0, 0, 1, 0, 0, 1], paddingsShape: [3, 2], outputShape: [1, 3, 3, 1]),
+                        isPadShapeMismatch)
         // A negative padding (cropping is not supported).
-        expectPlanError(pad(paddings: [0, 0, -1, 0, 0, 1, 0, 0], paddingsShape: [4, 2], outputShape: [1, 1, 3, 1])) { error in
-            if case .shapeMismatch(0, "PAD", _) = error { return true }; return false
-        }
+        expectPlanError(pad(paddings: [0, 0, -1, 0, 0, 1, 0, 0], paddingsShape: [4, 2], outputShape: [1, 1, 3, 1]),
+                        isPadShapeMismatch)
         // Paddings that disagree with the declared output shape.
-        expectPlanError(pad(paddings: [0, 0, 1, 1, 0, 1, 0, 0], paddingsShape: [4, 2], outputShape: [1, 3, 3, 1])) { error in
-            if case .shapeMismatch(0, "PAD", _) = error { return true }; return false
-        }
+        expectPlanError(pad(paddings: [0, 0, 1, 1, 0, 1, 0, 0], paddingsShape: [4, 2], outputShape: [1, 3, 3, 1]),
+                        isPadShapeMismatch)
         // Paddings stored as float32 instead of int32.
         var builder = pad(paddings: [0, 0, 1, 0, 0, 1, 0, 0], paddingsShape: [4, 2], outputShape: [1, 3, 3, 1])
         builder.tensors[1] = TestModelBuilder.Tensor(name: "paddings", shape: [4, 2], floats: [0, 0, 1, 0, 0, 1, 0, 0])

@@ -51,7 +51,7 @@ final class WeightFileDamageTests: XCTestCase {
             case .compiled: compiled += 1
             case .refused: refused += 1
             case let .unexpected(error):
-                XCTFail("\(name) byte \(position) ^ \(mask), header repaired: untyped error \(type(of: error)): \(error)")
+                XCTFail("\(name) byte \(position) ^ \(mask), header repaired: untyped \(type(of: error)): \(error)")
             }
         }
         XCTAssertGreaterThan(refused, 0, "repaired metadata damage should mostly be detected by the parser or planner")
