@@ -4,34 +4,33 @@
 /// Each output row is processed in OpenCV's column blocks, in two passes:
 /// 1. positions, eight pixels at a time in `SIMD8<Double>`: the reference's per-pixel double-precision
 ///    expressions lane by lane (IEEE multiply, add and divide, never fused, so every lane rounds exactly as the
-///    scalar code), giving integer source positions, packed bilinear weights and an interior flag (all four
-///    neighbours inside the image), stored structure-of-arrays in a per-call scratch buffer;
-/// 2. sampling: interior pixels blend their 2×2 neighbourhood with `BilinearNeighbourhood` (two 8-byte row reads,
-///    no border logic); the other pixels apply the border rule per neighbour.
+///    scalar code), giving the 1/32-pixel position of each sample. From it come the byte offset of a 2×2
+///    neighbourhood inside the image and its separable weight pairs. Samples at or beyond the border are folded
+///    into the same form: the border rule acts per column and per row (a neighbour is outside when its column
+///    or its row is), so a clamped (replicate) or missing (zero) column or row only changes that axis's pair:
+///    replicate gives (32, 0) or (0, 32) on the nearest edge column, zero drops the outside column's weight;
+/// 2. sampling: every pixel blends its neighbourhood with `BilinearNeighbourhood.sums`, branch-free.
+///
+/// Images narrower or shorter than 2 pixels (no 2×2 neighbourhood inside), wider or taller than 32767 pixels
+/// (where OpenCV's Int16 positions saturate inside the image) or over 2 GiB (offsets beyond Int32) are sampled by
+/// the reference implementation.
 enum BilinearWarpSampler {
     /// Lanes of the position pass.
     private static let lanes = 8
 
     /// Per-block scratch arrays (Int32 each, `capacity` elements).
     private struct Scratch {
-        static let arrayCount = 5
-        let sourceX, sourceY, horizontal, vertical, interior: UnsafeMutablePointer<Int32>
+        static let arrayCount = 3
+        /// Byte offset of the neighbourhood's top-left pixel.
+        let offset: UnsafeMutablePointer<Int32>
+        /// Packed weight pairs (`BilinearNeighbourhood.horizontalWeights`, `verticalWeights`).
+        let horizontal, vertical: UnsafeMutablePointer<Int32>
 
         init(_ base: UnsafeMutablePointer<Int32>, capacity: Int) {
-            sourceX = base
-            sourceY = base + capacity
-            horizontal = base + 2 * capacity
-            vertical = base + 3 * capacity
-            interior = base + 4 * capacity
+            offset = base
+            horizontal = base + capacity
+            vertical = base + 2 * capacity
         }
-    }
-
-    /// The source image as the passes read it.
-    private struct Source {
-        let pixels: UnsafePointer<UInt8>
-        let width: Int
-        let height: Int
-        var rowStride: Int { width &* 3 }
     }
 
     /// Samples the crop given by `inverse` (output → source pixel coordinates) and hands every output pixel to
@@ -39,15 +38,27 @@ enum BilinearWarpSampler {
     @inline(__always)
     static func warp<Sink: WarpPixelSink>(_ image: ImageFrame, inverse: PerspectiveTransform, outputWidth: Int,
                                           outputHeight: Int, border: BorderMode, sink: Sink) {
+        guard image.width >= 2, image.height >= 2, image.width <= Int(Int16.max), image.height <= Int(Int16.max),
+              image.pixels.count <= Int(Int32.max) else {
+            let lastIndex = (outputWidth * outputHeight - 1) * 3
+            ReferenceBilinearWarp.warp(image, inverse: inverse, outputWidth: outputWidth, outputHeight: outputHeight,
+                                       border: border) { index, r, g, b in
+                let bytes = SIMD4<Int32>(Int32(r), Int32(g), Int32(b), 0)
+                if index == lastIndex { sink.storeLast(pixel: index / 3, bytes: bytes) }
+                else { sink.store(pixel: index / 3, bytes: bytes) }
+            }
+            return
+        }
         let m = inverse.m
         precondition(m.count == 9)
         let blockWidth = ImageCropper.blockWidth(outputWidth: outputWidth, outputHeight: outputHeight)
         let capacity = (blockWidth + lanes - 1) / lanes * lanes
         let lastPixel = outputWidth * outputHeight - 1
+        let rowStride = image.width * 3
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: capacity * Scratch.arrayCount) { buffer in
             let scratch = Scratch(buffer.baseAddress!, capacity: capacity)
             image.pixels.withUnsafeBufferPointer { pixels in
-                let source = Source(pixels: pixels.baseAddress!, width: image.width, height: image.height)
+                let source = pixels.baseAddress!
                 for y in 0..<outputHeight {
                     var blockStart = 0
                     while blockStart < outputWidth {
@@ -58,13 +69,18 @@ enum BilinearWarpSampler {
                         let y0 = m[3] * dx + m[4] * dy + m[5]
                         let w0 = m[6] * dx + m[7] * dy + m[8]
                         computePositions(scratch, count: count, x0: x0, y0: y0, w0: w0, m0: m[0], m3: m[3],
-                                         m6: m[6], source: source)
+                                         m6: m[6], imageWidth: image.width, imageHeight: image.height,
+                                         border: border)
                         let firstPixel = y * outputWidth + blockStart
+                        // Every pixel but the crop's last is stored with 4 lanes.
                         let isLastBlock = firstPixel + count - 1 == lastPixel
-                        sampleBlock(scratch, range: 0..<(isLastBlock ? count - 1 : count), firstPixel: firstPixel,
-                                    source: source, border: border, sink: sink)
+                        for i in 0..<(isLastBlock ? count - 1 : count) {
+                            sink.store(pixel: firstPixel &+ i,
+                                       bytes: sample(scratch, i, source: source, rowStride: rowStride))
+                        }
                         if isLastBlock {
-                            sink.storeLast(pixel: lastPixel, bytes: sample(scratch, count - 1, source, border))
+                            sink.storeLast(pixel: lastPixel,
+                                           bytes: sample(scratch, count - 1, source: source, rowStride: rowStride))
                         }
                         blockStart += blockWidth
                     }
@@ -73,106 +89,84 @@ enum BilinearWarpSampler {
         }
     }
 
-    /// Pass 1: source positions, weights and interior flags of `count` pixels of one row block (rounded up to a
-    /// multiple of `lanes`; the extra lanes are computed and ignored).
+    /// The bytes of pixel `i` of the block (lanes 0...2; lane 3 unspecified).
     @inline(__always)
+    private static func sample(_ scratch: Scratch, _ i: Int, source: UnsafePointer<UInt8>, rowStride: Int)
+        -> SIMD4<Int32>
+    {
+        BilinearNeighbourhood.roundedBytes(
+            BilinearNeighbourhood.sums(top: source + Int(scratch.offset[i]), rowStride: rowStride,
+                                       horizontal: scratch.horizontal[i], vertical: scratch.vertical[i]))
+    }
+
+    /// Pass 1: offsets and weight pairs of `count` pixels of one row block (rounded up to a multiple of `lanes`;
+    /// the extra lanes are computed and ignored). Requires an image of at least 2×2 pixels. Kept out of line (the
+    /// call costs nothing per block) so that the compiler optimizes it as a unit.
+    @inline(never)
     private static func computePositions(_ scratch: Scratch, count: Int, x0: Double, y0: Double, w0: Double,
-                                         m0: Double, m3: Double, m6: Double, source: Source) {
+                                         m0: Double, m3: Double, m6: Double, imageWidth: Int, imageHeight: Int,
+                                         border: BorderMode) {
+        // Vector operands throughout (the stdlib's vector-scalar operations are not all vectorized).
         typealias Doubles = SIMD8<Double>
-        typealias Ints = SIMD8<Int32>
+        typealias Ints = SIMD16<Int32>  // x in lanes 0...7, y in lanes 8...15
         let tab = Doubles(repeating: Double(ImageCropper.subpixelSteps))
         let int32Min = Doubles(repeating: Double(Int32.min)), int32Max = Doubles(repeating: Double(Int32.max))
         // 1.5·2^52: adding it leaves round-half-to-even of a value below 2^51 in magnitude in the low bits.
         let roundingShift = Doubles(repeating: 6_755_399_441_055_744.0)
-        let int16Min = Ints(repeating: Int32(Int16.min)), int16Max = Ints(repeating: Int32(Int16.max))
-        let fractionMask = Ints(repeating: Int32(ImageCropper.subpixelSteps - 1))
-        // Interior: 0 ≤ sx < width − 1 and 0 ≤ sy < height − 1, except sx = width − 2, sy = height − 2, whose
-        // 8-byte read of the bottom row would pass the end of the image. (Positions stay in the Int16 range.)
-        let lastX = Ints(repeating: Int32(clamping: source.width - 1))
-        let lastY = Ints(repeating: Int32(clamping: source.height - 1))
-        let cornerX = lastX &- 1, cornerY = lastY &- 1
-        let zero = Ints(repeating: 0), one = Ints(repeating: 1)
         let laneOffsets = Doubles(0, 1, 2, 3, 4, 5, 6, 7)
+        let zero = Ints(repeating: 0), full = Ints(repeating: 32), minusOne = Ints(repeating: -1)
+        let fractionMask = Ints(repeating: Int32(ImageCropper.subpixelSteps - 1))
+        let fractionBits = Ints(repeating: 5)
+        // Last valid neighbourhood start along each axis (size − 2).
+        let lastStart = Ints(lowHalf: SIMD8(repeating: Int32(imageWidth - 2)),
+                             highHalf: SIMD8(repeating: Int32(imageHeight - 2)))
+        let lastPixel = lastStart &+ 1
+        let replicate = border == .replicate
+        let rowStride = SIMD8<Int32>(repeating: Int32(imageWidth * 3)), three = SIMD8<Int32>(repeating: 3)
 
         // Round half to even after clamping to the Int32 range, with the comparisons of Swift.min and Swift.max
         // (a NaN becomes Int32.max, as in the reference and in OpenCV).
-        @inline(__always) func fixedPoint(_ value: Doubles) -> Ints {
+        @inline(__always) func fixedPoint(_ value: Doubles) -> SIMD8<Int32> {
             let upper = int32Max.replacing(with: value, where: value .< int32Max)
-            let clamped = int32Min.replacing(with: upper, where: upper .>= int32Min)
-            return Ints(truncatingIfNeeded: unsafeBitCast(clamped + roundingShift, to: SIMD8<Int64>.self))
+            // `>` instead of `>=` only differs at equality, where both choices are the same value.
+            let clamped = int32Min.replacing(with: upper, where: upper .> int32Min)
+            return SIMD8<Int32>(truncatingIfNeeded: unsafeBitCast(clamped + roundingShift, to: SIMD8<Int64>.self))
         }
-        // OpenCV's saturate_cast<short> of the integer part.
-        @inline(__always) func integerPart(_ fixed: Ints) -> Ints {
-            let shifted = fixed &>> 5
-            let low = shifted.replacing(with: int16Min, where: shifted .< int16Min)
-            return low.replacing(with: int16Max, where: low .> int16Max)
-        }
-        @inline(__always) func put(_ value: Ints, _ array: UnsafeMutablePointer<Int32>, _ i: Int) {
-            UnsafeMutableRawPointer(array + i).storeBytes(of: value, as: Ints.self)
+        @inline(__always) func put(_ value: SIMD8<Int32>, _ array: UnsafeMutablePointer<Int32>, _ i: Int) {
+            UnsafeMutableRawPointer(array + i).storeBytes(of: value, as: SIMD8<Int32>.self)
         }
 
         var i = 0
         while i < count {
-            let d = laneOffsets + Double(i)
-            let w = Doubles(repeating: w0) + m6 * d
+            let d = laneOffsets + Doubles(repeating: Double(i))
+            let w = Doubles(repeating: w0) + Doubles(repeating: m6) * d
             let scale = (tab / w).replacing(with: 0, where: w .== 0)
-            let fixedX = fixedPoint((Doubles(repeating: x0) + m0 * d) * scale)
-            let fixedY = fixedPoint((Doubles(repeating: y0) + m3 * d) * scale)
-            let sx = integerPart(fixedX), sy = integerPart(fixedY)
-            let interior = (sx .>= zero) .& (sx .< lastX) .& (sy .>= zero) .& (sy .< lastY)
-                .& ((sx .!= cornerX) .| (sy .!= cornerY))
-            put(sx, scratch.sourceX, i)
-            put(sy, scratch.sourceY, i)
-            put(BilinearNeighbourhood.horizontalWeights(fraction: fixedX & fractionMask), scratch.horizontal, i)
-            put(BilinearNeighbourhood.verticalWeights(fraction: fixedY & fractionMask), scratch.vertical, i)
-            put(zero.replacing(with: one, where: interior), scratch.interior, i)
+            let fixed = Ints(lowHalf: fixedPoint((Doubles(repeating: x0) + Doubles(repeating: m0) * d) * scale),
+                             highHalf: fixedPoint((Doubles(repeating: y0) + Doubles(repeating: m3) * d) * scale))
+            // Integer part (OpenCV saturates it to Int16; with both image sides below 2^15 that never changes
+            // what follows), fraction f, g = 32 − f.
+            let index = fixed &>> fractionBits
+            let f = fixed & fractionMask
+            // The border rule where the near neighbour is before the first pixel or the far one after the last:
+            // the neighbourhood moves inside; with replicate both neighbours clamp to the edge pixel, which takes
+            // all the weight; with zero only a neighbour on the edge pixel is inside and keeps its weight.
+            let before = index .< zero, after = index .> lastStart
+            let start = index.replacing(with: zero, where: before).replacing(with: lastStart, where: after)
+            let near: Ints, far: Ints
+            if replicate {
+                far = f.replacing(with: zero, where: before).replacing(with: full, where: after)
+                near = full &- far
+            } else {
+                let g = full &- f
+                near = g.replacing(with: f.replacing(with: zero, where: index .!= minusOne), where: before)
+                    .replacing(with: zero, where: after)
+                far = f.replacing(with: zero, where: before)
+                    .replacing(with: g.replacing(with: zero, where: index .!= lastPixel), where: after)
+            }
+            put(start.highHalf &* rowStride &+ start.lowHalf &* three, scratch.offset, i)
+            put(BilinearNeighbourhood.horizontalWeights(left: near.lowHalf, right: far.lowHalf), scratch.horizontal, i)
+            put(BilinearNeighbourhood.verticalWeights(top: near.highHalf, bottom: far.highHalf), scratch.vertical, i)
             i &+= lanes
         }
-    }
-
-    /// Pass 2: the pixels `range` of one row block, `firstPixel` being the output index of the block's first pixel.
-    @inline(__always)
-    private static func sampleBlock<Sink: WarpPixelSink>(_ scratch: Scratch, range: Range<Int>, firstPixel: Int,
-                                                         source: Source, border: BorderMode, sink: Sink) {
-        for i in range {
-            sink.store(pixel: firstPixel &+ i, bytes: sample(scratch, i, source, border))
-        }
-    }
-
-    /// The bytes of pixel `i` of the block (lanes 0...2; lane 3 unspecified).
-    @inline(__always)
-    private static func sample(_ scratch: Scratch, _ i: Int, _ source: Source, _ border: BorderMode)
-        -> SIMD4<Int32>
-    {
-        let x = Int(scratch.sourceX[i]), y = Int(scratch.sourceY[i])
-        let horizontal = scratch.horizontal[i], vertical = scratch.vertical[i]
-        if scratch.interior[i] != 0 {
-            let top = source.pixels + (y &* source.rowStride &+ x &* 3)
-            return BilinearNeighbourhood.roundedBytes(
-                BilinearNeighbourhood.interiorSums(top: top, rowStride: source.rowStride, horizontal: horizontal,
-                                                   vertical: vertical))
-        }
-        return BilinearNeighbourhood.roundedBytes(
-            borderSums(x: x, y: y, horizontal: horizontal, vertical: vertical, source: source, border: border))
-    }
-
-    /// The neighbourhood sums S of a pixel with a neighbour outside the image (or close to its end), each
-    /// neighbour read under `border`.
-    @inline(never)
-    private static func borderSums(x: Int, y: Int, horizontal: Int32, vertical: Int32, source: Source,
-                                   border: BorderMode) -> SIMD4<Int32> {
-        let w = BilinearNeighbourhood.weights(horizontal: horizontal, vertical: vertical)
-        func neighbour(_ nx: Int, _ ny: Int, _ weight: Int32) -> SIMD4<Int32> {
-            var cx = nx, cy = ny
-            if cx < 0 || cx >= source.width || cy < 0 || cy >= source.height {
-                if border == .zero { return SIMD4<Int32>() }
-                cx = min(max(cx, 0), source.width - 1)
-                cy = min(max(cy, 0), source.height - 1)
-            }
-            let p = source.pixels + (cy * source.rowStride + cx * 3)
-            return SIMD4<Int32>(Int32(p[0]), Int32(p[1]), Int32(p[2]), 0) &* weight
-        }
-        return neighbour(x, y, w.0) &+ neighbour(x + 1, y, w.1) &+ neighbour(x, y + 1, w.2)
-            &+ neighbour(x + 1, y + 1, w.3)
     }
 }

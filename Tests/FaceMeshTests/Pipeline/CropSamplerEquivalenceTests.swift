@@ -70,6 +70,8 @@ final class CropSamplerEquivalenceTests: XCTestCase {
         let frame = try randomImage(width: 160, height: 120, using: &generator)
         let single = try randomImage(width: 1, height: 1, using: &generator)
         let column = try randomImage(width: 1, height: 9, using: &generator)
+        // Wider than Int16: positions saturate inside the image (the sampler hands this to the reference code).
+        let wide = try randomImage(width: 32_800, height: 2, using: &generator)
         return [
             // Face crop, detector letterbox, eye crop.
             Case(image: frame, region: RotatedRect(centerX: 80.3, centerY: 61.7, width: 70.2, height: 70.2,
@@ -98,6 +100,8 @@ final class CropSamplerEquivalenceTests: XCTestCase {
                  outputWidth: 1, outputHeight: 1, border: .zero),
             Case(image: column, region: RotatedRect(centerX: 0.2, centerY: 4, width: 2, height: 9, rotation: 0.1),
                  outputWidth: 5, outputHeight: 17, border: .replicate),
+            Case(image: wide, region: RotatedRect(centerX: 32_760, centerY: 1, width: 80, height: 4, rotation: 0.05),
+                 outputWidth: 40, outputHeight: 3, border: .zero),
             // Huge magnification of a sliver, huge minification of the frame.
             Case(image: frame, region: RotatedRect(centerX: 70.1, centerY: 33.3, width: 0.05, height: 0.02,
                                                    rotation: 2), outputWidth: 65, outputHeight: 3, border: .zero),
@@ -203,35 +207,45 @@ final class CropSamplerEquivalenceTests: XCTestCase {
     }
 
     /// The neighbourhood kernel (x86 `pmaddubsw`/`pmaddwd` where compiled in) and its portable form against
-    /// OpenCV's formula (Σ 32·gx·gy·p00 + … + 2^14) >> 15, for every 1/32-pixel fraction.
+    /// OpenCV's formula (Σ 32·gx·gy·p00 + … + 2^14) >> 15, for every 1/32-pixel fraction, and with the edge
+    /// weight pairs the sampler uses at the border.
     func testNeighbourhoodKernelMatchesFixedPointFormula() {
         var generator = SeededGenerator(state: 11)
-        // Two rows of 8 bytes: pixels p00, p01 (and two spare bytes), then p10, p11.
+        // Rows 10 bytes apart: p00, p01 at bytes 0...5 (the kernel reads 0..<8), p10, p11 at bytes 10...15 (it
+        // reads the 8 bytes ending with p11, 8..<16).
         var rows = [UInt8](repeating: 0, count: 16)
-        for fy in Int32(0)..<32 {
-            for fx in Int32(0)..<32 {
-                for trial in 0..<4 {
+        var pairs: [(Int32, Int32)] = []
+        for f in Int32(0)..<32 { pairs.append((32 - f, f)) }
+        pairs += [(32, 0), (0, 32), (0, 0), (0, 7), (19, 0)]  // replicate and zero-border edge pairs
+        for (left, right) in pairs {
+            for (top, bottom) in pairs {
+                for trial in 0..<3 {
                     for i in rows.indices {
                         // Extremes too: all 255 (largest sums) and all 0.
                         rows[i] = trial == 0 ? 255 : trial == 1 ? 0 : UInt8.random(in: 0...255, using: &generator)
                     }
-                    let horizontal = BilinearNeighbourhood.horizontalWeights(fraction: SIMD8(repeating: fx))[0]
-                    let vertical = BilinearNeighbourhood.verticalWeights(fraction: SIMD8(repeating: fy))[0]
+                    let horizontal = BilinearNeighbourhood.horizontalWeights(left: SIMD8(repeating: left),
+                                                                             right: SIMD8(repeating: right))[0]
+                    let vertical = BilinearNeighbourhood.verticalWeights(top: SIMD8(repeating: top),
+                                                                         bottom: SIMD8(repeating: bottom))[0]
                     let (fast, portable) = rows.withUnsafeBufferPointer { buffer in
-                        (BilinearNeighbourhood.interiorSums(top: buffer.baseAddress!, rowStride: 8,
-                                                            horizontal: horizontal, vertical: vertical),
-                         BilinearNeighbourhood.portableInteriorSums(top: buffer.baseAddress!, rowStride: 8,
-                                                                    horizontal: horizontal, vertical: vertical))
+                        (BilinearNeighbourhood.sums(top: buffer.baseAddress!, rowStride: 10, horizontal: horizontal,
+                                                    vertical: vertical),
+                         BilinearNeighbourhood.portableSums(top: buffer.baseAddress!, rowStride: 10,
+                                                            horizontal: horizontal, vertical: vertical))
                     }
                     let fastBytes = BilinearNeighbourhood.roundedBytes(fast)
                     let portableBytes = BilinearNeighbourhood.roundedBytes(portable)
                     for channel in 0..<3 {
-                        let p = [rows[channel], rows[3 + channel], rows[8 + channel], rows[11 + channel]].map(Int32.init)
-                        let sum = (32 - fx) * (32 - fy) * 32 * p[0] + fx * (32 - fy) * 32 * p[1]
-                            + (32 - fx) * fy * 32 * p[2] + fx * fy * 32 * p[3]
+                        let p = [rows[channel], rows[3 + channel], rows[10 + channel], rows[13 + channel]]
+                            .map(Int32.init)
+                        // OpenCV's 15-bit weights are 32 times the products of the pairs.
+                        let sum = left * top * 32 * p[0] + right * top * 32 * p[1] + left * bottom * 32 * p[2]
+                            + right * bottom * 32 * p[3]
                         let expected = (sum + (1 << 14)) >> 15
-                        XCTAssertEqual(fastBytes[channel], expected, "fx \(fx) fy \(fy) channel \(channel)")
-                        XCTAssertEqual(portableBytes[channel], expected, "fx \(fx) fy \(fy) channel \(channel)")
+                        let label = "pairs (\(left), \(right)) (\(top), \(bottom)) channel \(channel)"
+                        XCTAssertEqual(fastBytes[channel], expected, label)
+                        XCTAssertEqual(portableBytes[channel], expected, label)
                     }
                 }
             }
