@@ -60,6 +60,8 @@ let package = Package(
                     swiftSettings: numericFlags),
         .testTarget(name: "FaceMeshTests", dependencies: ["FaceMesh", "ImageCodecs"]),
         .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"]),
+        // Runs the built `facemesh` binary as a subprocess (the dependency makes SwiftPM build it first).
+        .testTarget(name: "FacemeshCommandTests", dependencies: ["FaceMesh", "ImageCodecs", "facemesh"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,34 @@
+import ArgumentParser
+import FaceMesh
+
+/// The landmark model names accepted by `--model`.
+enum ModelChoice: String, CaseIterable, ExpressibleByArgument {
+    case mesh, attention, cascade
+
+    /// The engine's model kind.
+    var kind: LandmarkModelKind {
+        switch self {
+        case .mesh: return .mesh
+        case .attention: return .attention
+        case .cascade: return .cascade
+        }
+    }
+}
+
+/// Options shared by `image` and `video`: which landmark model runs and how many faces are wanted.
+struct ModelOptions: ParsableArguments {
+    @Option(help: "Landmark model: mesh (468 points), attention (478, irises refined in the same network) or cascade (mesh + iris model, 478).")
+    var model: ModelChoice = .attention
+
+    @Option(help: "The most faces to report.")
+    var maxFaces: Int = 1
+
+    func validate() throws {
+        guard maxFaces >= 1 else { throw ValidationError("--max-faces must be at least 1") }
+    }
+
+    /// Engine settings for these options (`staticImageMode` for photos, tracking for videos).
+    func engineOptions(staticImageMode: Bool, smoothing: SmoothingMethod = .none) -> FaceMeshOptions {
+        FaceMeshOptions(staticImageMode: staticImageMode, maxFaces: maxFaces, model: model.kind, smoothing: smoothing)
+    }
+}

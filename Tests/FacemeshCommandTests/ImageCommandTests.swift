@@ -1,0 +1,143 @@
+import Foundation
+import XCTest
+import ImageCodecs
+
+/// `facemesh image`: the JSON contract, MediaPipe agreement, errors and the overlay.
+final class ImageCommandTests: XCTestCase {
+    private let photo = "Tests/Fixtures/Images/mpl_grace_hopper.jpg"
+
+    private func runImage(_ arguments: [String]) throws -> (CommandRunner.Result, ImageDocument) {
+        let result = try CommandRunner.run(["image"] + arguments)
+        XCTAssertEqual(result.status, 0, result.standardError)
+        XCTAssertEqual(result.outputText.filter { $0 == "\n" }.count, 1, "one JSON document on one line")
+        try FaceObjectChecks.assertKeys(result.standardOutput)
+        return (result, try JSONDecoder().decode(ImageDocument.self, from: result.standardOutput))
+    }
+
+    /// Default model (attention): 478 points matching MediaPipe's legacy FaceMesh with refine_landmarks=True.
+    func testPortraitWithTheAttentionModel() throws {
+        let (result, document) = try runImage([photo])
+        XCTAssertTrue(result.outputText.hasPrefix("{\"width\":512,\"height\":600,\"faces\":[{\"landmarks\":[["))
+        XCTAssertEqual(document.width, 512)
+        XCTAssertEqual(document.height, 600)
+        XCTAssertEqual(document.faces.count, 1)
+        let face = try XCTUnwrap(document.faces.first)
+        try FaceObjectChecks.assertPlausible(face, width: 512, height: 600, count: 478)
+        let reference = try MediaPipeLandmarks.load("mpl_grace_hopper_attention")
+        XCTAssertLessThanOrEqual(FaceObjectChecks.meanDistanceOverEyeSpan(face.landmarks, reference.faces[0].landmarks), 0.005)
+        // A frontal portrait: small angles.
+        for angle in try XCTUnwrap(face.pose).yawPitchRoll { XCTAssertLessThan(abs(angle), 20) }
+    }
+
+    func testPortraitWithTheMeshModel() throws {
+        let (_, document) = try runImage([photo, "--model", "mesh"])
+        XCTAssertEqual(document.faces.count, 1)
+        let face = try XCTUnwrap(document.faces.first)
+        try FaceObjectChecks.assertPlausible(face, width: 512, height: 600, count: 468)
+        let reference = try MediaPipeLandmarks.load("mpl_grace_hopper_mesh")
+        XCTAssertLessThanOrEqual(FaceObjectChecks.meanDistanceOverEyeSpan(face.landmarks, reference.faces[0].landmarks), 0.005)
+    }
+
+    /// MediaPipe finds no face in skimage's coffee cup photo.
+    func testNoFaceGivesAnEmptyList() throws {
+        XCTAssertEqual(try MediaPipeLandmarks.load("skimage_coffee_attention").faces.count, 0)
+        let (result, document) = try runImage(["Tests/Fixtures/Images/skimage_coffee.png"])
+        XCTAssertEqual(result.outputText, "{\"width\":600,\"height\":400,\"faces\":[]}\n")
+        XCTAssertEqual(document.faces.count, 0)
+        XCTAssertEqual(result.standardError, "")
+    }
+
+    private func assertFailsWithOneLine(_ arguments: [String], mentioning word: String,
+                                        file: StaticString = #filePath, line: UInt = #line) throws {
+        let result = try CommandRunner.run(arguments)
+        XCTAssertTrue(result.exited, "ended by a signal", file: file, line: line)
+        XCTAssertEqual(result.status, 1, file: file, line: line)
+        XCTAssertEqual(result.standardOutput.count, 0, "nothing on standard output", file: file, line: line)
+        XCTAssertEqual(result.errorLines.count, 1, result.standardError, file: file, line: line)
+        XCTAssertTrue(result.standardError.lowercased().contains(word.lowercased()),
+                      "'\(result.standardError)' should mention \(word)", file: file, line: line)
+    }
+
+    func testMissingFileFails() throws {
+        try assertFailsWithOneLine(["image", "Tests/Fixtures/Images/no_such_photo.jpg"], mentioning: "no_such_photo.jpg")
+    }
+
+    func testTextFileFails() throws {
+        try assertFailsWithOneLine(["image", "Tests/Fixtures/Images/PROVENANCE.md"], mentioning: "neither PNG nor JPEG")
+    }
+
+    func testTruncatedJPEGFails() throws {
+        let data = try Data(contentsOf: CommandRunner.repositoryRoot.appendingPathComponent(photo))
+        let cut = try CommandRunner.temporaryDirectory(for: self).appendingPathComponent("cut.jpg")
+        try data.prefix(data.count / 3).write(to: cut)
+        try assertFailsWithOneLine(["image", cut.path], mentioning: "truncated")
+    }
+
+    /// A valid PNG (correct CRCs, an empty zlib stream as data) declaring 100,000 × 100,000 pixels is refused before any pixel memory is
+    /// allocated.
+    func testHugeImageFails() throws {
+        var ihdr: [UInt8] = Array("IHDR".utf8)
+        for value in [UInt32(100_000), UInt32(100_000)] { ihdr += withUnsafeBytes(of: value.bigEndian, Array.init) }
+        ihdr += [8, 2, 0, 0, 0]  // 8-bit RGB, deflate, no filter variant, not interlaced
+        var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] + ihdr
+        png += withUnsafeBytes(of: Self.crc32(ihdr).bigEndian, Array.init)
+        // libpng reads the header chunks up to the first IDAT before the size is known to the decoder.
+        let idat: [UInt8] = Array("IDAT".utf8) + [0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]
+        png += [0, 0, 0, 8] + idat + withUnsafeBytes(of: Self.crc32(idat).bigEndian, Array.init)
+        let iend: [UInt8] = Array("IEND".utf8)
+        png += [0, 0, 0, 0] + iend + withUnsafeBytes(of: Self.crc32(iend).bigEndian, Array.init)
+        let url = try CommandRunner.temporaryDirectory(for: self).appendingPathComponent("huge.png")
+        try Data(png).write(to: url)
+        try assertFailsWithOneLine(["image", url.path], mentioning: "100000x100000")
+    }
+
+    /// CRC-32 as PNG defines it (ISO 3309, polynomial 0xEDB88320 reflected), bit by bit.
+    private static func crc32(_ bytes: [UInt8]) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in bytes {
+            crc ^= UInt32(byte)
+            for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+        }
+        return ~crc
+    }
+
+    func testInvalidArgumentsAreUsageErrors() throws {
+        for arguments in [["image", photo, "--model", "tiny"], ["image", photo, "--max-faces", "0"], ["image"]] {
+            let result = try CommandRunner.run(arguments)
+            XCTAssertTrue(result.exited)
+            XCTAssertEqual(result.status, 64, "ArgumentParser's usage error status for \(arguments)")
+            XCTAssertEqual(result.standardOutput.count, 0)
+        }
+    }
+
+    /// The overlay has the photo's size, keeps pixels far from the face and changes pixels on it.
+    func testOverlayIsWrittenAtTheImageSize() throws {
+        let overlay = try CommandRunner.temporaryDirectory(for: self).appendingPathComponent("overlay.png")
+        let (_, document) = try runImage([photo, "--overlay", overlay.path])
+        let drawn = try ImageDecoder.decode(contentsOf: overlay)
+        let original = try ImageDecoder.decode(contentsOf: CommandRunner.repositoryRoot.appendingPathComponent(photo))
+        XCTAssertEqual(drawn.width, 512)
+        XCTAssertEqual(drawn.height, 600)
+        // Far from the face (bottom corners) nothing is drawn.
+        for (x, y) in [(5, 590), (505, 590)] { XCTAssertEqual(drawn.pixel(x: x, y: y), original.pixel(x: x, y: y)) }
+        // Around the face, many pixels change: count them in the face's bounding box.
+        let face = try XCTUnwrap(document.faces.first)
+        let xs = face.landmarks.map { Int($0[0]) }, ys = face.landmarks.map { Int($0[1]) }
+        var changed = 0, total = 0
+        for y in ys.min()!...ys.max()! {
+            for x in xs.min()!...xs.max()! {
+                total += 1
+                if drawn.pixel(x: x, y: y) != original.pixel(x: x, y: y) { changed += 1 }
+            }
+        }
+        XCTAssertGreaterThan(Double(changed) / Double(total), 0.1)
+        // The iris outline is yellow: some pixel near the image-left iris centre's ring is strongly yellow.
+        let iris = face.landmarks[468], boundary = face.landmarks[469]
+        let radius = hypot(boundary[0] - iris[0], boundary[1] - iris[1])
+        let ring = (0..<36).compactMap { step -> RGBColor? in
+            let angle = Double(step) * .pi / 18
+            return drawn.pixel(x: Int(iris[0] + 0.5 + radius * cos(angle)), y: Int(iris[1] + 0.5 + radius * sin(angle)))
+        }
+        XCTAssertTrue(ring.contains { $0.red > 200 && $0.green > 170 && $0.blue < 80 }, "yellow iris ring")
+    }
+}
