@@ -61,8 +61,8 @@ public final class ModelRunner {
     let contexts: [ExecutionContext]
     /// Element counts of the graph inputs, in order.
     private let inputCounts: [Int]
-    /// Per step: into how many chunks it is split (1: it runs whole on the calling thread).
-    let stepChunks: [Int]
+    /// Per step: into how many parts it is split, one per thread (1: it runs whole on the calling thread).
+    let stepParts: [Int]
     /// The `WorkerPool` when threads > 1 (typed `AnyObject` because the pool needs macOS 15 atomics).
     private let workers: AnyObject?
 
@@ -90,7 +90,7 @@ public final class ModelRunner {
         contexts = (0..<threads).map { thread in
             ExecutionContext(arena: arena, workspace: workspaces.map { $0 + thread * workspaceStride })
         }
-        stepChunks = plan.steps.map { ParallelSchedule.chunks(for: $0.partition, threads: threads) }
+        stepParts = plan.steps.map { ParallelSchedule.parts(for: $0.partition, threads: threads) }
         if threads > 1, #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *) {
             let partitions = plan.steps.map(\.partition), contexts = self.contexts
             workers = try WorkerPool(workerCount: threads - 1) { task, units, thread in
@@ -153,7 +153,7 @@ public final class ModelRunner {
     private func execute() throws {
         if #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *), let workers {
             let pool = unsafeDowncast(workers, to: WorkerPool.self)
-            for index in 0..<stepChunks.count { try execute(step: index, pool: pool) }
+            for index in 0..<stepParts.count { try execute(step: index, pool: pool) }
         } else {
             let context = contexts[0]
             for step in plan.steps { try step.body(context) }
@@ -164,9 +164,9 @@ public final class ModelRunner {
     @available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *)
     @inline(__always)
     func execute(step index: Int, pool: WorkerPool) throws {
-        let chunks = stepChunks[index]
-        if chunks > 1, let partition = plan.steps[index].partition {
-            pool.run(task: index, units: partition.units, chunks: chunks)
+        let parts = stepParts[index]
+        if parts > 1, let partition = plan.steps[index].partition {
+            pool.run(task: index, units: partition.units, parts: parts)
         } else {
             try plan.steps[index].body(contexts[0])
         }

@@ -41,7 +41,7 @@ final class ThreadingTests: XCTestCase {
             for threads in [2, 3] {
                 let threaded = try runner(model.name, threads: threads)
                 XCTAssertEqual(threaded.threadCount, threads)
-                XCTAssertTrue(threaded.stepChunks.contains { $0 > 1 }, "\(model.name): no step is split")
+                XCTAssertTrue(threaded.stepParts.contains { $0 > 1 }, "\(model.name): no step is split")
                 for _ in 0..<3 {
                     try threaded.run(input)
                     for index in expected.indices {
