@@ -36,9 +36,9 @@ extension PlanBuilder {
                            workspaceCount: 0, multiplyAccumulates: 0) { address in
             let pa = self.constantAddress(a) ?? address(a), pb = self.constantAddress(b) ?? address(b)
             let po = address(out)
+            let layout = try self.wrap(index) { try BroadcastMultiply.Layout(shapeA, shapeB) }
             return CompiledStep { context in
-                try BroadcastMultiply.run(pa.pointer(context), shape: shapeA, pb.pointer(context), shape: shapeB,
-                                          output: po.pointer(context))
+                layout.run(pa.pointer(context), pb.pointer(context), output: po.pointer(context))
             }
         }
     }

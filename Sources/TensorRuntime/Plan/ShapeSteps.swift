@@ -49,8 +49,10 @@ extension PlanBuilder {
         return PlannedStep(label: "PAD #\(index)", reads: activations([x]), writes: [out],
                            workspaceCount: 0, multiplyAccumulates: 0) { address in
             let (px, po) = (address(x), address(out))
+            let outputStrides = ShapeArithmetic.strides(outputShape)
             return CompiledStep { context in
-                try PadKernel.run(input: px.pointer(context), inputShape: shape, paddings: paddings, output: po.pointer(context))
+                PadKernel.run(input: px.pointer(context), inputShape: shape, outputShape: outputShape,
+                              paddings: paddings, outputStrides: outputStrides, output: po.pointer(context))
             }
         }
     }
@@ -90,9 +92,9 @@ extension PlanBuilder {
                            workspaceCount: 0, multiplyAccumulates: 0) { address in
             let addresses = inputs.map { self.constantAddress($0) ?? address($0) }
             let po = address(out)
+            let layout = try self.wrap(index) { try ConcatenationKernel.Layout(shapes: shapes, axis: axis) }
             return CompiledStep { context in
-                let operands = zip(addresses, shapes).map { (values: UnsafePointer($0.pointer(context)), shape: $1) }
-                try ConcatenationKernel.run(inputs: operands, axis: axis, output: po.pointer(context))
+                layout.run(input: { UnsafePointer(addresses[$0].pointer(context)) }, output: po.pointer(context))
             }
         }
     }
@@ -117,9 +119,11 @@ extension PlanBuilder {
         return PlannedStep(label: "STRIDED_SLICE #\(index)", reads: activations([x]), writes: [out],
                            workspaceCount: 0, multiplyAccumulates: 0) { address in
             let (px, po) = (address(x), address(out))
+            let walks = try self.wrap(index) { try StridedSliceKernel.resolve(inputShape: shape, parameters: parameters) }
+            let strides = ShapeArithmetic.strides(shape)
             return CompiledStep { context in
-                try StridedSliceKernel.run(input: px.pointer(context), inputShape: shape, parameters: parameters,
-                                           output: po.pointer(context))
+                StridedSliceKernel.run(input: px.pointer(context), walks: walks, strides: strides,
+                                       output: po.pointer(context))
             }
         }
     }
