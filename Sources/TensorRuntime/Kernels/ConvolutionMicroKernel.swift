@@ -182,7 +182,7 @@ enum ConvolutionMicroKernel {
     }
 
     /// Applies the register epilogue and stores the first `width` (1...16) lanes of (low, high) at `output`.
-    @inline(__always)
+    @_transparent
     private static func finishAndStore(_ sumLow: SIMD8<Float>, _ sumHigh: SIMD8<Float>, layer: Layer,
                                        pixel: Int, block: Int, _ output: UnsafeMutablePointer<Float>, width: Int) {
         let (low, high) = layer.epilogue.finished(sumLow, sumHigh, pixel: pixel, channel: block)
