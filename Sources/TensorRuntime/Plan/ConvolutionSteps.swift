@@ -86,7 +86,8 @@ extension PlanBuilder {
         let cost = StepPartition.estimate(multiplyAccumulates: macs,
                                           floatsMoved: inputCount + outputCount + (residual == nil ? 0 : outputCount))
         return PlannedStep(label: "\(label) #\(index)", reads: activations([input] + (residual.map { [$0] } ?? [])),
-                           writes: [output], workspaceCount: kernel.workspaceCount, multiplyAccumulates: macs) { address in
+                           writes: [output], workspaceCount: kernel.workspaceCount, multiplyAccumulates: macs,
+                           splittable: true) { address in
             let inputAddress = address(input), outputAddress = address(output)
             let residualAddress = residual.map(address)
             return CompiledStep(StepPartition(units: kernel.workUnitCount, estimatedNanoseconds: cost) { context, units in
