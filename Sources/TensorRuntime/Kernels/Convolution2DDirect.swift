@@ -8,6 +8,7 @@ extension Convolution2D {
         let g = geometry
         let channels = g.outputChannels
         let span = ConvolutionMicroKernel.spanPixels
+        let pointwiseSpan = unitPixels
         var layer = ConvolutionMicroKernel.Layer(
             weights: packedWeights, patchLength: patchLength, bias: parameters.bias,
             channels: channels, firstChannel: 0, endChannel: channels,
@@ -21,14 +22,14 @@ extension Convolution2D {
         case .rows:
             rows = units
         case .pixelSpans:
-            pixelRange = (units.lowerBound * span)..<min(pixelRange.upperBound, units.upperBound * span)
+            pixelRange = (units.lowerBound * pointwiseSpan)..<min(pixelRange.upperBound, units.upperBound * pointwiseSpan)
         }
 
         if Self.isPointwise(g) {
-            // A 1×1 stride-1 convolution is one matrix product over all pixels, in spans of `span` pixels.
+            // A 1×1 stride-1 convolution is one matrix product over all pixels, in spans of `unitPixels` pixels.
             var pixel = pixelRange.lowerBound
             while pixel < pixelRange.upperBound {
-                let pixels = min(span, pixelRange.upperBound - pixel)
+                let pixels = min(pointwiseSpan, pixelRange.upperBound - pixel)
                 let source = ConvolutionMicroKernel.Source(
                     base: input + pixel * g.inputChannels, pixelStride: g.inputChannels, segmentCount: 1,
                     segmentStride: 0, segmentLength: g.inputChannels)

@@ -15,7 +15,7 @@ import Synchronization
 /// activations from step to step (the data it reads is mostly data it wrote, still in its own cache), and costs
 /// one cache-line hand-off per worker instead of a contended claim per chunk — on this class of machine a line
 /// moves between cores in about 250 ns. A worker that has not started its part when the caller has finished its
-/// own and waited `stealAfterSpins` polls (the OS paused it) has the part taken over by the caller; a per-part claim
+/// own and waited `stealAfterNanoseconds` (the OS paused it) has the part taken over by the caller; a per-part claim
 /// decides who computes it, so each part is computed exactly once. The job must give every unit the same result
 /// on any thread.
 ///
@@ -28,8 +28,9 @@ final class WorkerPool {
     /// Computes part `part` of `parts` of task `task` on thread `thread` (0 = the caller, 1... = workers).
     typealias Job = (_ task: Int, _ part: Int, _ parts: Int, _ thread: Int) -> Void
 
-    /// Polls of a worker's completion flag after which the caller takes over a part the worker has not started.
-    static let stealAfterSpins = 2000
+    /// How long the caller waits, after finishing its own part, before it takes over a part the worker has not
+    /// started (the OS paused the worker); far above the normal start latency of about a microsecond.
+    static let stealAfterNanoseconds: UInt64 = 50_000
 
     /// Threads that compute a task: the workers plus the calling thread.
     let threadCount: Int
@@ -71,15 +72,18 @@ final class WorkerPool {
         state.job(task, 0, parts, 0)
         for part in 1..<parts {
             let slot = state.slots[part - 1]
-            var spins = 0
+            var spins = 0, waitStart: UInt64 = 0
             while slot.done.load(ordering: .acquiring) != generation {
                 spins += 1
-                if spins == Self.stealAfterSpins, slot.claim(generation) {
+                if spins & 63 != 0 { continue }
+                let now = monotonicNanoseconds()
+                if waitStart == 0 { waitStart = now }
+                if now - waitStart >= Self.stealAfterNanoseconds, slot.claim(generation) {
                     // The worker has not started: compute its part here (it will skip it).
                     state.job(task, part, parts, 0)
                     break
                 }
-                if spins > Self.stealAfterSpins { sched_yield() }  // it started but was paused: let it run
+                if now - waitStart >= Self.stealAfterNanoseconds { sched_yield() }  // paused mid-part: let it run
             }
         }
     }
