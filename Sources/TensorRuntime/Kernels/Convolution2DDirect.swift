@@ -92,4 +92,29 @@ extension Convolution2D {
             gathered(from: interiorEnd, to: g.outputWidth)
         }
     }
+
+    /// A 1×1 stride-1 layer on `pixels` pixels whose `inputChannels` values each lie consecutively at `source`
+    /// (any buffer), the first being output pixel `firstPixel` (which locates its residual); writes
+    /// `pixels · outputChannels` floats at `output`. Same tiles and epilogue as `runDirect`, in spans of
+    /// `ConvolutionMicroKernel.spanPixels`.
+    @inline(__always)
+    func runPointwise(source: UnsafePointer<Float>, pixels: Int, firstPixel: Int, residual: ResidualInput?,
+                      output: UnsafeMutablePointer<Float>) {
+        let channels = geometry.outputChannels, inputChannels = geometry.inputChannels
+        let layer = ConvolutionMicroKernel.Layer(
+            weights: packedWeights, patchLength: patchLength, bias: parameters.bias,
+            channels: channels, firstChannel: 0, endChannel: channels,
+            epilogue: parameters.epilogue.inRegisters(residual: residual))
+        let span = ConvolutionMicroKernel.spanPixels
+        var done = 0
+        while done < pixels {
+            let count = min(span, pixels - done)
+            let tileSource = ConvolutionMicroKernel.Source(
+                base: source + done * inputChannels, pixelStride: inputChannels, segmentCount: 1,
+                segmentStride: 0, segmentLength: inputChannels)
+            ConvolutionMicroKernel.run(source: tileSource, pixels: count, firstPixel: firstPixel + done, layer: layer,
+                                       output: output + done * channels)
+            done += count
+        }
+    }
 }

@@ -40,9 +40,20 @@ final class ExecutionPlan {
             fusionAtLast[fusion.last] = fusion
             absorbed.formUnion(fusion.members.filter { $0 != fusion.last })
         }
+        // A lone depthwise convolution whose output only a 1×1 convolution reads runs inside that convolution's step.
+        var joinedDepthwise: [Int: ConvolutionFusion] = [:]
+        let chains = Array(fusionAtLast.values)
+        for fusion in chains {
+            if let pointwise = fusion.joinsPointwise(chains, in: builder) {
+                joinedDepthwise[pointwise.last] = fusion
+                absorbed.insert(fusion.convolution)
+            }
+        }
         var planned: [PlannedStep] = []
         for index in file.operators.indices where !absorbed.contains(index) {
-            if let fusion = fusionAtLast[index] {
+            if let fusion = fusionAtLast[index], let depthwise = joinedDepthwise[index] {
+                planned.append(try builder.planDepthwisePointwise(depthwise, fusion))
+            } else if let fusion = fusionAtLast[index] {
                 planned.append(try builder.planConvolution(fusion))
             } else {
                 planned.append(try Self.planSingle(index, builder))
