@@ -23,7 +23,7 @@ public final class Convolution2D: @unchecked Sendable {
     enum WorkUnits: Equatable {
         /// 16-channel blocks of every output pixel (layers with few output pixels, e.g. heads).
         case channelBlocks
-        /// Spans of `ConvolutionMicroKernel.spanPixels` consecutive pixels (1×1 stride-1 layers).
+        /// Spans of `unitPixels` consecutive pixels (1×1 stride-1 layers).
         case pixelSpans
         /// Output rows.
         case rows
@@ -40,6 +40,9 @@ public final class Convolution2D: @unchecked Sendable {
     /// The kind of work unit and how many there are (the GEMM strategy has a single unit).
     let workUnits: WorkUnits
     let workUnitCount: Int
+    /// Pixels per span of a 1×1 layer: `ConvolutionMicroKernel.spanPixels`, or fewer (a multiple of the 6-pixel
+    /// tile) for small maps, so that they still divide into about 8 spans for threads to share.
+    let unitPixels: Int
     let parameters: ConvolutionParameters
     /// Patch length K = kernelHeight · kernelWidth · inputChannels.
     let patchLength: Int
@@ -79,6 +82,8 @@ public final class Convolution2D: @unchecked Sendable {
         self.strategy = strategy
         let pixels = g.outputHeight * g.outputWidth
         let blocks = (g.outputChannels + 15) / 16
+        let tile = ConvolutionMicroKernel.tilePixels
+        unitPixels = max(tile, min(ConvolutionMicroKernel.spanPixels, ((pixels + 7) / 8 + tile - 1) / tile * tile))
         if strategy != .direct {
             workUnits = .rows
             workUnitCount = 1  // the GEMM path always computes the whole layer
@@ -87,7 +92,7 @@ public final class Convolution2D: @unchecked Sendable {
             workUnitCount = blocks
         } else if Self.isPointwise(g) {
             workUnits = .pixelSpans
-            workUnitCount = (pixels + ConvolutionMicroKernel.spanPixels - 1) / ConvolutionMicroKernel.spanPixels
+            workUnitCount = (pixels + unitPixels - 1) / unitPixels
         } else {
             workUnits = .rows
             workUnitCount = g.outputHeight

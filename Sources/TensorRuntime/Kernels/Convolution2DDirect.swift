@@ -8,6 +8,7 @@ extension Convolution2D {
         let g = geometry
         let channels = g.outputChannels
         let span = ConvolutionMicroKernel.spanPixels
+        let pointwiseSpan = unitPixels
         var layer = ConvolutionMicroKernel.Layer(
             weights: packedWeights, patchLength: patchLength, bias: parameters.bias,
             channels: channels, firstChannel: 0, endChannel: channels,
@@ -21,14 +22,14 @@ extension Convolution2D {
         case .rows:
             rows = units
         case .pixelSpans:
-            pixelRange = (units.lowerBound * span)..<min(pixelRange.upperBound, units.upperBound * span)
+            pixelRange = (units.lowerBound * pointwiseSpan)..<min(pixelRange.upperBound, units.upperBound * pointwiseSpan)
         }
 
         if Self.isPointwise(g) {
-            // A 1×1 stride-1 convolution is one matrix product over all pixels, in spans of `span` pixels.
+            // A 1×1 stride-1 convolution is one matrix product over all pixels, in spans of `unitPixels` pixels.
             var pixel = pixelRange.lowerBound
             while pixel < pixelRange.upperBound {
-                let pixels = min(span, pixelRange.upperBound - pixel)
+                let pixels = min(pointwiseSpan, pixelRange.upperBound - pixel)
                 let source = ConvolutionMicroKernel.Source(
                     base: input + pixel * g.inputChannels, pixelStride: g.inputChannels, segmentCount: 1,
                     segmentStride: 0, segmentLength: g.inputChannels)
@@ -89,6 +90,31 @@ extension Convolution2D {
                 outputX += pixels
             }
             gathered(from: interiorEnd, to: g.outputWidth)
+        }
+    }
+
+    /// A 1×1 stride-1 layer on `pixels` pixels whose `inputChannels` values each lie consecutively at `source`
+    /// (any buffer), the first being output pixel `firstPixel` (which locates its residual); writes
+    /// `pixels · outputChannels` floats at `output`. Same tiles and epilogue as `runDirect`, in spans of
+    /// `ConvolutionMicroKernel.spanPixels`.
+    @inline(__always)
+    func runPointwise(source: UnsafePointer<Float>, pixels: Int, firstPixel: Int, residual: ResidualInput?,
+                      output: UnsafeMutablePointer<Float>) {
+        let channels = geometry.outputChannels, inputChannels = geometry.inputChannels
+        let layer = ConvolutionMicroKernel.Layer(
+            weights: packedWeights, patchLength: patchLength, bias: parameters.bias,
+            channels: channels, firstChannel: 0, endChannel: channels,
+            epilogue: parameters.epilogue.inRegisters(residual: residual))
+        let span = ConvolutionMicroKernel.spanPixels
+        var done = 0
+        while done < pixels {
+            let count = min(span, pixels - done)
+            let tileSource = ConvolutionMicroKernel.Source(
+                base: source + done * inputChannels, pixelStride: inputChannels, segmentCount: 1,
+                segmentStride: 0, segmentLength: inputChannels)
+            ConvolutionMicroKernel.run(source: tileSource, pixels: count, firstPixel: firstPixel + done, layer: layer,
+                                       output: output + done * channels)
+            done += count
         }
     }
 }

@@ -82,10 +82,19 @@ public final class DepthwiseConvolution2D: @unchecked Sendable {
     func run(input: UnsafePointer<Float>, residual: ResidualInput?, output: UnsafeMutablePointer<Float>,
              workspace: UnsafeMutablePointer<Float>?, units: Range<Int>) {
         let g = geometry
-        let channels = g.inputChannels
-        let rowFloats = g.inputWidth * channels
         for outputY in units {
-            let outputRow = output + outputY * g.outputWidth * channels
+            computeRow(outputY, input: input, residual: residual, outputRow: output + outputY * g.outputWidth * g.inputChannels)
+        }
+    }
+
+    /// Computes output row `outputY` (outputWidth · channels floats) into `outputRow`, which may be any buffer
+    /// (the fused depthwise-pointwise block passes a scratch row).
+    @inline(__always)
+    func computeRow(_ outputY: Int, input: UnsafePointer<Float>, residual: ResidualInput?,
+                    outputRow: UnsafeMutablePointer<Float>) {
+        let g = geometry
+        let rowFloats = g.inputWidth * g.inputChannels
+        do {
             let firstInputY = outputY * g.strideHeight - g.padTop
             if let columns = columns3x3 {
                 func inputRow(_ kernelY: Int) -> UnsafePointer<Float> {

@@ -61,7 +61,10 @@ public final class ModelRunner {
     let contexts: [ExecutionContext]
     /// Element counts of the graph inputs, in order.
     private let inputCounts: [Int]
-    /// Per step: into how many parts it is split, one per thread (1: it runs whole on the calling thread).
+    /// Per step group: into how many parts it is split, one per thread (1: its steps run one after the other on
+    /// the calling thread).
+    let groupParts: [Int]
+    /// Per step, for running steps one by one (profiling): parts as if the step were alone.
     let stepParts: [Int]
     /// The `WorkerPool` when threads > 1 (typed `AnyObject` because the pool needs macOS 15 atomics).
     private let workers: AnyObject?
@@ -91,10 +94,18 @@ public final class ModelRunner {
             ExecutionContext(arena: arena, workspace: workspaces.map { $0 + thread * workspaceStride })
         }
         stepParts = plan.steps.map { ParallelSchedule.parts(for: $0.partition, threads: threads) }
+        groupParts = plan.groups.map { ParallelSchedule.parts(for: $0, steps: plan.steps, threads: threads) }
         if threads > 1, #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *) {
-            let partitions = plan.steps.map(\.partition), contexts = self.contexts
-            workers = try WorkerPool(workerCount: threads - 1) { task, units, thread in
-                partitions[task].unsafelyUnwrapped.run(contexts[thread], units)
+            let partitions = plan.steps.map(\.partition), groups = plan.groups, contexts = self.contexts
+            // Task t ≥ 0: group t; task −1 − s: step s alone (profiling).
+            workers = try WorkerPool(workerCount: threads - 1) { task, part, parts, thread in
+                let context = contexts[thread]
+                if task >= 0, !groups[task].members.isEmpty {
+                    groups[task].run(part: part, of: parts, context: context)
+                } else {
+                    let partition = partitions[task >= 0 ? groups[task].steps.lowerBound : -1 - task].unsafelyUnwrapped
+                    partition.run(context, ParallelSchedule.units(part: part, of: parts, units: partition.units))
+                }
             }
         } else {
             workers = nil
@@ -153,20 +164,25 @@ public final class ModelRunner {
     private func execute() throws {
         if #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *), let workers {
             let pool = unsafeDowncast(workers, to: WorkerPool.self)
-            for index in 0..<stepParts.count { try execute(step: index, pool: pool) }
+            for index in 0..<groupParts.count {
+                if groupParts[index] > 1 {
+                    pool.run(task: index, parts: groupParts[index])
+                } else {
+                    for step in plan.groups[index].steps { try plan.steps[step].body(contexts[0]) }
+                }
+            }
         } else {
             let context = contexts[0]
             for step in plan.steps { try step.body(context) }
         }
     }
 
-    /// Executes step `index`: split over the pool when the schedule says so, else on the calling thread.
+    /// Executes step `index` alone: split over the pool when it is large enough, else on the calling thread.
     @available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *)
-    @inline(__always)
     func execute(step index: Int, pool: WorkerPool) throws {
         let parts = stepParts[index]
-        if parts > 1, let partition = plan.steps[index].partition {
-            pool.run(task: index, units: partition.units, parts: parts)
+        if parts > 1 {
+            pool.run(task: -1 - index, parts: parts)
         } else {
             try plan.steps[index].body(contexts[0])
         }

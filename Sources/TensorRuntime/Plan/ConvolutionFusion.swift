@@ -59,6 +59,24 @@ struct ConvolutionFusion {
         return fusion
     }
 
+    /// For a depthwise convolution alone (no ADD or activation folded in), the convolution chain among `chains`
+    /// that can run fused with it: a CONV_2D with a 1×1 filter, stride 1 and no dilation that is the only reader of
+    /// the depthwise output, as its input. (Its input size equals the depthwise output's, so it has no padding.)
+    func joinsPointwise(_ chains: [ConvolutionFusion], in builder: PlanBuilder) -> ConvolutionFusion? {
+        let depthwise = builder.op(convolution)
+        guard depthwise.type == "DEPTHWISE_CONV_2D", add == nil, activation == nil, depthwise.outputs.count == 1,
+              (depthwise.string("fused_activation") ?? "NONE") == "NONE" else { return nil }
+        let intermediate = depthwise.outputs[0]
+        guard builder.isPrivate(intermediate), let reader = builder.consumers[intermediate].first else { return nil }
+        let pointwise = builder.op(reader)
+        guard pointwise.type == "CONV_2D", pointwise.inputs.count >= 2, pointwise.inputs[0] == intermediate,
+              pointwise.inputs[1] >= 0, builder.file.tensors[pointwise.inputs[1]].shape.count == 4,
+              builder.file.tensors[pointwise.inputs[1]].shape[1...2] == [1, 1],
+              pointwise.int("stride_h") == 1, pointwise.int("stride_w") == 1,
+              (pointwise.int("dilation_h") ?? 1) == 1, (pointwise.int("dilation_w") ?? 1) == 1 else { return nil }
+        return chains.first { $0.convolution == reader }
+    }
+
     private static func producer(of tensor: Int, in builder: PlanBuilder) -> Int? {
         builder.file.operators.firstIndex { $0.outputs.contains(tensor) }
     }

@@ -1,6 +1,71 @@
+/// A convolution with its fused operators, checked and with its kernel built, before it becomes a step.
+struct PreparedConvolution {
+    let label: String
+    let kernel: ConvolutionKernel
+    let input: Int
+    let residual: Int?
+    let residualChannels: Int
+    let output: Int
+    let multiplyAccumulates: Int
+    let inputCount: Int
+    let outputCount: Int
+}
+
 extension PlanBuilder {
     /// Plans a CONV_2D or DEPTHWISE_CONV_2D with its fused residual ADD and activation.
     func planConvolution(_ fusion: ConvolutionFusion) throws -> PlannedStep {
+        let prepared = try prepareConvolution(fusion)
+        let cost = StepPartition.estimate(
+            multiplyAccumulates: prepared.multiplyAccumulates,
+            floatsMoved: prepared.inputCount + prepared.outputCount + (prepared.residual == nil ? 0 : prepared.outputCount))
+        return step(label: prepared.label, kernel: prepared.kernel, input: prepared.input, residual: prepared.residual,
+                    residualChannels: prepared.residualChannels, output: prepared.output,
+                    multiplyAccumulates: prepared.multiplyAccumulates, cost: cost)
+    }
+
+    /// Plans a depthwise convolution (without residual or activation) together with the 1×1 convolution that is
+    /// the only reader of its output (see `ConvolutionFusion.joinsPointwise`), as one `DepthwisePointwiseBlock`
+    /// step, labelled with both operator types and the depthwise operator's index.
+    func planDepthwisePointwise(_ depthwiseFusion: ConvolutionFusion, _ pointwiseFusion: ConvolutionFusion) throws -> PlannedStep {
+        let depthwise = try prepareConvolution(depthwiseFusion)
+        let pointwise = try prepareConvolution(pointwiseFusion)
+        guard let depthwiseKernel = depthwise.kernel as? DepthwiseConvolution2D,
+              let pointwiseKernel = pointwise.kernel as? Convolution2D, depthwise.residual == nil,
+              pointwise.input == depthwise.output,
+              let block = DepthwisePointwiseBlock(depthwise: depthwiseKernel, pointwise: pointwiseKernel) else {
+            throw PlanError.shapeMismatch(index: pointwiseFusion.convolution, type: "CONV_2D",
+                                          reason: "cannot join the depthwise and 1×1 convolutions")
+        }
+        let cost = StepPartition.estimate(
+            multiplyAccumulates: depthwise.multiplyAccumulates + pointwise.multiplyAccumulates,
+            floatsMoved: depthwise.inputCount + pointwise.outputCount + (pointwise.residual == nil ? 0 : pointwise.outputCount))
+        let pointwiseTypes = pointwise.label.prefix { $0 != " " }
+        return step(label: "DEPTHWISE_CONV_2D+\(pointwiseTypes) #\(depthwiseFusion.convolution)",
+                    kernel: block, input: depthwise.input, residual: pointwise.residual,
+                    residualChannels: pointwise.residualChannels, output: pointwise.output,
+                    multiplyAccumulates: depthwise.multiplyAccumulates + pointwise.multiplyAccumulates, cost: cost)
+    }
+
+    /// A step running `kernel` over its work units.
+    private func step(label: String, kernel: ConvolutionKernel, input: Int, residual: Int?, residualChannels: Int,
+                      output: Int, multiplyAccumulates: Int, cost: Double) -> PlannedStep {
+        PlannedStep(label: label, reads: activations([input] + (residual.map { [$0] } ?? [])),
+                    writes: [output], workspaceCount: kernel.workspaceCount, multiplyAccumulates: multiplyAccumulates,
+                    splittable: true) { address in
+            let inputAddress = address(input), outputAddress = address(output)
+            let residualAddress = residual.map(address)
+            return CompiledStep(StepPartition(units: kernel.workUnitCount, estimatedNanoseconds: cost) { context, units in
+                let residualInput = residualAddress.map {
+                    ResidualInput(values: UnsafePointer($0.pointer(context)), channels: residualChannels)
+                }
+                kernel.run(input: inputAddress.pointer(context), residual: residualInput,
+                           output: outputAddress.pointer(context), workspace: context.workspace, units: units)
+            })
+        }
+    }
+
+    /// Checks a convolution chain, records its output shapes and builds its kernel.
+    func prepareConvolution(_ fusion: ConvolutionFusion) throws -> PreparedConvolution {
         let index = fusion.convolution
         let op = op(index)
         try requireArity(index, inputs: 2...3, required: 2)
@@ -80,23 +145,9 @@ extension PlanBuilder {
         }
         let macs = geometry.outputHeight * geometry.outputWidth * outputChannels * geometry.kernelHeight
             * geometry.kernelWidth * (depthwise ? 1 : geometry.inputChannels)
-        let residual = fusion.residual
-        let output = finalOutput
-        let inputCount = inputShape.reduce(1, *), outputCount = outputShape.reduce(1, *)
-        let cost = StepPartition.estimate(multiplyAccumulates: macs,
-                                          floatsMoved: inputCount + outputCount + (residual == nil ? 0 : outputCount))
-        return PlannedStep(label: "\(label) #\(index)", reads: activations([input] + (residual.map { [$0] } ?? [])),
-                           writes: [output], workspaceCount: kernel.workspaceCount, multiplyAccumulates: macs) { address in
-            let inputAddress = address(input), outputAddress = address(output)
-            let residualAddress = residual.map(address)
-            return CompiledStep(StepPartition(units: kernel.workUnitCount, estimatedNanoseconds: cost) { context, units in
-                let residualInput = residualAddress.map {
-                    ResidualInput(values: UnsafePointer($0.pointer(context)), channels: residualChannels)
-                }
-                kernel.run(input: inputAddress.pointer(context), residual: residualInput,
-                           output: outputAddress.pointer(context), workspace: context.workspace, units: units)
-            })
-        }
+        return PreparedConvolution(label: "\(label) #\(index)", kernel: kernel, input: input, residual: fusion.residual,
+                                   residualChannels: residualChannels, output: finalOutput, multiplyAccumulates: macs,
+                                   inputCount: inputShape.reduce(1, *), outputCount: outputShape.reduce(1, *))
     }
 }
 

@@ -11,6 +11,10 @@ final class ExecutionPlan {
     }
 
     let steps: [Step]
+    /// Consecutive runs of steps in execution order, covering all steps: each group of several steps consists of
+    /// splittable steps none of which reads what another one writes, so their parts may run on different threads
+    /// at once (their tensors' lifetimes span the whole group, so the arena never shares memory between them).
+    let groups: [StepGroup]
     /// Arena size in floats.
     let arenaCount: Int
     /// Workspace size in floats (the largest any step needs).
@@ -39,9 +43,20 @@ final class ExecutionPlan {
             fusionAtLast[fusion.last] = fusion
             absorbed.formUnion(fusion.members.filter { $0 != fusion.last })
         }
+        // A lone depthwise convolution whose output only a 1×1 convolution reads runs inside that convolution's step.
+        var joinedDepthwise: [Int: ConvolutionFusion] = [:]
+        let chains = Array(fusionAtLast.values)
+        for fusion in chains {
+            if let pointwise = fusion.joinsPointwise(chains, in: builder) {
+                joinedDepthwise[pointwise.last] = fusion
+                absorbed.insert(fusion.convolution)
+            }
+        }
         var planned: [PlannedStep] = []
         for index in file.operators.indices where !absorbed.contains(index) {
-            if let fusion = fusionAtLast[index] {
+            if let fusion = fusionAtLast[index], let depthwise = joinedDepthwise[index] {
+                planned.append(try builder.planDepthwisePointwise(depthwise, fusion))
+            } else if let fusion = fusionAtLast[index] {
                 planned.append(try builder.planConvolution(fusion))
             } else {
                 planned.append(try Self.planSingle(index, builder))
@@ -57,14 +72,20 @@ final class ExecutionPlan {
                                           reason: "output '\(file.tensors[output].name)' is a constant, not computed by the graph")
         }
 
-        // Lifetimes: graph inputs are live from before the first step, graph outputs to after the last.
+        let groupRanges = Self.independentRuns(planned)
+        var groupOfStep = [Int](repeating: 0, count: planned.count)
+        for (group, range) in groupRanges.enumerated() { for step in range { groupOfStep[step] = group } }
+
+        // Lifetimes, counted in groups: graph inputs are live from before the first group, graph outputs to after
+        // the last; a tensor read or written anywhere in a group is live during the whole group.
         var first: [Int: Int] = [:], last: [Int: Int] = [:]
         for input in file.inputs { first[input] = -1; last[input] = -1 }
-        for (position, step) in planned.enumerated() {
+        for (index, step) in planned.enumerated() {
+            let position = groupOfStep[index]
             for tensor in step.writes where first[tensor] == nil { first[tensor] = position; last[tensor] = position }
             for tensor in step.reads { last[tensor] = max(last[tensor] ?? position, position) }
         }
-        for output in file.outputs { last[output] = planned.count }
+        for output in file.outputs { last[output] = groupRanges.count }
         let requests = first.keys.sorted().map { tensor in
             ArenaAllocator.Request(tensor: tensor, size: file.tensors[tensor].elementCount,
                                    first: first[tensor]!, last: last[tensor]!)
@@ -83,11 +104,39 @@ final class ExecutionPlan {
             return Step(label: planned.label, multiplyAccumulates: planned.multiplyAccumulates, body: compiled.body,
                         partition: compiled.partition)
         }
+        let steps = self.steps
+        groups = groupRanges.map { range in
+            StepGroup(steps: range, members: range.count > 1 ? range.map { steps[$0].partition! } : [])
+        }
         self.arenaCount = arenaCount
         self.workspaceCount = workspaceCount
         inputOffsets = file.inputs.map { offsets[$0]! }
         outputOffsets = file.outputs.map { offsets[$0]! }
         constants = builder.constants
+    }
+
+    /// Most steps one group may hold.
+    static let maximumGroupSize = 8
+
+    /// Splits the steps into consecutive runs: a run grows while the next step is splittable and reads nothing
+    /// the run writes.
+    private static func independentRuns(_ planned: [PlannedStep]) -> [Range<Int>] {
+        var runs: [Range<Int>] = []
+        var start = 0
+        while start < planned.count {
+            var end = start + 1
+            if planned[start].splittable {
+                var written = Set(planned[start].writes)
+                while end < planned.count, end - start < maximumGroupSize, planned[end].splittable,
+                      planned[end].reads.allSatisfy({ !written.contains($0) }) {
+                    written.formUnion(planned[end].writes)
+                    end += 1
+                }
+            }
+            runs.append(start..<end)
+            start = end
+        }
+        return runs
     }
 
     private static func planSingle(_ index: Int, _ builder: PlanBuilder) throws -> PlannedStep {

@@ -76,6 +76,8 @@ struct PlannedStep {
     let workspaceCount: Int
     /// Multiply-accumulates per run (convolutions only; 0 otherwise), for profiling.
     let multiplyAccumulates: Int
+    /// Whether the built step has a partition (so it may join a group of independent steps run in parallel).
+    var splittable = false
     /// Builds the body from the final tensor addresses.
     let build: (_ address: (Int) -> TensorAddress) throws -> CompiledStep
 }

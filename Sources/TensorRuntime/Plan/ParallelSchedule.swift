@@ -14,4 +14,16 @@ enum ParallelSchedule {
               partition.estimatedNanoseconds >= minimumNanoseconds else { return 1 }
         return min(partition.units, threads)
     }
+
+    /// Parts for `group` on `threads` threads (1: run its steps one after the other on the calling thread).
+    static func parts(for group: StepGroup, steps: [ExecutionPlan.Step], threads: Int) -> Int {
+        if group.members.isEmpty { return parts(for: steps[group.steps.lowerBound].partition, threads: threads) }
+        guard threads > 1, group.estimatedNanoseconds >= minimumNanoseconds else { return 1 }
+        return min(threads, max(group.members.count, group.members.map(\.units).max() ?? 1))
+    }
+
+    /// Units of part `part` of `parts`: the `part`-th of `parts` nearly equal contiguous ranges of 0..<units.
+    static func units(part: Int, of parts: Int, units: Int) -> Range<Int> {
+        (part * units / parts)..<((part + 1) * units / parts)
+    }
 }

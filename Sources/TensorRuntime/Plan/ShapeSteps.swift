@@ -25,7 +25,7 @@ extension PlanBuilder {
         let cost = StepPartition.estimate(multiplyAccumulates: 0,
                                           floatsMoved: geometry.inputElementCount + geometry.outputElementCount)
         return PlannedStep(label: "MAX_POOL_2D #\(index)", reads: activations([x]), writes: [out],
-                           workspaceCount: 0, multiplyAccumulates: 0) { address in
+                           workspaceCount: 0, multiplyAccumulates: 0, splittable: true) { address in
             let (px, po) = (address(x), address(out))
             return CompiledStep(StepPartition(units: geometry.outputHeight, estimatedNanoseconds: cost) { context, rows in
                 MaxPool2D.run(input: px.pointer(context), geometry: geometry, output: po.pointer(context), rows: rows)

@@ -10,12 +10,12 @@ import Synchronization
 /// A fixed set of worker threads that, together with the calling thread, computes the parts of one task at a
 /// time (internal; owned by one `ModelRunner`, no global state).
 ///
-/// `run(task:units:parts:)` divides units 0..<units into `parts` contiguous, nearly equal ranges; part p belongs to
-/// thread p (the caller is thread 0, workers 1...). Fixed ownership keeps every thread on the same slice of the
+/// `run(task:parts:)` has the job compute parts 0..<parts of a task; part p belongs to thread p (the caller is
+/// thread 0, workers 1...). Fixed ownership keeps every thread on the same slice of the
 /// activations from step to step (the data it reads is mostly data it wrote, still in its own cache), and costs
 /// one cache-line hand-off per worker instead of a contended claim per chunk — on this class of machine a line
 /// moves between cores in about 250 ns. A worker that has not started its part when the caller has finished its
-/// own and waited `stealAfterSpins` polls (the OS paused it) has the part taken over by the caller; a per-part claim
+/// own and waited `stealAfterNanoseconds` (the OS paused it) has the part taken over by the caller; a per-part claim
 /// decides who computes it, so each part is computed exactly once. The job must give every unit the same result
 /// on any thread.
 ///
@@ -25,11 +25,12 @@ import Synchronization
 /// allocated per task. `deinit` stops and joins the workers.
 @available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *)
 final class WorkerPool {
-    /// Computes `units` of task `task` on thread `thread` (0 = the caller, 1... = workers).
-    typealias Job = (_ task: Int, _ units: Range<Int>, _ thread: Int) -> Void
+    /// Computes part `part` of `parts` of task `task` on thread `thread` (0 = the caller, 1... = workers).
+    typealias Job = (_ task: Int, _ part: Int, _ parts: Int, _ thread: Int) -> Void
 
-    /// Polls of a worker's completion flag after which the caller takes over a part the worker has not started.
-    static let stealAfterSpins = 2000
+    /// How long the caller waits, after finishing its own part, before it takes over a part the worker has not
+    /// started (the OS paused the worker); far above the normal start latency of about a microsecond.
+    static let stealAfterNanoseconds: UInt64 = 50_000
 
     /// Threads that compute a task: the workers plus the calling thread.
     let threadCount: Int
@@ -60,31 +61,29 @@ final class WorkerPool {
         stop()
     }
 
-    /// The units of part `part` of `parts`: the `part`-th of `parts` nearly equal contiguous ranges of 0..<units.
-    static func range(part: Int, of parts: Int, units: Int) -> Range<Int> {
-        (part * units / parts)..<((part + 1) * units / parts)
-    }
-
-    /// Computes task `task` over units 0..<`units` split into `parts` (2...threadCount) parts, part p on thread p;
-    /// returns when all parts are done. Must be called from one thread at a time (the runner's caller).
-    func run(task: Int, units: Int, parts: Int) {
-        let parts = max(1, min(parts, threadCount, units))
+    /// Computes parts 0..<`parts` (2...threadCount) of task `task`, part p on thread p; returns when all parts are
+    /// done. Must be called from one thread at a time (the runner's caller).
+    func run(task: Int, parts: Int) {
+        let parts = max(1, min(parts, threadCount))
         generation = (generation + 1) & 0xFFFF_FFFF
         if generation == 0 { generation = 1 }
         let generation = self.generation
-        state.publish(task: task, units: units, parts: parts, generation: generation)
-        state.job(task, Self.range(part: 0, of: parts, units: units), 0)
+        state.publish(task: task, parts: parts, generation: generation)
+        state.job(task, 0, parts, 0)
         for part in 1..<parts {
             let slot = state.slots[part - 1]
-            var spins = 0
+            var spins = 0, waitStart: UInt64 = 0
             while slot.done.load(ordering: .acquiring) != generation {
                 spins += 1
-                if spins == Self.stealAfterSpins, slot.claim(generation) {
+                if spins & 63 != 0 { continue }
+                let now = monotonicNanoseconds()
+                if waitStart == 0 { waitStart = now }
+                if now - waitStart >= Self.stealAfterNanoseconds, slot.claim(generation) {
                     // The worker has not started: compute its part here (it will skip it).
-                    state.job(task, Self.range(part: part, of: parts, units: units), 0)
+                    state.job(task, part, parts, 0)
                     break
                 }
-                if spins > Self.stealAfterSpins { sched_yield() }  // it started but was paused: let it run
+                if now - waitStart >= Self.stealAfterNanoseconds { sched_yield() }  // paused mid-part: let it run
             }
         }
     }
@@ -139,10 +138,9 @@ private final class WorkerPoolState: @unchecked Sendable {
     /// Loads of the generation counter between two readings of the clock while spinning.
     static let spinsPerClockReading = 1024
 
-    /// generation (bits 32...63) | part count (0...31); task and units sit beside it, on the same cache line.
+    /// generation (bits 32...63) | part count (0...31); the task sits beside it, on the same cache line.
     let ticket = Atomic<UInt64>(0)
     let task = Atomic<Int>(0)
-    let units = Atomic<Int>(0)
     let stopping = Atomic<Bool>(false)
     /// Workers parked (or about to park) on the condition variable.
     let sleepers = Atomic<Int>(0)
@@ -171,9 +169,8 @@ private final class WorkerPoolState: @unchecked Sendable {
     }
 
     /// Publishes a task (caller thread only).
-    func publish(task: Int, units: Int, parts: Int, generation: UInt64) {
+    func publish(task: Int, parts: Int, generation: UInt64) {
         self.task.store(task, ordering: .relaxed)
-        self.units.store(units, ordering: .relaxed)
         // The sequentially consistent store and load pair with the parking worker's (see `park`): either the
         // caller sees the worker as a sleeper, or the worker sees the new generation before it waits.
         ticket.store(generation << 32 | UInt64(parts), ordering: .sequentiallyConsistent)
@@ -211,10 +208,9 @@ private final class WorkerPoolState: @unchecked Sendable {
             let generation = ticket >> 32
             seen = generation
             let parts = Int(ticket & 0xFFFF_FFFF)
-            // The caller waits for this part (done) before it publishes again, so task and units are current.
+            // The caller waits for this part (done) before it publishes again, so the task is current.
             guard thread < parts, slot.claim(generation) else { continue }
-            job(task.load(ordering: .relaxed),
-                WorkerPool.range(part: thread, of: parts, units: units.load(ordering: .relaxed)), thread)
+            job(task.load(ordering: .relaxed), thread, parts, thread)
             slot.done.store(generation, ordering: .releasing)
         }
     }

@@ -42,6 +42,11 @@ final class ThreadingTests: XCTestCase {
                 let threaded = try runner(model.name, threads: threads)
                 XCTAssertEqual(threaded.threadCount, threads)
                 XCTAssertTrue(threaded.stepParts.contains { $0 > 1 }, "\(model.name): no step is split")
+                if model.name == "face_landmark_with_attention" {
+                    // The three crop branches run side by side: groups of several independent steps are split.
+                    let splitGroups = zip(threaded.plan.groups, threaded.groupParts).filter { $0.steps.count > 1 && $1 > 1 }
+                    XCTAssertGreaterThan(splitGroups.count, 10)
+                }
                 for _ in 0..<3 {
                     try threaded.run(input)
                     for index in expected.indices {
