@@ -33,7 +33,13 @@ enum BilinearNeighbourhood {
     /// The rounded bytes (S + 2^9) >> 10 of the sums `sums` (lanes 0...2 = R, G, B).
     @inline(__always)
     static func roundedBytes(_ sums: SIMD4<Int32>) -> SIMD4<Int32> {
-        (sums &+ 512) &>> 10
+        (sums &+ SIMD4(repeating: 512)) &>> SIMD4(repeating: 10)
+    }
+
+    /// `roundedBytes` of eight lanes (the packed sums of `pairSums`).
+    @inline(__always)
+    static func roundedBytes(_ sums: SIMD8<Int32>) -> SIMD8<Int32> {
+        (sums &+ SIMD8(repeating: 512)) &>> SIMD8(repeating: 10)
     }
 
     /// S for the 2×2 neighbourhood whose top-left pixel starts at byte `top` of an image with rows of `rowStride`
@@ -56,6 +62,45 @@ enum BilinearNeighbourhood {
         return unsafeBitCast(_mm_madd_epi16(rowSums, _mm_set1_epi32(vertical)), to: SIMD4<Int32>.self)
         #else
         return portableSums(top: top, rowStride: rowStride, horizontal: horizontal, vertical: vertical)
+        #endif
+    }
+
+    /// Whether `pairSums` blends two pixels in one pass of 256-bit instructions (x86 AVX2 builds); elsewhere the
+    /// sampler blends one pixel at a time.
+    #if arch(x86_64) && FACEMESH_REQUIRES_AVX2_FMA
+    static let blendsPairs = true
+    #else
+    static let blendsPairs = false
+    #endif
+
+    /// `sums` of two neighbourhoods at once, packed: R, G, B of pixel A (top-left byte `topA`, weights
+    /// `horizontal[0]`, `vertical[0]`) in lanes 0...2 and of pixel B (`topB`, `horizontal[1]`, `vertical[1]`) in
+    /// lanes 3...5; lanes 6 and 7 unspecified. The same reads as `sums`.
+    @inline(__always)
+    static func pairSums(topA: UnsafePointer<UInt8>, topB: UnsafePointer<UInt8>, rowStride: Int,
+                         horizontal: UnsafePointer<Int32>, vertical: UnsafePointer<Int32>) -> SIMD8<Int32> {
+        #if arch(x86_64) && FACEMESH_REQUIRES_AVX2_FMA
+        @inline(__always) func rows(_ top: UnsafePointer<UInt8>) -> SIMD2<Int64> {
+            SIMD2(UnsafeRawPointer(top).loadUnaligned(as: Int64.self),
+                  UnsafeRawPointer(top + rowStride - 2).loadUnaligned(as: Int64.self))
+        }
+        @inline(__always) func spread(_ weights: UnsafePointer<Int32>) -> SIMD4<Int64> {
+            let both = SIMD2<Int64>(UnsafeRawPointer(weights).loadUnaligned(as: Int64.self), 0)
+            return _mm256_permutevar8x32_epi32(SIMD4(lowHalf: both, highHalf: both),
+                                               _mm256_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1))
+        }
+        let order = _mm256_setr_epi8(0, 3, 10, 13, 1, 4, 11, 14, 2, 5, 12, 15, -1, -1, -1, -1,
+                                     0, 3, 10, 13, 1, 4, 11, 14, 2, 5, 12, 15, -1, -1, -1, -1)
+        let pairs = _mm256_shuffle_epi8(SIMD4(lowHalf: rows(topA), highHalf: rows(topB)), order)
+        let rowSums = _mm256_maddubs_epi16(pairs, spread(horizontal))
+        // (A.r A.g A.b 0 B.r B.g B.b 0) → (A.r A.g A.b B.r B.g B.b 0 0)
+        return unsafeBitCast(_mm256_permutevar8x32_epi32(_mm256_madd_epi16(rowSums, spread(vertical)),
+                                                         _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 7, 7)),
+                             to: SIMD8<Int32>.self)
+        #else
+        let a = sums(top: topA, rowStride: rowStride, horizontal: horizontal[0], vertical: vertical[0])
+        let b = sums(top: topB, rowStride: rowStride, horizontal: horizontal[1], vertical: vertical[1])
+        return SIMD8(a[0], a[1], a[2], b[0], b[1], b[2], 0, 0)
         #endif
     }
 

@@ -1,3 +1,7 @@
+#if arch(x86_64) && FACEMESH_REQUIRES_AVX2_FMA
+import _Builtin_intrinsics.intel
+#endif
+
 /// The fast form of the crop sampler: the same arithmetic as `ReferenceBilinearWarp` (OpenCV's
 /// `warpPerspective(INTER_LINEAR)` on 8-bit RGB), organised for speed. The output is identical byte for byte.
 ///
@@ -19,7 +23,7 @@ enum BilinearWarpSampler {
     private static let lanes = 8
 
     /// Per-block scratch arrays (Int32 each, `capacity` elements).
-    private struct Scratch {
+    struct Scratch {
         static let arrayCount = 3
         /// Byte offset of the neighbourhood's top-left pixel.
         let offset: UnsafeMutablePointer<Int32>
@@ -52,40 +56,52 @@ enum BilinearWarpSampler {
         let m = inverse.m
         precondition(m.count == 9)
         let blockWidth = ImageCropper.blockWidth(outputWidth: outputWidth, outputHeight: outputHeight)
-        let capacity = (blockWidth + lanes - 1) / lanes * lanes
-        let lastPixel = outputWidth * outputHeight - 1
+        // A row, plus the lanes the last block computes beyond it.
+        let capacity = outputWidth + lanes
         let rowStride = image.width * 3
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: capacity * Scratch.arrayCount) { buffer in
             let scratch = Scratch(buffer.baseAddress!, capacity: capacity)
             image.pixels.withUnsafeBufferPointer { pixels in
-                let source = pixels.baseAddress!
-                for y in 0..<outputHeight {
-                    var blockStart = 0
-                    while blockStart < outputWidth {
-                        let count = min(blockWidth, outputWidth - blockStart)
-                        // Row start of the block, as OpenCV evaluates it.
-                        let dx = Double(blockStart), dy = Double(y)
-                        let x0 = m[0] * dx + m[1] * dy + m[2]
-                        let y0 = m[3] * dx + m[4] * dy + m[5]
-                        let w0 = m[6] * dx + m[7] * dy + m[8]
-                        computePositions(scratch, count: count, x0: x0, y0: y0, w0: w0, m0: m[0], m3: m[3],
-                                         m6: m[6], imageWidth: image.width, imageHeight: image.height,
-                                         border: border)
-                        let firstPixel = y * outputWidth + blockStart
-                        // Every pixel but the crop's last is stored with 4 lanes.
-                        let isLastBlock = firstPixel + count - 1 == lastPixel
-                        for i in 0..<(isLastBlock ? count - 1 : count) {
-                            sink.store(pixel: firstPixel &+ i,
-                                       bytes: sample(scratch, i, source: source, rowStride: rowStride))
-                        }
-                        if isLastBlock {
-                            sink.storeLast(pixel: lastPixel,
-                                           bytes: sample(scratch, count - 1, source: source, rowStride: rowStride))
-                        }
-                        blockStart += blockWidth
+                m.withUnsafeBufferPointer { transform in
+                    let source = pixels.baseAddress!
+                    for y in 0..<outputHeight {
+                        computePositions(scratch, row: y, outputWidth: outputWidth, blockWidth: blockWidth,
+                                         transform: transform.baseAddress!, imageWidth: image.width,
+                                         imageHeight: image.height, border: border)
+                        sampleRow(scratch, firstPixel: y * outputWidth, count: outputWidth,
+                                  isLastRow: y == outputHeight - 1, source: source, rowStride: rowStride, sink: sink)
                     }
                 }
             }
+        }
+    }
+
+    /// Pass 2: blends the `count` pixels of one output row (the first is output pixel `firstPixel`) and hands them
+    /// to `sink`. Kept out of line (one call per row, specialized per sink) so that the compiler optimizes it as
+    /// a unit.
+    @inline(never)
+    private static func sampleRow<Sink: WarpPixelSink>(_ scratch: Scratch, firstPixel: Int, count: Int,
+                                                       isLastRow: Bool, source: UnsafePointer<UInt8>, rowStride: Int,
+                                                       sink: Sink) {
+        // Every pixel but the crop's last is stored with 4 lanes (or in pairs).
+        let fullCount = isLastRow ? count - 1 : count
+        var i = 0
+        if BilinearNeighbourhood.blendsPairs {
+            while i + 1 < fullCount {
+                let bytes = BilinearNeighbourhood.roundedBytes(BilinearNeighbourhood.pairSums(
+                    topA: source + Int(scratch.offset[i]), topB: source + Int(scratch.offset[i + 1]),
+                    rowStride: rowStride, horizontal: scratch.horizontal + i, vertical: scratch.vertical + i))
+                sink.storePair(pixel: firstPixel &+ i, bytes: bytes)
+                i &+= 2
+            }
+        }
+        while i < fullCount {
+            sink.store(pixel: firstPixel &+ i, bytes: sample(scratch, i, source: source, rowStride: rowStride))
+            i &+= 1
+        }
+        if isLastRow {
+            sink.storeLast(pixel: firstPixel + count - 1,
+                           bytes: sample(scratch, count - 1, source: source, rowStride: rowStride))
         }
     }
 
@@ -99,21 +115,20 @@ enum BilinearWarpSampler {
                                        horizontal: scratch.horizontal[i], vertical: scratch.vertical[i]))
     }
 
-    /// Pass 1: offsets and weight pairs of `count` pixels of one row block (rounded up to a multiple of `lanes`;
-    /// the extra lanes are computed and ignored). Requires an image of at least 2×2 pixels. Kept out of line (the
-    /// call costs nothing per block) so that the compiler optimizes it as a unit.
+    /// Pass 1: offsets and weight pairs of the pixels of output row `row`, block by block as OpenCV evaluates the
+    /// transform (`transform` = m0...m8). Each block is computed in groups of `lanes` pixels; a last partial group
+    /// writes past the block, into the next block's entries (computed afterwards) or the spare lanes of the
+    /// scratch arrays. Requires an image of at least 2×2 pixels. Kept out of line (one call per row) so that the
+    /// compiler optimizes it as a unit.
     @inline(never)
-    private static func computePositions(_ scratch: Scratch, count: Int, x0: Double, y0: Double, w0: Double,
-                                         m0: Double, m3: Double, m6: Double, imageWidth: Int, imageHeight: Int,
+    private static func computePositions(_ scratch: Scratch, row: Int, outputWidth: Int, blockWidth: Int,
+                                         transform m: UnsafePointer<Double>, imageWidth: Int, imageHeight: Int,
                                          border: BorderMode) {
         // Vector operands throughout (the stdlib's vector-scalar operations are not all vectorized).
         typealias Doubles = SIMD8<Double>
         typealias Ints = SIMD16<Int32>  // x in lanes 0...7, y in lanes 8...15
         let tab = Doubles(repeating: Double(ImageCropper.subpixelSteps))
-        let int32Min = Doubles(repeating: Double(Int32.min)), int32Max = Doubles(repeating: Double(Int32.max))
-        // 1.5·2^52: adding it leaves round-half-to-even of a value below 2^51 in magnitude in the low bits.
-        let roundingShift = Doubles(repeating: 6_755_399_441_055_744.0)
-        let laneOffsets = Doubles(0, 1, 2, 3, 4, 5, 6, 7)
+        let laneOffsets = Doubles(0, 1, 2, 3, 4, 5, 6, 7), laneStep = Doubles(repeating: Double(lanes))
         let zero = Ints(repeating: 0), full = Ints(repeating: 32), minusOne = Ints(repeating: -1)
         let fractionMask = Ints(repeating: Int32(ImageCropper.subpixelSteps - 1))
         let fractionBits = Ints(repeating: 5)
@@ -123,50 +138,77 @@ enum BilinearWarpSampler {
         let lastPixel = lastStart &+ 1
         let replicate = border == .replicate
         let rowStride = SIMD8<Int32>(repeating: Int32(imageWidth * 3)), three = SIMD8<Int32>(repeating: 3)
+        let m0 = Doubles(repeating: m[0]), m3 = Doubles(repeating: m[3]), m6 = Doubles(repeating: m[6])
 
-        // Round half to even after clamping to the Int32 range, with the comparisons of Swift.min and Swift.max
-        // (a NaN becomes Int32.max, as in the reference and in OpenCV).
-        @inline(__always) func fixedPoint(_ value: Doubles) -> SIMD8<Int32> {
-            let upper = int32Max.replacing(with: value, where: value .< int32Max)
-            // `>` instead of `>=` only differs at equality, where both choices are the same value.
-            let clamped = int32Min.replacing(with: upper, where: upper .> int32Min)
-            return SIMD8<Int32>(truncatingIfNeeded: unsafeBitCast(clamped + roundingShift, to: SIMD8<Int64>.self))
-        }
         @inline(__always) func put(_ value: SIMD8<Int32>, _ array: UnsafeMutablePointer<Int32>, _ i: Int) {
             UnsafeMutableRawPointer(array + i).storeBytes(of: value, as: SIMD8<Int32>.self)
         }
 
-        var i = 0
-        while i < count {
-            let d = laneOffsets + Doubles(repeating: Double(i))
-            let w = Doubles(repeating: w0) + Doubles(repeating: m6) * d
-            let scale = (tab / w).replacing(with: 0, where: w .== 0)
-            let fixed = Ints(lowHalf: fixedPoint((Doubles(repeating: x0) + Doubles(repeating: m0) * d) * scale),
-                             highHalf: fixedPoint((Doubles(repeating: y0) + Doubles(repeating: m3) * d) * scale))
-            // Integer part (OpenCV saturates it to Int16; with both image sides below 2^15 that never changes
-            // what follows), fraction f, g = 32 − f.
-            let index = fixed &>> fractionBits
-            let f = fixed & fractionMask
-            // The border rule where the near neighbour is before the first pixel or the far one after the last:
-            // the neighbourhood moves inside; with replicate both neighbours clamp to the edge pixel, which takes
-            // all the weight; with zero only a neighbour on the edge pixel is inside and keeps its weight.
-            let before = index .< zero, after = index .> lastStart
-            let start = index.replacing(with: zero, where: before).replacing(with: lastStart, where: after)
-            let near: Ints, far: Ints
-            if replicate {
-                far = f.replacing(with: zero, where: before).replacing(with: full, where: after)
-                near = full &- far
-            } else {
-                let g = full &- f
-                near = g.replacing(with: f.replacing(with: zero, where: index .!= minusOne), where: before)
-                    .replacing(with: zero, where: after)
-                far = f.replacing(with: zero, where: before)
-                    .replacing(with: g.replacing(with: zero, where: index .!= lastPixel), where: after)
+        var blockStart = 0
+        while blockStart < outputWidth {
+            let end = blockStart + min(blockWidth, outputWidth - blockStart)
+            // Row start of the block, as OpenCV evaluates it.
+            let dx = Double(blockStart), dy = Double(row)
+            let x0 = Doubles(repeating: m[0] * dx + m[1] * dy + m[2])
+            let y0 = Doubles(repeating: m[3] * dx + m[4] * dy + m[5])
+            let w0 = Doubles(repeating: m[6] * dx + m[7] * dy + m[8])
+            var d = laneOffsets  // x1, the offset within the block (exact integers)
+            var i = blockStart
+            while i < end {
+                let w = w0 + m6 * d
+                let scale = (tab / w).replacing(with: 0, where: w .== 0)
+                let fixed = Ints(lowHalf: fixedPoint((x0 + m0 * d) * scale), highHalf: fixedPoint((y0 + m3 * d) * scale))
+                // Integer part (OpenCV saturates it to Int16; with both image sides below 2^15 that never changes
+                // what follows), fraction f, g = 32 − f.
+                let index = fixed &>> fractionBits
+                let f = fixed & fractionMask
+                // The border rule where the near neighbour is before the first pixel or the far one after the
+                // last: the neighbourhood moves inside; with replicate both neighbours clamp to the edge pixel,
+                // which takes all the weight; with zero only a neighbour on the edge pixel is inside and keeps its
+                // weight.
+                let before = index .< zero, after = index .> lastStart
+                let start = index.replacing(with: zero, where: before).replacing(with: lastStart, where: after)
+                let near: Ints, far: Ints
+                if replicate {
+                    far = f.replacing(with: zero, where: before).replacing(with: full, where: after)
+                    near = full &- far
+                } else {
+                    let g = full &- f
+                    near = g.replacing(with: f.replacing(with: zero, where: index .!= minusOne), where: before)
+                        .replacing(with: zero, where: after)
+                    far = f.replacing(with: zero, where: before)
+                        .replacing(with: g.replacing(with: zero, where: index .!= lastPixel), where: after)
+                }
+                put(start.highHalf &* rowStride &+ start.lowHalf &* three, scratch.offset, i)
+                put(BilinearNeighbourhood.horizontalWeights(left: near.lowHalf, right: far.lowHalf),
+                    scratch.horizontal, i)
+                put(BilinearNeighbourhood.verticalWeights(top: near.highHalf, bottom: far.highHalf), scratch.vertical, i)
+                d += laneStep
+                i &+= lanes
             }
-            put(start.highHalf &* rowStride &+ start.lowHalf &* three, scratch.offset, i)
-            put(BilinearNeighbourhood.horizontalWeights(left: near.lowHalf, right: far.lowHalf), scratch.horizontal, i)
-            put(BilinearNeighbourhood.verticalWeights(top: near.highHalf, bottom: far.highHalf), scratch.vertical, i)
-            i &+= lanes
+            blockStart = end
         }
+    }
+
+    /// OpenCV's fixed-point position: `value` clamped to the Int32 range and rounded half to even, with the
+    /// comparisons of Swift.min and Swift.max (a NaN becomes Int32.max, as in the reference and in OpenCV).
+    @inline(__always)
+    static func fixedPoint(_ value: SIMD8<Double>) -> SIMD8<Int32> {
+        let int32Max = SIMD8<Double>(repeating: Double(Int32.max))
+        // value < max ? value : max (a NaN gives max).
+        let upper = int32Max.replacing(with: value, where: value .< int32Max)
+        #if arch(x86_64) && FACEMESH_REQUIRES_AVX2_FMA
+        // cvtpd2dq rounds half to even (the default MXCSR mode, as the portable form below assumes too) and turns
+        // anything below the Int32 range into Int32.min, the value the lower clamp gives.
+        return unsafeBitCast(SIMD4<Int64>(lowHalf: _mm256_cvtpd_epi32(upper.lowHalf),
+                                          highHalf: _mm256_cvtpd_epi32(upper.highHalf)), to: SIMD8<Int32>.self)
+        #else
+        let int32Min = SIMD8<Double>(repeating: Double(Int32.min))
+        // `>` instead of `>=` only differs at equality, where both choices are the same value.
+        let clamped = int32Min.replacing(with: upper, where: upper .> int32Min)
+        // Adding 1.5·2^52 leaves round-half-to-even of a value below 2^51 in magnitude in the low bits.
+        let shifted = clamped + SIMD8<Double>(repeating: 6_755_399_441_055_744.0)
+        return SIMD8<Int32>(truncatingIfNeeded: unsafeBitCast(shifted, to: SIMD8<Int64>.self))
+        #endif
     }
 }

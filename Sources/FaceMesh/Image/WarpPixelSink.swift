@@ -6,6 +6,11 @@ protocol WarpPixelSink {
     /// pixel of the crop.
     func store(pixel: Int, bytes: SIMD4<Int32>)
 
+    /// Stores pixels `pixel` and `pixel + 1`, packed: R, G, B of `pixel` in lanes 0...2 of `bytes`, of
+    /// `pixel + 1` in lanes 3...5. Lanes 6 and 7 are unspecified: the sink may write them into the first two
+    /// channels of `pixel + 2`, which later calls overwrite, so `pixel + 1` is never the crop's last pixel.
+    func storePair(pixel: Int, bytes: SIMD8<Int32>)
+
     /// Stores the last pixel of the crop: lanes 0, 1, 2 only, nothing past them.
     func storeLast(pixel: Int, bytes: SIMD4<Int32>)
 }
@@ -19,12 +24,18 @@ struct FloatPixelSink: WarpPixelSink {
     @inline(__always)
     private func values(_ bytes: SIMD4<Int32>) -> SIMD4<Float> {
         // Separate multiply and add (no fused multiply-add), each rounded as the scalar expression would be.
-        SIMD4<Float>(bytes) * scale + offset
+        SIMD4<Float>(bytes) * SIMD4(repeating: scale) + SIMD4(repeating: offset)
     }
 
     @inline(__always)
     func store(pixel: Int, bytes: SIMD4<Int32>) {
         UnsafeMutableRawPointer(destination + pixel &* 3).storeBytes(of: values(bytes), as: SIMD4<Float>.self)
+    }
+
+    @inline(__always)
+    func storePair(pixel: Int, bytes: SIMD8<Int32>) {
+        let values = SIMD8<Float>(bytes) * SIMD8(repeating: scale) + SIMD8(repeating: offset)
+        UnsafeMutableRawPointer(destination + pixel &* 3).storeBytes(of: values, as: SIMD8<Float>.self)
     }
 
     @inline(__always)
@@ -42,6 +53,12 @@ struct BytePixelSink: WarpPixelSink {
 
     @inline(__always)
     func store(pixel: Int, bytes: SIMD4<Int32>) { storeLast(pixel: pixel, bytes: bytes) }
+
+    @inline(__always)
+    func storePair(pixel: Int, bytes: SIMD8<Int32>) {
+        let address = destination + pixel &* 3
+        for lane in 0..<6 { address[lane] = UInt8(truncatingIfNeeded: bytes[lane]) }
+    }
 
     @inline(__always)
     func storeLast(pixel: Int, bytes: SIMD4<Int32>) {

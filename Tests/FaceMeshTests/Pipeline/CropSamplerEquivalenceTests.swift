@@ -251,4 +251,65 @@ final class CropSamplerEquivalenceTests: XCTestCase {
             }
         }
     }
+
+    /// The vectorized fixed-point rounding against the reference's scalar `roundToInt32` (round half to even,
+    /// clamped to Int32, NaN to Int32.max), at ties, at the ends of the Int32 range and beyond.
+    func testFixedPointRoundingMatchesReference() {
+        let limit = Double(Int32.max), low = Double(Int32.min)
+        let values: [Double] = [0, -0.0, 0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 3.49999, -7.5000001, 1e9 + 0.5, -1e9 - 0.5,
+                                limit, limit - 0.5, limit + 0.4, limit + 0.5, limit + 0.6, limit + 1, 1e12,
+                                low, low + 0.5, low - 0.4, low - 0.5, low - 0.6, low - 1, -1e12,
+                                .infinity, -.infinity, .nan, .greatestFiniteMagnitude, -.greatestFiniteMagnitude,
+                                .leastNonzeroMagnitude, 4_503_599_627_370_497.5]
+        var generator = SeededGenerator(state: 3)
+        var all = values
+        for _ in 0..<200 { all.append(Double(Int.random(in: -3_000_000...3_000_000, using: &generator)) / 64) }
+        for start in stride(from: 0, to: all.count, by: 8) {
+            var lanes = SIMD8<Double>(repeating: 0)
+            for lane in 0..<8 where start + lane < all.count { lanes[lane] = all[start + lane] }
+            let fixed = BilinearWarpSampler.fixedPoint(lanes)
+            for lane in 0..<8 {
+                XCTAssertEqual(fixed[lane], ImageCropper.roundToInt32(lanes[lane]), "\(lanes[lane])")
+            }
+        }
+    }
+
+    /// The sampler on arbitrary projective transforms (not only rotated rectangles): W crossing zero and exactly
+    /// zero, huge positions that saturate, mirrored and sheared mappings.
+    func testFastSamplerMatchesReferenceOnProjectiveTransforms() throws {
+        var generator = SeededGenerator(state: 17)
+        let image = try Self.randomImage(width: 37, height: 23, using: &generator)
+        var transforms: [[Double]] = [
+            [1, 0, 0, 0, 1, 0, 0, 0.5, -2],  // W = y/2 − 2: exactly 0 on row 4, negative above
+            [0.3, 0.1, 5, -0.2, 0.7, 3, 0.01, -0.02, 0.3],  // W crosses 0 inside the output
+            [1e9, 0, 0, 0, -1e9, 0, 0, 0, 1],  // positions far beyond Int32 after ×32
+            [-1, 0, 36, 0, 1, 0, 0, 0, 1],  // mirrored
+            [0.5, 0.25, -3, 0.1, 0.5, -2, 0, 0, 1],  // sheared, partly outside
+        ]
+        for _ in 0..<40 {
+            transforms.append((0..<9).map { index in
+                index == 6 || index == 7 ? Double.random(in: -0.05...0.05, using: &generator)
+                    : Double.random(in: -40...40, using: &generator)
+            })
+        }
+        for (index, coefficients) in transforms.enumerated() {
+            let transform = PerspectiveTransform(coefficients: coefficients)
+            for border in [BorderMode.zero, .replicate] {
+                let width = 19, height = 13
+                var expected = [UInt8](repeating: 0, count: width * height * 3)
+                ReferenceBilinearWarp.warp(image, inverse: transform, outputWidth: width, outputHeight: height,
+                                           border: border) { offset, r, g, b in
+                    expected[offset] = r
+                    expected[offset + 1] = g
+                    expected[offset + 2] = b
+                }
+                var actual = [UInt8](repeating: 0, count: expected.count)
+                actual.withUnsafeMutableBufferPointer { buffer in
+                    BilinearWarpSampler.warp(image, inverse: transform, outputWidth: width, outputHeight: height,
+                                             border: border, sink: BytePixelSink(destination: buffer.baseAddress!))
+                }
+                XCTAssertEqual(actual, expected, "transform \(index) \(coefficients), \(border)")
+            }
+        }
+    }
 }
