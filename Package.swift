@@ -58,6 +58,10 @@ let package = Package(
         ], path: "Benchmarks/bench"),
         .testTarget(name: "TensorRuntimeTests", dependencies: ["TensorRuntime"],
                     swiftSettings: numericFlags),
+        // Test support: counts heap allocations by replacing malloc & co. in the test executable (glibc only).
+        .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
+        .testTarget(name: "AllocationTests", dependencies: ["TensorRuntime", "AllocationCounter"],
+                    swiftSettings: numericFlags),
         .testTarget(name: "FaceMeshTests", dependencies: ["FaceMesh", "ImageCodecs"]),
         .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"]),
         // Runs the built `facemesh` binary as a subprocess (the dependency makes SwiftPM build it first).

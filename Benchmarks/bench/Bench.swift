@@ -22,22 +22,48 @@ struct Bench: ParsableCommand {
         let root = try RepositoryRoot.find()
         let python = try options.compareLitert ? litertPython(root: root) : nil
         let threadCounts = try options.threadCounts
-        let measuredThreads = threadCounts.filter { $0 == 1 }
+        let measuredThreads = threadCounts
         let catalog = WorkloadCatalog(root: root, weights: try ModelWeights.defaultDirectory())
         let workloads = try catalog.make(try options.selectedWorkloads)
         let machine = MachineContext.current()
         let peak = MachinePeak(overrideGigahertz: options.ghz)
 
+        // Every thread count of a workload is timed in alternating rounds, so all see the same machine load.
+        var byThreads: [Int: [Workload]] = [1: workloads]
+        for threads in measuredThreads where threads > 1 {
+            var threadedCatalog = catalog
+            threadedCatalog.threads = threads
+            byThreads[threads] = try threadedCatalog.make(try options.selectedWorkloads)
+        }
         var measurements: [Measurement] = []
-        for threads in measuredThreads {
-            for workload in workloads {
-                progress("timing \(workload.name) (\(options.runs) runs)")
-                let samples = try TimingLoop.measure(warmup: options.warmup, runs: options.runs, workload.run)
-                measurements.append(Measurement(name: workload.name, threads: threads, timing: TimingSummary(samples),
-                                                multiplyAccumulates: workload.multiplyAccumulates))
+        for workload in workloads {
+            let variants = measuredThreads.compactMap { threads in
+                byThreads[threads]?.first { $0.name == workload.name }.map { (threads, $0) }
+            }
+            progress("timing \(workload.name) at \(variants.map { "\($0.0)" }.joined(separator: ", ")) thread(s) (\(options.runs) runs each)")
+            var samples = [[Double]](repeating: [], count: variants.count)
+            for (_, variant) in variants { _ = try TimingLoop.measure(warmup: options.warmup, runs: 0, variant.run) }
+            var round = 0
+            while samples[0].count < options.runs {
+                let runs = min(options.roundRuns, options.runs - samples[0].count)
+                let order = round.isMultiple(of: 2) ? Array(variants.indices) : variants.indices.reversed()
+                for index in order {
+                    samples[index] += try TimingLoop.measure(warmup: 0, runs: runs, variants[index].1.run)
+                }
+                round += 1
+            }
+            for (index, (threads, variant)) in variants.enumerated() {
+                measurements.append(Measurement(name: variant.name, threads: threads, timing: TimingSummary(samples[index]),
+                                                multiplyAccumulates: variant.multiplyAccumulates))
             }
         }
-        let profiles = options.profile ? try profile(workloads) : nil
+        let order = Dictionary(uniqueKeysWithValues: workloads.enumerated().map { ($1.name, $0) })
+        measurements.sort { ($0.threads, order[$0.name] ?? 0) < ($1.threads, order[$1.name] ?? 0) }
+        var profiledCatalog = catalog
+        profiledCatalog.threads = options.profileThreads
+        let profiles = options.profile
+            ? try profile(options.profileThreads == 1 ? workloads : try profiledCatalog.make(try options.selectedWorkloads))
+            : nil
         let comparison = try python.map { try compare(workloads, python: $0, root: root) }
 
         let notes = self.notes(workloads: workloads, threadCounts: threadCounts, peak: peak, machine: machine)
@@ -72,7 +98,8 @@ struct Bench: ParsableCommand {
             guard let model = workload.profiled else { return nil }
             progress("profiling \(workload.name) (\(options.runs) runs)")
             let steps = try model.input.withUnsafeBufferPointer { try model.runner.profile(input: $0, runs: options.runs) }
-            return ModelProfile(name: workload.name, modelName: model.runner.name, steps: steps)
+            return ModelProfile(name: workload.name, modelName: model.runner.name, threads: model.runner.threadCount,
+                                steps: steps)
         }
     }
 
@@ -90,13 +117,13 @@ struct Bench: ParsableCommand {
         #if DEBUG
         notes.append("DEBUG BUILD: times are not representative; run swift run -c release bench")
         #endif
-        notes.append("each row: \(options.runs) timed runs after \(options.warmup) warm-up runs (monotonic clock), on real crops of mpl_grace_hopper.jpg from Tests/Fixtures")
+        notes.append("each row: \(options.runs) timed runs after \(options.warmup) warm-up runs (monotonic clock), on real crops of mpl_grace_hopper.jpg from Tests/Fixtures; the thread counts of one workload are timed in alternating rounds of \(options.roundRuns) runs")
         notes += workloads.map { "\($0.name): \($0.summary)" }
         if workloads.contains(where: { $0.name == WorkloadName.cascade }) {
             notes.append("our Cascade is mesh + iris on both eyes: no lips model is published, so it lacks the lips stage of the paper's Cascade")
         }
-        for threads in threadCounts where threads != 1 {
-            notes.append("\(threads) threads: not measured — the runtime is single-threaded (ModelRunner has no threads option yet); \(threads)-thread rows will appear when it has one")
+        if threadCounts.contains(where: { $0 > 1 }) {
+            notes.append("rows with more than 1 thread: ModelRunner.Options.threads (the calling thread plus worker threads owned by the runner); only the single-model workloads (\(WorkloadCatalog.threadable.joined(separator: ", "))) have them, since cascade and frame go through FaceMesh's one-thread wrappers; on a shared machine the second thread competes with other processes")
         }
         notes.append(peak.explanation)
         if workloads.contains(where: { $0.name == WorkloadName.frame }) {

@@ -9,7 +9,7 @@ struct BenchOptions: ParsableArguments {
     var warmup: Int = 30
 
     @Option(help: ArgumentHelp("Thread counts to report, comma-separated (e.g. 1,2).",
-                               discussion: "The runtime is single-threaded today: counts above 1 are listed as not measured."))
+                               discussion: "Counts above 1 time the single-model workloads with ModelRunner.Options.threads."))
     var threads: String = "1,2"
 
     @Option(help: "Only these workloads, comma-separated (mesh, iris, cascade, attention, detector, frame).")
@@ -23,6 +23,9 @@ struct BenchOptions: ParsableArguments {
 
     @Flag(help: "Per-step profile of each model: step label, share of time, ms, MACs.")
     var profile = false
+
+    @Option(help: "Threads of the runners profiled with --profile (split steps are timed across all threads).")
+    var profileThreads: Int = 1
 
     @Option(help: "Steps shown per model with --profile, slowest first (0 = all, in execution order).")
     var profileTop: Int = 12
@@ -68,6 +71,7 @@ struct BenchOptions: ParsableArguments {
     func validate() throws {
         guard runs >= 1, warmup >= 0 else { throw ValidationError("--runs must be ≥ 1 and --warmup ≥ 0") }
         guard rounds >= 1, roundRuns >= 1 else { throw ValidationError("--rounds and --round-runs must be ≥ 1") }
+        guard profileThreads >= 1 else { throw ValidationError("--profile-threads must be ≥ 1") }
         guard profileTop >= 0 else { throw ValidationError("--profile-top must be ≥ 0") }
         if let ghz, !(ghz > 0 && ghz < 20) { throw ValidationError("--ghz must be a clock in GHz, e.g. 2.25") }
         _ = try threadCounts

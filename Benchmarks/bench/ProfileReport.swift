@@ -6,6 +6,8 @@ struct ModelProfile {
     let name: String
     /// The model name stored in the weight file.
     let modelName: String
+    /// Threads of the profiled runner.
+    let threads: Int
     let steps: [StepProfile]
 
     /// Sum of the step medians, in milliseconds.
@@ -30,7 +32,7 @@ enum ProfileReport {
                               formatted(restMilliseconds, decimals: 4), formatted(Double(restMACs) / 1e6, decimals: 2), ""])
             }
             let order = top == 0 ? "execution order" : "slowest \(shown.count) of \(profile.steps.count) steps"
-            return "Profile: \(profile.name) (\(profile.modelName)), \(profile.steps.count) steps, sum of step medians "
+            return "Profile: \(profile.name) (\(profile.modelName), \(profile.threads) thread\(profile.threads == 1 ? "" : "s")), \(profile.steps.count) steps, sum of step medians "
                 + "\(formatted(total, decimals: 3)) ms over \(runs) runs; \(order)\n" + table.rendered()
         }.joined(separator: "\n\n")
     }

@@ -8,11 +8,17 @@ import TensorRuntime
 struct WorkloadCatalog {
     let root: URL
     let weights: URL
+    /// Threads of the single-model runners (`ModelRunner.Options.threads`); the cascade and frame workloads go
+    /// through FaceMesh's wrappers, which run one thread, and are only built for 1.
+    var threads = 1
+
+    /// Workloads that can run with `threads` > 1 (one `ModelRunner` each).
+    static let threadable = [WorkloadName.mesh, WorkloadName.iris, WorkloadName.attention, WorkloadName.detector]
 
     /// The selected workloads in table order.
     func make(_ names: [String]) throws -> [Workload] {
         var workloads: [Workload] = []
-        for name in names {
+        for name in names where threads == 1 || Self.threadable.contains(name) {
             switch name {
             case WorkloadName.mesh:
                 workloads.append(try single(name, .faceLandmark, "LiteRT/face_landmark/grace_hopper/input.f32",
@@ -38,7 +44,9 @@ struct WorkloadCatalog {
     }
 
     private func runner(_ model: FaceModelFile) throws -> ModelRunner {
-        try ModelRunner(contentsOf: weights.appendingPathComponent(model.fileName))
+        var options = ModelRunner.Options()
+        options.threads = threads
+        return try ModelRunner(contentsOf: weights.appendingPathComponent(model.fileName), options: options)
     }
 
     /// One model through `ModelRunner` (model time only, input validation included as in every run).

@@ -41,18 +41,98 @@ public enum BroadcastMultiply {
     /// - Throws: as `outputShape(_:_:)`.
     public static func run(_ a: UnsafePointer<Float>, shape aShape: [Int], _ b: UnsafePointer<Float>,
                            shape bShape: [Int], output: UnsafeMutablePointer<Float>) throws {
-        let shape = try outputShape(aShape, bShape)
-        let count = ShapeArithmetic.product(shape) ?? 0
-        let countA = ShapeArithmetic.product(aShape) ?? 0, countB = ShapeArithmetic.product(bShape) ?? 0
-        if count == 0 { return }
-        if countA == count && countB == count {
-            multiply(a, b, count: count, output: output)
-        } else if countB == 1 {
-            scale(a, by: b[0], count: count, output: output)
-        } else if countA == 1 {
-            scale(b, by: a[0], count: count, output: output)
-        } else {
-            broadcastRows(a, aShape, b, bShape, shape: shape, output: output)
+        try Layout(aShape, bShape).run(a, b, output: output)
+    }
+
+    /// How one broadcast multiply walks its operands, worked out once (internal; the plan keeps one per step so
+    /// that running it allocates nothing).
+    struct Layout {
+        enum Mode {
+            /// Equal element counts: output[i] = a[i] · b[i].
+            case elementwise
+            /// b is a single value.
+            case scaleA
+            /// a is a single value.
+            case scaleB
+            /// General broadcasting, one innermost row at a time.
+            case rows
+        }
+        let mode: Mode
+        let count: Int
+        /// Output shape and the operands' broadcast strides (0 along axes where the operand has size 1), for `.rows`.
+        let shape: [Int]
+        let stridesA: [Int]
+        let stridesB: [Int]
+
+        /// - Throws: as `outputShape(_:_:)`.
+        init(_ aShape: [Int], _ bShape: [Int]) throws {
+            shape = try outputShape(aShape, bShape)
+            count = ShapeArithmetic.product(shape) ?? 0
+            let countA = ShapeArithmetic.product(aShape) ?? 0, countB = ShapeArithmetic.product(bShape) ?? 0
+            let rank = shape.count
+            let paddedA = [Int](repeating: 1, count: rank - aShape.count) + aShape
+            let paddedB = [Int](repeating: 1, count: rank - bShape.count) + bShape
+            stridesA = zip(ShapeArithmetic.strides(paddedA), paddedA).map { $1 == 1 ? 0 : $0 }
+            stridesB = zip(ShapeArithmetic.strides(paddedB), paddedB).map { $1 == 1 ? 0 : $0 }
+            if countA == count && countB == count {
+                mode = .elementwise
+            } else if countB == 1 {
+                mode = .scaleA
+            } else if countA == 1 {
+                mode = .scaleB
+            } else {
+                mode = .rows
+            }
+        }
+
+        /// Multiplies; `output` may alias an operand of the output's shape.
+        func run(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>) {
+            if count == 0 { return }
+            switch mode {
+            case .elementwise: multiply(a, b, count: count, output: output)
+            case .scaleA: scale(a, by: b[0], count: count, output: output)
+            case .scaleB: scale(b, by: a[0], count: count, output: output)
+            case .rows: broadcastRows(a, b, output: output)
+            }
+        }
+
+        /// General case: walks the output one innermost row at a time, with an odometer over the outer axes.
+        private func broadcastRows(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                                   output: UnsafeMutablePointer<Float>) {
+            let rank = shape.count
+            let rowLength = shape[rank - 1]
+            let innerA = stridesA[rank - 1], innerB = stridesB[rank - 1]
+            let rows = count / rowLength
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: rank) { coordinates in
+                coordinates.initialize(repeating: 0)
+                var offsetA = 0, offsetB = 0
+                for row in 0..<rows {
+                    let destination = output + row * rowLength
+                    if innerA == 1 && innerB == 1 {
+                        multiply(a + offsetA, b + offsetB, count: rowLength, output: destination)
+                    } else if innerB == 0 && innerA == 1 {
+                        scale(a + offsetA, by: b[offsetB], count: rowLength, output: destination)
+                    } else if innerA == 0 && innerB == 1 {
+                        scale(b + offsetB, by: a[offsetA], count: rowLength, output: destination)
+                    } else {
+                        for index in 0..<rowLength {
+                            destination[index] = a[offsetA + index * innerA] * b[offsetB + index * innerB]
+                        }
+                    }
+                    // Advance the odometer over the outer axes.
+                    var axis = rank - 2
+                    while axis >= 0 {
+                        coordinates[axis] += 1
+                        offsetA += stridesA[axis]
+                        offsetB += stridesB[axis]
+                        if coordinates[axis] < shape[axis] { break }
+                        offsetA -= stridesA[axis] * shape[axis]
+                        offsetB -= stridesB[axis] * shape[axis]
+                        coordinates[axis] = 0
+                        axis -= 1
+                    }
+                }
+            }
         }
     }
 
@@ -80,7 +160,7 @@ public enum BroadcastMultiply {
     }
 
     /// output[i] = a[i] · b[i].
-    private static func multiply(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int,
+    fileprivate static func multiply(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int,
                                  output: UnsafeMutablePointer<Float>) {
         var index = 0
         while index + 8 <= count {
@@ -94,7 +174,7 @@ public enum BroadcastMultiply {
     }
 
     /// output[i] = x[i] · factor.
-    private static func scale(_ x: UnsafePointer<Float>, by factor: Float, count: Int,
+    fileprivate static func scale(_ x: UnsafePointer<Float>, by factor: Float, count: Int,
                               output: UnsafeMutablePointer<Float>) {
         let factors = SIMD8<Float>(repeating: factor)
         var index = 0
@@ -105,48 +185,6 @@ public enum BroadcastMultiply {
         while index < count {
             output[index] = x[index] * factor
             index += 1
-        }
-    }
-
-    /// General case: walks the output one innermost row at a time, with an odometer over the outer axes.
-    private static func broadcastRows(_ a: UnsafePointer<Float>, _ aShape: [Int], _ b: UnsafePointer<Float>,
-                                      _ bShape: [Int], shape: [Int], output: UnsafeMutablePointer<Float>) {
-        let rank = shape.count
-        let paddedA = [Int](repeating: 1, count: rank - aShape.count) + aShape
-        let paddedB = [Int](repeating: 1, count: rank - bShape.count) + bShape
-        // Broadcast strides: 0 along axes where the operand has size 1.
-        let stridesA = zip(ShapeArithmetic.strides(paddedA), paddedA).map { $1 == 1 ? 0 : $0 }
-        let stridesB = zip(ShapeArithmetic.strides(paddedB), paddedB).map { $1 == 1 ? 0 : $0 }
-        let rowLength = shape[rank - 1]
-        let innerA = stridesA[rank - 1], innerB = stridesB[rank - 1]
-        let rows = (ShapeArithmetic.product(shape) ?? 0) / rowLength
-        var coordinates = [Int](repeating: 0, count: rank)
-        var offsetA = 0, offsetB = 0
-        for row in 0..<rows {
-            let destination = output + row * rowLength
-            if innerA == 1 && innerB == 1 {
-                multiply(a + offsetA, b + offsetB, count: rowLength, output: destination)
-            } else if innerB == 0 && innerA == 1 {
-                scale(a + offsetA, by: b[offsetB], count: rowLength, output: destination)
-            } else if innerA == 0 && innerB == 1 {
-                scale(b + offsetB, by: a[offsetA], count: rowLength, output: destination)
-            } else {
-                for index in 0..<rowLength {
-                    destination[index] = a[offsetA + index * innerA] * b[offsetB + index * innerB]
-                }
-            }
-            // Advance the odometer over the outer axes.
-            var axis = rank - 2
-            while axis >= 0 {
-                coordinates[axis] += 1
-                offsetA += stridesA[axis]
-                offsetB += stridesB[axis]
-                if coordinates[axis] < shape[axis] { break }
-                offsetA -= stridesA[axis] * shape[axis]
-                offsetB -= stridesB[axis] * shape[axis]
-                coordinates[axis] = 0
-                axis -= 1
-            }
         }
     }
 }

@@ -36,19 +36,41 @@ public enum ConcatenationKernel {
     /// - Throws: as `outputShape(_:axis:)`.
     public static func run(inputs: [(values: UnsafePointer<Float>, shape: [Int])], axis: Int,
                            output: UnsafeMutablePointer<Float>) throws {
-        let shape = try outputShape(inputs.map(\.shape), axis: axis)
-        let resolved = try resolvedAxis(axis, rank: shape.count)
-        let outer = ShapeArithmetic.product(Array(shape[..<resolved])) ?? 0
-        let inner = ShapeArithmetic.product(Array(shape[(resolved + 1)...])) ?? 0
-        let outputBlock = shape[resolved] * inner
-        var offset = 0
-        for input in inputs {
-            let block = input.shape[resolved] * inner
-            for outerIndex in 0..<outer {
-                (output + outerIndex * outputBlock + offset).update(from: input.values + outerIndex * block,
-                                                                    count: block)
+        let layout = try Layout(shapes: inputs.map(\.shape), axis: axis)
+        layout.run(input: { inputs[$0].values }, output: output)
+    }
+
+    /// The block structure of one concatenation, computed once (internal; the plan keeps one per step so that
+    /// running it allocates nothing).
+    struct Layout {
+        /// Product of the sizes before the axis: how many blocks each input contributes.
+        let outer: Int
+        /// Floats per outer index of each input (its size along the axis times the sizes after it).
+        let blocks: [Int]
+        /// Floats per outer index of the output.
+        let outputBlock: Int
+
+        /// - Throws: as `outputShape(_:axis:)`.
+        init(shapes: [[Int]], axis: Int) throws {
+            let shape = try outputShape(shapes, axis: axis)
+            let resolved = try resolvedAxis(axis, rank: shape.count)
+            outer = ShapeArithmetic.product(Array(shape[..<resolved])) ?? 0
+            let inner = ShapeArithmetic.product(Array(shape[(resolved + 1)...])) ?? 0
+            outputBlock = shape[resolved] * inner
+            blocks = shapes.map { $0[resolved] * inner }
+        }
+
+        /// Copies the inputs (`input(i)` is input i's first float) into `output`, one contiguous block copy per
+        /// input per outer index.
+        func run(input: (Int) -> UnsafePointer<Float>, output: UnsafeMutablePointer<Float>) {
+            var offset = 0
+            for index in blocks.indices {
+                let block = blocks[index], values = input(index)
+                for outerIndex in 0..<outer {
+                    (output + outerIndex * outputBlock + offset).update(from: values + outerIndex * block, count: block)
+                }
+                offset += block
             }
-            offset += block
         }
     }
 

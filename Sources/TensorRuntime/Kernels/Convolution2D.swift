@@ -18,6 +18,17 @@ public final class Convolution2D: @unchecked Sendable {
         case gemm(chunkPixels: Int)
     }
 
+    /// How `run(input:residual:output:workspace:units:)` divides the output into independent work units
+    /// (internal).
+    enum WorkUnits: Equatable {
+        /// 16-channel blocks of every output pixel (layers with few output pixels, e.g. heads).
+        case channelBlocks
+        /// Spans of `ConvolutionMicroKernel.spanPixels` consecutive pixels (1×1 stride-1 layers).
+        case pixelSpans
+        /// Output rows.
+        case rows
+    }
+
     /// The window geometry this layer was built for.
     public let geometry: ConvolutionGeometry
     /// The fused activation.
@@ -26,6 +37,9 @@ public final class Convolution2D: @unchecked Sendable {
     public let workspaceCount: Int
 
     let strategy: Strategy
+    /// The kind of work unit and how many there are (the GEMM strategy has a single unit).
+    let workUnits: WorkUnits
+    let workUnitCount: Int
     let parameters: ConvolutionParameters
     /// Patch length K = kernelHeight · kernelWidth · inputChannels.
     let patchLength: Int
@@ -63,6 +77,21 @@ public final class Convolution2D: @unchecked Sendable {
         self.activation = activation
         self.patchLength = patchLength
         self.strategy = strategy
+        let pixels = g.outputHeight * g.outputWidth
+        let blocks = (g.outputChannels + 15) / 16
+        if strategy != .direct {
+            workUnits = .rows
+            workUnitCount = 1  // the GEMM path always computes the whole layer
+        } else if pixels <= 16 && blocks >= 2 {
+            workUnits = .channelBlocks
+            workUnitCount = blocks
+        } else if Self.isPointwise(g) {
+            workUnits = .pixelSpans
+            workUnitCount = (pixels + ConvolutionMicroKernel.spanPixels - 1) / ConvolutionMicroKernel.spanPixels
+        } else {
+            workUnits = .rows
+            workUnitCount = g.outputHeight
+        }
         switch strategy {
         case .direct:
             let padded = parameters.paddedChannels
@@ -96,15 +125,24 @@ public final class Convolution2D: @unchecked Sendable {
     ///     otherwise, `run` allocates a temporary buffer).
     public func run(input: UnsafePointer<Float>, residual: ResidualInput?, output: UnsafeMutablePointer<Float>,
                     workspace: UnsafeMutablePointer<Float>?) {
+        run(input: input, residual: residual, output: output, workspace: workspace, units: 0..<workUnitCount)
+    }
+
+    /// Computes the part of the convolution that belongs to work units `units` (a sub-range of
+    /// 0..<`workUnitCount`): output rows, pixel spans or 16-channel blocks, chosen at initialisation. Units are
+    /// independent, so threads may compute disjoint ranges at once (each with its own workspace); every output
+    /// element gets the same arithmetic whatever the split.
+    func run(input: UnsafePointer<Float>, residual: ResidualInput?, output: UnsafeMutablePointer<Float>,
+             workspace: UnsafeMutablePointer<Float>?, units: Range<Int>) {
         if workspaceCount > 0 && workspace == nil {
             let temporary = UnsafeMutablePointer<Float>.allocate(capacity: workspaceCount)
             defer { temporary.deallocate() }
-            run(input: input, residual: residual, output: output, workspace: temporary)
+            run(input: input, residual: residual, output: output, workspace: temporary, units: units)
             return
         }
         switch strategy {
         case .direct:
-            runDirect(input: input, residual: residual, output: output, workspace: workspace)
+            runDirect(input: input, residual: residual, output: output, workspace: workspace, units: units)
         case .gemm(let chunkPixels):
             runGEMM(input: input, residual: residual, output: output, workspace: workspace,
                     chunkPixels: max(1, chunkPixels))

@@ -1,23 +1,34 @@
 extension Convolution2D {
-    /// The direct strategy: interior pixels are read in place by the register-blocked micro-kernel; pixels whose
-    /// window crosses the border have their patch gathered (zero-padded) into the workspace first. Bias, residual
-    /// and activation are applied in registers by the micro-kernel.
+    /// The direct strategy over the work units `units` (see `workUnits`): interior pixels are read in place by the
+    /// register-blocked micro-kernel; pixels whose window crosses the border have their patch gathered
+    /// (zero-padded) into the workspace first. Bias, residual and activation are applied in registers by the
+    /// micro-kernel. Every output element is computed with the same arithmetic whatever the unit range.
     func runDirect(input: UnsafePointer<Float>, residual: ResidualInput?, output: UnsafeMutablePointer<Float>,
-                   workspace: UnsafeMutablePointer<Float>?) {
+                   workspace: UnsafeMutablePointer<Float>?, units: Range<Int>) {
         let g = geometry
         let channels = g.outputChannels
         let span = ConvolutionMicroKernel.spanPixels
-        let gatherSpan = ConvolutionMicroKernel.gatherPixels(outputWidth: g.outputWidth, patchLength: patchLength)
-        let layer = ConvolutionMicroKernel.Layer(
+        var layer = ConvolutionMicroKernel.Layer(
             weights: packedWeights, patchLength: patchLength, bias: parameters.bias,
-            channels: channels, epilogue: parameters.epilogue.inRegisters(residual: residual))
+            channels: channels, firstChannel: 0, endChannel: channels,
+            epilogue: parameters.epilogue.inRegisters(residual: residual))
+        var rows = 0..<g.outputHeight
+        var pixelRange = 0..<(g.outputHeight * g.outputWidth)
+        switch workUnits {
+        case .channelBlocks:
+            layer.firstChannel = units.lowerBound * 16
+            layer.endChannel = min(channels, units.upperBound * 16)
+        case .rows:
+            rows = units
+        case .pixelSpans:
+            pixelRange = (units.lowerBound * span)..<min(pixelRange.upperBound, units.upperBound * span)
+        }
 
         if Self.isPointwise(g) {
-            // A 1×1 stride-1 convolution is one matrix product over all pixels.
-            let pixelCount = g.outputHeight * g.outputWidth
-            var pixel = 0
-            while pixel < pixelCount {
-                let pixels = min(span, pixelCount - pixel)
+            // A 1×1 stride-1 convolution is one matrix product over all pixels, in spans of `span` pixels.
+            var pixel = pixelRange.lowerBound
+            while pixel < pixelRange.upperBound {
+                let pixels = min(span, pixelRange.upperBound - pixel)
                 let source = ConvolutionMicroKernel.Source(
                     base: input + pixel * g.inputChannels, pixelStride: g.inputChannels, segmentCount: 1,
                     segmentStride: 0, segmentLength: g.inputChannels)
@@ -29,13 +40,14 @@ extension Convolution2D {
         }
 
         guard let workspace else { return }
+        let gatherSpan = ConvolutionMicroKernel.gatherPixels(outputWidth: g.outputWidth, patchLength: patchLength)
         let interiorStart = min(g.outputWidth, (g.padLeft + g.strideWidth - 1) / g.strideWidth)
         let lastFit = g.inputWidth - g.kernelWidth + g.padLeft
         let interiorEnd = lastFit < 0 ? interiorStart
             : max(interiorStart, min(g.outputWidth, lastFit / g.strideWidth + 1))
         let rowFloats = g.inputWidth * g.inputChannels
 
-        for outputY in 0..<g.outputHeight {
+        for outputY in rows {
             let firstInputY = outputY * g.strideHeight - g.padTop
             let rowInside = firstInputY >= 0 && firstInputY + g.kernelHeight <= g.inputHeight
             let rowPixel = outputY * g.outputWidth

@@ -81,7 +81,7 @@ extension ConvolutionEpilogue {
         let residualChannels: Int
 
         /// Residual add and activation for output pixel `pixel`, channels channel..<channel + 16.
-        @inline(__always)
+        @_transparent
         func finished(_ sumLow: SIMD8<Float>, _ sumHigh: SIMD8<Float>, pixel: Int,
                       channel: Int) -> (SIMD8<Float>, SIMD8<Float>) {
             var low = sumLow, high = sumHigh

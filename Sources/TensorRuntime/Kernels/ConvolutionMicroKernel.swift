@@ -39,8 +39,11 @@ enum ConvolutionMicroKernel {
         var patchLength: Int
         /// Biases, padded with zeros to a multiple of 16 channels.
         var bias: UnsafePointer<Float>
-        /// Real output channels.
+        /// Real output channels (the distance between consecutive output pixels).
         var channels: Int
+        /// The 16-channel blocks to compute: channels firstChannel..<endChannel (firstChannel a multiple of 16).
+        var firstChannel = 0
+        var endChannel: Int
         /// Residual and activation.
         var epilogue: ConvolutionEpilogue.InRegisters
     }
@@ -51,8 +54,8 @@ enum ConvolutionMicroKernel {
     /// in L1 while the tiles of the span go by; keep spans short enough for their input to stay in L1 as well.
     @inline(__always)
     static func run(source: Source, pixels: Int, firstPixel: Int, layer: Layer, output: UnsafeMutablePointer<Float>) {
-        var block = 0
-        while block < layer.channels {
+        var block = layer.firstChannel
+        while block < layer.endChannel {
             // A last block of at most 8 channels uses half-width tiles (one accumulator per pixel).
             let wide = layer.channels - block > 8
             var done = 0
@@ -179,7 +182,7 @@ enum ConvolutionMicroKernel {
     }
 
     /// Applies the register epilogue and stores the first `width` (1...16) lanes of (low, high) at `output`.
-    @inline(__always)
+    @_transparent
     private static func finishAndStore(_ sumLow: SIMD8<Float>, _ sumHigh: SIMD8<Float>, layer: Layer,
                                        pixel: Int, block: Int, _ output: UnsafeMutablePointer<Float>, width: Int) {
         let (low, high) = layer.epilogue.finished(sumLow, sumHigh, pixel: pixel, channel: block)

@@ -71,10 +71,20 @@ public final class DepthwiseConvolution2D: @unchecked Sendable {
     ///   - workspace: unused (`workspaceCount` is 0); pass nil.
     public func run(input: UnsafePointer<Float>, residual: ResidualInput?, output: UnsafeMutablePointer<Float>,
                     workspace: UnsafeMutablePointer<Float>?) {
+        run(input: input, residual: residual, output: output, workspace: workspace, units: 0..<workUnitCount)
+    }
+
+    /// Independent work units of `run(input:residual:output:workspace:units:)`: the output rows.
+    var workUnitCount: Int { geometry.outputHeight }
+
+    /// Computes output rows `units` (a sub-range of 0..<outputHeight); rows are independent, so threads may
+    /// compute disjoint ranges at once with identical results.
+    func run(input: UnsafePointer<Float>, residual: ResidualInput?, output: UnsafeMutablePointer<Float>,
+             workspace: UnsafeMutablePointer<Float>?, units: Range<Int>) {
         let g = geometry
         let channels = g.inputChannels
         let rowFloats = g.inputWidth * channels
-        for outputY in 0..<g.outputHeight {
+        for outputY in units {
             let outputRow = output + outputY * g.outputWidth * channels
             let firstInputY = outputY * g.strideHeight - g.padTop
             if let columns = columns3x3 {

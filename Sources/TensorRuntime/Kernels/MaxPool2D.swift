@@ -23,10 +23,22 @@ public enum MaxPool2D {
     ///   - output: NHWC output, outputHeight · outputWidth · inputChannels floats; must not overlap the input.
     public static func run(input: UnsafePointer<Float>, geometry: ConvolutionGeometry,
                            output: UnsafeMutablePointer<Float>) {
+        run(input: input, geometry: geometry, output: output, rows: 0..<geometry.outputHeight)
+    }
+
+    /// Computes output rows `rows` only (rows are independent: threads may compute disjoint ranges at once).
+    static func run(input: UnsafePointer<Float>, geometry: ConvolutionGeometry, output: UnsafeMutablePointer<Float>,
+                    rows: Range<Int>) {
         let g = geometry
         let channels = g.inputChannels
+        if g.kernelHeight == 2 && g.kernelWidth == 2 && g.strideHeight == 2 && g.strideWidth == 2
+            && g.padTop == 0 && g.padLeft == 0 && 2 * g.outputHeight <= g.inputHeight
+            && 2 * g.outputWidth <= g.inputWidth && channels % 8 == 0 {
+            runUnpadded2x2(input: input, geometry: g, output: output, rows: rows)
+            return
+        }
         let lowest = -Float.greatestFiniteMagnitude
-        for outputY in 0..<g.outputHeight {
+        for outputY in rows {
             let firstY = outputY * g.strideHeight - g.padTop
             let rowsInside = max(0, -firstY)..<max(0, min(g.kernelHeight, g.inputHeight - firstY))
             for outputX in 0..<g.outputWidth {
@@ -56,6 +68,37 @@ public enum MaxPool2D {
                     }
                     destination[channel] = maximum
                     channel += 1
+                }
+            }
+        }
+    }
+
+    /// 2×2 stride-2 windows that all lie inside the input, channels a multiple of 8: four loads per vector.
+    /// The maximum is taken in the same order as the general path (row by row, left to right), so results match
+    /// it exactly (including which NaN propagates).
+    private static func runUnpadded2x2(input: UnsafePointer<Float>, geometry g: ConvolutionGeometry,
+                                       output: UnsafeMutablePointer<Float>, rows: Range<Int>) {
+        let channels = g.inputChannels
+        let rowFloats = g.inputWidth * channels
+        let lowest = SIMD8<Float>(repeating: -Float.greatestFiniteMagnitude)
+        @inline(__always) func larger(_ maximum: SIMD8<Float>, _ value: SIMD8<Float>) -> SIMD8<Float> {
+            maximum.replacing(with: value, where: value .> maximum)
+        }
+        for outputY in rows {
+            let top = input + 2 * outputY * rowFloats
+            let bottom = top + rowFloats
+            let destinationRow = output + outputY * g.outputWidth * channels
+            for outputX in 0..<g.outputWidth {
+                let offset = 2 * outputX * channels
+                let destination = destinationRow + outputX * channels
+                var channel = 0
+                while channel < channels {
+                    var maximum = larger(lowest, SIMDMemory.load8(top + offset + channel))
+                    maximum = larger(maximum, SIMDMemory.load8(top + offset + channels + channel))
+                    maximum = larger(maximum, SIMDMemory.load8(bottom + offset + channel))
+                    maximum = larger(maximum, SIMDMemory.load8(bottom + offset + channels + channel))
+                    SIMDMemory.store8(maximum, destination + channel)
+                    channel += 8
                 }
             }
         }

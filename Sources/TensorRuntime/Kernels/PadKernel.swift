@@ -33,6 +33,14 @@ public enum PadKernel {
     public static func run(input: UnsafePointer<Float>, inputShape: [Int], paddings: [(before: Int, after: Int)],
                            output: UnsafeMutablePointer<Float>) throws {
         let shape = try outputShape(inputShape: inputShape, paddings: paddings)
+        run(input: input, inputShape: inputShape, outputShape: shape, paddings: paddings,
+            outputStrides: ShapeArithmetic.strides(shape), output: output)
+    }
+
+    /// The copy itself, for an output shape and strides checked beforehand (`outputShape`); allocates nothing
+    /// (the plan checks once and calls this on every run).
+    static func run(input: UnsafePointer<Float>, inputShape: [Int], outputShape shape: [Int],
+                    paddings: [(before: Int, after: Int)], outputStrides: [Int], output: UnsafeMutablePointer<Float>) {
         let outputCount = ShapeArithmetic.product(shape) ?? 0
         let inputCount = ShapeArithmetic.product(inputShape) ?? 0
         let rank = shape.count
@@ -43,10 +51,11 @@ public enum PadKernel {
         }
         let innerInput = inputShape[rank - 1], innerOutput = shape[rank - 1]
         let before = paddings[rank - 1].before, after = paddings[rank - 1].after
-        let outerPadded = paddings.dropLast().contains { $0.before != 0 || $0.after != 0 }
+        var outerPadded = false
+        for axis in 0..<(rank - 1) where paddings[axis].before != 0 || paddings[axis].after != 0 { outerPadded = true }
+        let rows = inputCount / innerInput
         if !outerPadded {
             // Trailing-axis pad (e.g. NHWC channel pad): every row is [zeros, input row, zeros].
-            let rows = inputCount / innerInput
             for row in 0..<rows {
                 let destination = output + row * innerOutput
                 destination.update(repeating: 0, count: before)
@@ -56,21 +65,21 @@ public enum PadKernel {
             return
         }
         output.update(repeating: 0, count: outputCount)
-        let outputStrides = ShapeArithmetic.strides(shape)
-        var coordinates = [Int](repeating: 0, count: rank)
-        let rows = inputCount / innerInput
-        for row in 0..<rows {
-            var offset = before
-            for axis in 0..<(rank - 1) {
-                offset += (coordinates[axis] + paddings[axis].before) * outputStrides[axis]
-            }
-            (output + offset).update(from: input + row * innerInput, count: innerInput)
-            var axis = rank - 2
-            while axis >= 0 {
-                coordinates[axis] += 1
-                if coordinates[axis] < inputShape[axis] { break }
-                coordinates[axis] = 0
-                axis -= 1
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: rank) { coordinates in
+            coordinates.initialize(repeating: 0)
+            for row in 0..<rows {
+                var offset = before
+                for axis in 0..<(rank - 1) {
+                    offset += (coordinates[axis] + paddings[axis].before) * outputStrides[axis]
+                }
+                (output + offset).update(from: input + row * innerInput, count: innerInput)
+                var axis = rank - 2
+                while axis >= 0 {
+                    coordinates[axis] += 1
+                    if coordinates[axis] < inputShape[axis] { break }
+                    coordinates[axis] = 0
+                    axis -= 1
+                }
             }
         }
     }

@@ -63,36 +63,44 @@ public enum StridedSliceKernel {
     public static func run(input: UnsafePointer<Float>, inputShape: [Int], parameters: Parameters,
                            output: UnsafeMutablePointer<Float>) throws {
         let walks = try resolve(inputShape: inputShape, parameters: parameters)
+        run(input: input, walks: walks, strides: ShapeArithmetic.strides(inputShape), output: output)
+    }
+
+    /// The copy itself, from walks resolved beforehand (`resolve`) and the input's row-major strides; allocates
+    /// nothing (the plan resolves once and calls this on every run).
+    static func run(input: UnsafePointer<Float>, walks: [AxisWalk], strides: [Int], output: UnsafeMutablePointer<Float>) {
         let rank = walks.count
-        let count = walks.reduce(1) { $0 * $1.count }
+        var count = 1
+        for walk in walks { count *= walk.count }
         if count == 0 { return }
         if rank == 0 {
             output[0] = input[0]
             return
         }
-        let strides = ShapeArithmetic.strides(inputShape)
         let inner = walks[rank - 1]
         let innerStep = inner.step * strides[rank - 1]
-        var coordinates = [Int](repeating: 0, count: rank)
-        var written = 0
-        while written < count {
-            var offset = inner.start * strides[rank - 1]
-            for axis in 0..<(rank - 1) {
-                offset += (walks[axis].start + coordinates[axis] * walks[axis].step) * strides[axis]
-            }
-            let destination = output + written
-            if innerStep == 1 {
-                destination.update(from: input + offset, count: inner.count)
-            } else {
-                for index in 0..<inner.count { destination[index] = input[offset + index * innerStep] }
-            }
-            written += inner.count
-            var axis = rank - 2
-            while axis >= 0 {
-                coordinates[axis] += 1
-                if coordinates[axis] < walks[axis].count { break }
-                coordinates[axis] = 0
-                axis -= 1
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: rank) { coordinates in
+            coordinates.initialize(repeating: 0)
+            var written = 0
+            while written < count {
+                var offset = inner.start * strides[rank - 1]
+                for axis in 0..<(rank - 1) {
+                    offset += (walks[axis].start + coordinates[axis] * walks[axis].step) * strides[axis]
+                }
+                let destination = output + written
+                if innerStep == 1 {
+                    destination.update(from: input + offset, count: inner.count)
+                } else {
+                    for index in 0..<inner.count { destination[index] = input[offset + index * innerStep] }
+                }
+                written += inner.count
+                var axis = rank - 2
+                while axis >= 0 {
+                    coordinates[axis] += 1
+                    if coordinates[axis] < walks[axis].count { break }
+                    coordinates[axis] = 0
+                    axis -= 1
+                }
             }
         }
     }

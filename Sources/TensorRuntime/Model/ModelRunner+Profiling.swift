@@ -37,7 +37,6 @@ extension ModelRunner {
     public func profile(inputs values: [UnsafeBufferPointer<Float>], runs: Int) throws -> [StepProfile] {
         guard runs >= 1 else { throw ProfilingError.invalidRunCount(runs) }
         try run(inputs: values)  // validates counts and values; later runs only copy
-        let context = ExecutionContext(arena: arena, workspace: workspace)
         let steps = plan.steps
         var samples = [[UInt64]](repeating: [], count: steps.count)
         for index in samples.indices { samples[index].reserveCapacity(runs) }
@@ -46,9 +45,9 @@ extension ModelRunner {
             for (value, offset) in zip(values, plan.inputOffsets) {
                 (arena + offset).update(from: value.baseAddress!, count: value.count)
             }
-            for (index, step) in steps.enumerated() {
+            for index in steps.indices {
                 let start = DispatchTime.now().uptimeNanoseconds
-                try step.body(context)
+                try execute(step: index)
                 samples[index].append(DispatchTime.now().uptimeNanoseconds - start)
             }
         }

@@ -7,13 +7,23 @@ import Foundation
 /// ADD and PReLU/ReLU, and every activation gets a place in one arena by lifetime. `run` then allocates nothing.
 /// Outputs stay readable until the next `run`.
 ///
+/// Threads: with `Options.threads` > 1 the runner owns a small pool of worker threads (started in `init`, stopped
+/// in `deinit`; idle workers park after a few tens of microseconds). Steps large enough to pay for the hand-off are
+/// split into independent pieces (output rows, pixel spans, channel blocks) computed by the calling thread and the
+/// workers; each output value is computed with the same arithmetic as with one thread, so results are bit for bit
+/// identical for every thread count.
+///
 /// Concurrency: a runner holds mutable buffers, so one runner must not run on two threads at once. Create one
 /// runner per thread (runners are independent; the plan shares nothing global).
 public final class ModelRunner {
     /// Settings for a runner.
     public struct Options: Sendable {
-        /// Reject inputs containing NaN or infinity with `PlanError.nonFiniteInput` (one pass over the input).
+        /// Reject inputs containing NaN or infinity with `PlanError.nonFiniteInput` (checked while the input is
+        /// copied in).
         public var validatesInputs: Bool = true
+        /// Threads that compute one inference: the calling thread plus `threads − 1` workers owned by the runner
+        /// (at least 1; default 1). Outputs do not depend on it.
+        public var threads: Int = 1
         /// Creates the default options.
         public init() {}
     }
@@ -38,25 +48,57 @@ public final class ModelRunner {
     public let multiplyAccumulates: Int
     /// The fused steps the plan executes, in order (for profiling and inspection).
     public var stepLabels: [String] { plan.steps.map(\.label) }
+    /// Threads that compute one inference (`Options.threads`).
+    public var threadCount: Int { options.threads }
 
-    // plan, arena and workspace are internal (not private) so ModelRunner+Profiling.swift can time single steps.
+    // plan, arena and contexts are internal (not private) so ModelRunner+Profiling.swift can time single steps.
     let plan: ExecutionPlan
     private let options: Options
     let arena: UnsafeMutablePointer<Float>
-    let workspace: UnsafeMutablePointer<Float>?
+    /// One workspace per thread, `workspaceStride` floats apart (nil when no step needs one).
+    private let workspaces: UnsafeMutablePointer<Float>?
+    /// The context of each thread (index 0: the calling thread).
+    let contexts: [ExecutionContext]
+    /// Element counts of the graph inputs, in order.
+    private let inputCounts: [Int]
+    /// Per step: into how many parts it is split, one per thread (1: it runs whole on the calling thread).
+    let stepParts: [Int]
+    /// The `WorkerPool` when threads > 1 (typed `AnyObject` because the pool needs macOS 15 atomics).
+    private let workers: AnyObject?
 
     /// Compiles `file` into an execution plan. Throws `PlanError` when the graph uses unsupported operators or its
-    /// shapes do not fit together, and `RuntimeEnvironmentError` on a CPU the kernels were not compiled for.
+    /// shapes do not fit together, or the thread count is invalid or threads cannot be started, and
+    /// `RuntimeEnvironmentError` on a CPU the kernels were not compiled for.
     public init(file: ModelFile, options: Options = Options()) throws {
         try RuntimeEnvironment.checkCPU()
-        plan = try ExecutionPlan(file: file)
+        guard options.threads >= 1 else { throw PlanError.invalidThreadCount(options.threads) }
+        var options = options
+        if #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *) {} else { options.threads = 1 }
+        let plan = try ExecutionPlan(file: file)
+        self.plan = plan
         self.options = options
         name = file.name
         inputs = file.inputs.map { TensorSignature(name: file.tensors[$0].name, shape: file.tensors[$0].shape) }
         outputs = file.outputs.map { TensorSignature(name: file.tensors[$0].name, shape: file.tensors[$0].shape) }
+        inputCounts = inputs.map(\.elementCount)
         multiplyAccumulates = plan.steps.reduce(0) { $0 + $1.multiplyAccumulates }
         arena = Self.allocate(plan.arenaCount)
-        workspace = plan.workspaceCount > 0 ? Self.allocate(plan.workspaceCount) : nil
+        let threads = options.threads
+        let workspaceStride = (plan.workspaceCount + 15) / 16 * 16
+        workspaces = plan.workspaceCount > 0 ? Self.allocate(workspaceStride * threads) : nil
+        let arena = self.arena, workspaces = self.workspaces
+        contexts = (0..<threads).map { thread in
+            ExecutionContext(arena: arena, workspace: workspaces.map { $0 + thread * workspaceStride })
+        }
+        stepParts = plan.steps.map { ParallelSchedule.parts(for: $0.partition, threads: threads) }
+        if threads > 1, #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *) {
+            let partitions = plan.steps.map(\.partition), contexts = self.contexts
+            workers = try WorkerPool(workerCount: threads - 1) { task, units, thread in
+                partitions[task].unsafelyUnwrapped.run(contexts[thread], units)
+            }
+        } else {
+            workers = nil
+        }
     }
 
     /// Loads, validates and compiles the weight file at `url`.
@@ -66,7 +108,8 @@ public final class ModelRunner {
 
     deinit {
         UnsafeMutableRawPointer(arena).deallocate()
-        workspace.map { UnsafeMutableRawPointer($0).deallocate() }
+        workspaces.map { UnsafeMutableRawPointer($0).deallocate() }
+        // `workers` is released after this body: its deinit stops and joins the threads.
     }
 
     private static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
@@ -78,7 +121,11 @@ public final class ModelRunner {
 
     /// Runs the model on its single input (NHWC Float32, exactly `inputs[0].elementCount` values).
     public func run(input: UnsafeBufferPointer<Float>) throws {
-        try run(inputs: [input])
+        guard inputs.count == 1 else {
+            throw PlanError.inputMismatch("1 input given, the model has \(inputs.count)")
+        }
+        try load(input, position: 0)
+        try execute()
     }
 
     /// Runs the model; `inputs` in graph-input order, each of exactly the input's element count.
@@ -86,17 +133,52 @@ public final class ModelRunner {
         guard values.count == inputs.count else {
             throw PlanError.inputMismatch("\(values.count) inputs given, the model has \(inputs.count)")
         }
-        for (position, (value, signature)) in zip(values, inputs).enumerated() {
-            guard value.count == signature.elementCount, let base = value.baseAddress else {
-                throw PlanError.inputMismatch("input \(position) '\(signature.name)' has \(value.count) values, expects \(signature.elementCount) (shape \(signature.shape))")
-            }
-            if options.validatesInputs, let bad = value.firstIndex(where: { !$0.isFinite }) {
-                throw PlanError.nonFiniteInput(input: position, element: bad)
-            }
-            (arena + plan.inputOffsets[position]).update(from: base, count: value.count)
+        for position in values.indices { try load(values[position], position: position) }
+        try execute()
+    }
+
+    /// Checks input `position` and copies it into the arena (validating it on the way when asked to).
+    private func load(_ value: UnsafeBufferPointer<Float>, position: Int) throws {
+        let expected = inputCounts[position]
+        guard value.count == expected, let base = value.baseAddress else {
+            throw PlanError.inputMismatch("input \(position) '\(inputs[position].name)' has \(value.count) values, expects \(expected) (shape \(inputs[position].shape))")
         }
-        let context = ExecutionContext(arena: arena, workspace: workspace)
-        for step in plan.steps { try step.body(context) }
+        let destination = arena + plan.inputOffsets[position]
+        if let bad = InputCopy.copy(base, to: destination, count: expected, validating: options.validatesInputs) {
+            throw PlanError.nonFiniteInput(input: position, element: bad)
+        }
+    }
+
+    /// Executes every step on the loaded inputs.
+    private func execute() throws {
+        if #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *), let workers {
+            let pool = unsafeDowncast(workers, to: WorkerPool.self)
+            for index in 0..<stepParts.count { try execute(step: index, pool: pool) }
+        } else {
+            let context = contexts[0]
+            for step in plan.steps { try step.body(context) }
+        }
+    }
+
+    /// Executes step `index`: split over the pool when the schedule says so, else on the calling thread.
+    @available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *)
+    @inline(__always)
+    func execute(step index: Int, pool: WorkerPool) throws {
+        let parts = stepParts[index]
+        if parts > 1, let partition = plan.steps[index].partition {
+            pool.run(task: index, units: partition.units, parts: parts)
+        } else {
+            try plan.steps[index].body(contexts[0])
+        }
+    }
+
+    /// Executes step `index` with the runner's threads (used by profiling).
+    func execute(step index: Int) throws {
+        if #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *), let workers {
+            try execute(step: index, pool: unsafeDowncast(workers, to: WorkerPool.self))
+        } else {
+            try plan.steps[index].body(contexts[0])
+        }
     }
 
     /// Convenience: runs the model on one input array.

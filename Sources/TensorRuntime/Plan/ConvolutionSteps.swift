@@ -82,17 +82,20 @@ extension PlanBuilder {
             * geometry.kernelWidth * (depthwise ? 1 : geometry.inputChannels)
         let residual = fusion.residual
         let output = finalOutput
+        let inputCount = inputShape.reduce(1, *), outputCount = outputShape.reduce(1, *)
+        let cost = StepPartition.estimate(multiplyAccumulates: macs,
+                                          floatsMoved: inputCount + outputCount + (residual == nil ? 0 : outputCount))
         return PlannedStep(label: "\(label) #\(index)", reads: activations([input] + (residual.map { [$0] } ?? [])),
                            writes: [output], workspaceCount: kernel.workspaceCount, multiplyAccumulates: macs) { address in
             let inputAddress = address(input), outputAddress = address(output)
             let residualAddress = residual.map(address)
-            return { context in
+            return CompiledStep(StepPartition(units: kernel.workUnitCount, estimatedNanoseconds: cost) { context, units in
                 let residualInput = residualAddress.map {
                     ResidualInput(values: UnsafePointer($0.pointer(context)), channels: residualChannels)
                 }
                 kernel.run(input: inputAddress.pointer(context), residual: residualInput,
-                           output: outputAddress.pointer(context), workspace: context.workspace)
-            }
+                           output: outputAddress.pointer(context), workspace: context.workspace, units: units)
+            })
         }
     }
 }
@@ -100,8 +103,11 @@ extension PlanBuilder {
 /// The common face of the dense and depthwise convolution kernels, so a plan step can hold either.
 protocol ConvolutionKernel {
     var workspaceCount: Int { get }
+    /// Number of independent work units (output rows, pixel spans or channel blocks).
+    var workUnitCount: Int { get }
+    /// Computes the output of work units `units`.
     func run(input: UnsafePointer<Float>, residual: ResidualInput?, output: UnsafeMutablePointer<Float>,
-             workspace: UnsafeMutablePointer<Float>?)
+             workspace: UnsafeMutablePointer<Float>?, units: Range<Int>)
 }
 
 extension Convolution2D: ConvolutionKernel {}

@@ -28,7 +28,7 @@ extension PlanBuilder {
         return PlannedStep(label: "Landmarks2TransformMatrix #\(index)", reads: activations([landmarks]),
                            writes: [out], workspaceCount: 0, multiplyAccumulates: 0) { address in
             let (pl, po) = (address(landmarks), address(out))
-            return { context in
+            return CompiledStep { context in
                 try LandmarksToTransformMatrix.compute(landmarks: pl.pointer(context), count: count,
                                                        dimensions: dimensions, options: options,
                                                        matrix: po.pointer(context))
@@ -52,7 +52,7 @@ extension PlanBuilder {
         return PlannedStep(label: "TransformTensorBilinear #\(index)", reads: activations([features, matrix]),
                            writes: [out], workspaceCount: 0, multiplyAccumulates: 0) { address in
             let (pf, pm, po) = (address(features), address(matrix), address(out))
-            return { context in
+            return CompiledStep { context in
                 try BilinearSpatialTransformer.forward(input: pf.pointer(context), height: shape[1], width: shape[2],
                                                    channels: shape[3], matrix: pm.pointer(context),
                                                    outputHeight: height, outputWidth: width, output: po.pointer(context))
@@ -73,7 +73,7 @@ extension PlanBuilder {
         return PlannedStep(label: "TransformLandmarks #\(index)", reads: activations([points, matrix]),
                            writes: [out], workspaceCount: 0, multiplyAccumulates: 0) { address in
             let (pp, pm, po) = (address(points), address(matrix), address(out))
-            return { context in
+            return CompiledStep { context in
                 try TransformLandmarksKernel.apply(points: pp.pointer(context), count: shape[1], dimensions: shape[2],
                                                matrix: pm.pointer(context), output: po.pointer(context))
             }

@@ -14,7 +14,7 @@ extension PlanBuilder {
         return PlannedStep(label: "ADD #\(index)", reads: activations([a, b]), writes: [out],
                            workspaceCount: 0, multiplyAccumulates: 0) { address in
             let (pa, pb, po) = (address(a), address(b), address(out))
-            return { context in
+            return CompiledStep { context in
                 ElementwiseKernels.add(pa.pointer(context), pb.pointer(context), count: count, activation: activation,
                                        output: po.pointer(context))
             }
@@ -36,9 +36,9 @@ extension PlanBuilder {
                            workspaceCount: 0, multiplyAccumulates: 0) { address in
             let pa = self.constantAddress(a) ?? address(a), pb = self.constantAddress(b) ?? address(b)
             let po = address(out)
-            return { context in
-                try BroadcastMultiply.run(pa.pointer(context), shape: shapeA, pb.pointer(context), shape: shapeB,
-                                          output: po.pointer(context))
+            let layout = try self.wrap(index) { try BroadcastMultiply.Layout(shapeA, shapeB) }
+            return CompiledStep { context in
+                layout.run(pa.pointer(context), pb.pointer(context), output: po.pointer(context))
             }
         }
     }
@@ -64,7 +64,7 @@ extension PlanBuilder {
         return PlannedStep(label: "\(op.type) #\(index)", reads: activations([x]), writes: [out],
                            workspaceCount: 0, multiplyAccumulates: 0) { address in
             let (px, po) = (address(x), address(out))
-            return { context in
+            return CompiledStep { context in
                 if let alpha {
                     ElementwiseKernels.prelu(px.pointer(context), count: count, alpha: alpha.pointer(context),
                                              channels: channels, output: po.pointer(context))

@@ -6,6 +6,8 @@ final class ExecutionPlan {
         let label: String
         let multiplyAccumulates: Int
         let body: StepBody
+        /// How the step splits across threads (nil: it runs as one piece).
+        let partition: StepPartition?
     }
 
     let steps: [Step]
@@ -76,7 +78,11 @@ final class ExecutionPlan {
             if let constant = builder.constantAddress(tensor) { return constant }
             return TensorAddress(location: .arena(offset: offsets[tensor]!))
         }
-        steps = try planned.map { Step(label: $0.label, multiplyAccumulates: $0.multiplyAccumulates, body: try $0.build(address)) }
+        steps = try planned.map { planned in
+            let compiled = try planned.build(address)
+            return Step(label: planned.label, multiplyAccumulates: planned.multiplyAccumulates, body: compiled.body,
+                        partition: compiled.partition)
+        }
         self.arenaCount = arenaCount
         self.workspaceCount = workspaceCount
         inputOffsets = file.inputs.map { offsets[$0]! }

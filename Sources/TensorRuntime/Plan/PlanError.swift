@@ -26,6 +26,10 @@ public enum PlanError: Error, Equatable, CustomStringConvertible {
     case nonFiniteInput(input: Int, element: Int)
     /// No output has the requested name.
     case unknownOutput(String)
+    /// `ModelRunner.Options.threads` is not at least 1.
+    case invalidThreadCount(Int)
+    /// The system refused to start worker thread number `worker` (1-based).
+    case threadStartFailed(Int)
 
     public var description: String {
         switch self {
@@ -45,6 +49,8 @@ public enum PlanError: Error, Equatable, CustomStringConvertible {
         case let .inputMismatch(reason): return "input mismatch: \(reason)"
         case let .nonFiniteInput(input, element): return "input \(input) has a NaN or infinite value at element \(element)"
         case let .unknownOutput(name): return "the model has no output named '\(name)'"
+        case let .invalidThreadCount(count): return "thread count must be at least 1, got \(count)"
+        case let .threadStartFailed(worker): return "could not start worker thread \(worker)"
         }
     }
 }

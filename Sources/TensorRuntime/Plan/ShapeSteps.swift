@@ -22,10 +22,14 @@ extension PlanBuilder {
                                     strideHeight: strideHeight, strideWidth: strideWidth, padding: padding)
         }
         try produce(out, shape: [1, geometry.outputHeight, geometry.outputWidth, shape[3]], operator: index)
+        let cost = StepPartition.estimate(multiplyAccumulates: 0,
+                                          floatsMoved: geometry.inputElementCount + geometry.outputElementCount)
         return PlannedStep(label: "MAX_POOL_2D #\(index)", reads: activations([x]), writes: [out],
                            workspaceCount: 0, multiplyAccumulates: 0) { address in
             let (px, po) = (address(x), address(out))
-            return { context in MaxPool2D.run(input: px.pointer(context), geometry: geometry, output: po.pointer(context)) }
+            return CompiledStep(StepPartition(units: geometry.outputHeight, estimatedNanoseconds: cost) { context, rows in
+                MaxPool2D.run(input: px.pointer(context), geometry: geometry, output: po.pointer(context), rows: rows)
+            })
         }
     }
 
@@ -45,8 +49,10 @@ extension PlanBuilder {
         return PlannedStep(label: "PAD #\(index)", reads: activations([x]), writes: [out],
                            workspaceCount: 0, multiplyAccumulates: 0) { address in
             let (px, po) = (address(x), address(out))
-            return { context in
-                try PadKernel.run(input: px.pointer(context), inputShape: shape, paddings: paddings, output: po.pointer(context))
+            let outputStrides = ShapeArithmetic.strides(outputShape)
+            return CompiledStep { context in
+                PadKernel.run(input: px.pointer(context), inputShape: shape, outputShape: outputShape,
+                              paddings: paddings, outputStrides: outputStrides, output: po.pointer(context))
             }
         }
     }
@@ -86,9 +92,9 @@ extension PlanBuilder {
                            workspaceCount: 0, multiplyAccumulates: 0) { address in
             let addresses = inputs.map { self.constantAddress($0) ?? address($0) }
             let po = address(out)
-            return { context in
-                let operands = zip(addresses, shapes).map { (values: UnsafePointer($0.pointer(context)), shape: $1) }
-                try ConcatenationKernel.run(inputs: operands, axis: axis, output: po.pointer(context))
+            let layout = try self.wrap(index) { try ConcatenationKernel.Layout(shapes: shapes, axis: axis) }
+            return CompiledStep { context in
+                layout.run(input: { UnsafePointer(addresses[$0].pointer(context)) }, output: po.pointer(context))
             }
         }
     }
@@ -113,9 +119,11 @@ extension PlanBuilder {
         return PlannedStep(label: "STRIDED_SLICE #\(index)", reads: activations([x]), writes: [out],
                            workspaceCount: 0, multiplyAccumulates: 0) { address in
             let (px, po) = (address(x), address(out))
-            return { context in
-                try StridedSliceKernel.run(input: px.pointer(context), inputShape: shape, parameters: parameters,
-                                           output: po.pointer(context))
+            let walks = try self.wrap(index) { try StridedSliceKernel.resolve(inputShape: shape, parameters: parameters) }
+            let strides = ShapeArithmetic.strides(shape)
+            return CompiledStep { context in
+                StridedSliceKernel.run(input: px.pointer(context), walks: walks, strides: strides,
+                                       output: po.pointer(context))
             }
         }
     }
@@ -125,7 +133,7 @@ extension PlanBuilder {
         PlannedStep(label: label, reads: activations([source]), writes: [destination],
                     workspaceCount: 0, multiplyAccumulates: 0) { address in
             let ps = self.constantAddress(source) ?? address(source), pd = address(destination)
-            return { context in pd.pointer(context).update(from: ps.pointer(context), count: count) }
+            return CompiledStep { context in pd.pointer(context).update(from: ps.pointer(context), count: count) }
         }
     }
 }

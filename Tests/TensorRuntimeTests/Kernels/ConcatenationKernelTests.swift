@@ -49,17 +49,16 @@ final class ConcatenationKernelTests: XCTestCase {
     private func both(_ inputs: [([Float], [Int])], axis: Int) throws -> [Float] {
         let count = try ConcatenationKernel.outputShape(inputs.map(\.1), axis: axis).reduce(1, *)
         let buffers = inputs.map { GuardedBuffer($0.0) }
-        // The buffers own the memory the views point into: keep them alive until both kernels have run (optimized
-        // builds may otherwise release them right after their last visible use).
-        let views = zip(buffers, inputs).map { (values: UnsafePointer($0.0.pointer), shape: $0.1.1) }
-        var expected = [Float](repeating: .nan, count: count)
-        let output = GuardedBuffer(count: count)
-        try withExtendedLifetime(buffers) {
+        // The views hold raw pointers into the buffers: keep the buffers alive until the kernels are done.
+        return try withExtendedLifetime(buffers) {
+            let views = zip(buffers, inputs).map { (values: UnsafePointer($0.0.pointer), shape: $0.1.1) }
+            var expected = [Float](repeating: .nan, count: count)
             try ConcatenationKernel.reference(inputs: views, axis: axis, output: &expected)
+            let output = GuardedBuffer(count: count)
             try ConcatenationKernel.run(inputs: views, axis: axis, output: output.pointer)
+            assertEqualFloats(output.values, expected, "fast vs reference \(inputs.map(\.1)) axis \(axis)")
+            XCTAssertTrue(output.guardsIntact)
+            return expected
         }
-        assertEqualFloats(output.values, expected, "fast vs reference \(inputs.map(\.1)) axis \(axis)")
-        XCTAssertTrue(output.guardsIntact)
-        return expected
     }
 }

@@ -1,0 +1,283 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// A fixed set of worker threads that, together with the calling thread, computes the parts of one task at a
+/// time (internal; owned by one `ModelRunner`, no global state).
+///
+/// `run(task:units:parts:)` divides units 0..<units into `parts` contiguous, nearly equal ranges; part p belongs to
+/// thread p (the caller is thread 0, workers 1...). Fixed ownership keeps every thread on the same slice of the
+/// activations from step to step (the data it reads is mostly data it wrote, still in its own cache), and costs
+/// one cache-line hand-off per worker instead of a contended claim per chunk — on this class of machine a line
+/// moves between cores in about 250 ns. A worker that has not started its part when the caller has finished its
+/// own and waited `stealAfterSpins` polls (the OS paused it) has the part taken over by the caller; a per-part claim
+/// decides who computes it, so each part is computed exactly once. The job must give every unit the same result
+/// on any thread.
+///
+/// Hand-off: a task is published by bumping a generation counter. Idle workers spin on it for a while
+/// (`WorkerPoolState.spinNanoseconds`, 1 ms: longer than any gap between the split steps of one inference), then
+/// park on a condition variable; the caller wakes parked workers only when some are parked. Nothing is
+/// allocated per task. `deinit` stops and joins the workers.
+@available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *)
+final class WorkerPool {
+    /// Computes `units` of task `task` on thread `thread` (0 = the caller, 1... = workers).
+    typealias Job = (_ task: Int, _ units: Range<Int>, _ thread: Int) -> Void
+
+    /// Polls of a worker's completion flag after which the caller takes over a part the worker has not started.
+    static let stealAfterSpins = 2000
+
+    /// Threads that compute a task: the workers plus the calling thread.
+    let threadCount: Int
+    private let state: WorkerPoolState
+    private var threads: [WorkerThreadHandle] = []
+    /// Generation of the last published task (only the calling thread writes it).
+    private var generation: UInt64 = 0
+
+    /// Starts `workerCount` (≥ 1) worker threads that run `job`.
+    /// - Throws: `PlanError.threadStartFailed` when the system refuses to create a thread (the threads already
+    ///   started are stopped again).
+    init(workerCount: Int, job: @escaping Job) throws {
+        precondition(workerCount >= 1, "a worker pool needs at least one worker")
+        threadCount = workerCount + 1
+        state = WorkerPoolState(workerCount: workerCount, job: job)
+        for index in 1...workerCount {
+            let start = Unmanaged.passRetained(WorkerStart(state: state, thread: index))
+            guard let handle = WorkerThreadHandle.start(start.toOpaque()) else {
+                start.release()
+                stop()
+                throw PlanError.threadStartFailed(index)
+            }
+            threads.append(handle)
+        }
+    }
+
+    deinit {
+        stop()
+    }
+
+    /// The units of part `part` of `parts`: the `part`-th of `parts` nearly equal contiguous ranges of 0..<units.
+    static func range(part: Int, of parts: Int, units: Int) -> Range<Int> {
+        (part * units / parts)..<((part + 1) * units / parts)
+    }
+
+    /// Computes task `task` over units 0..<`units` split into `parts` (2...threadCount) parts, part p on thread p;
+    /// returns when all parts are done. Must be called from one thread at a time (the runner's caller).
+    func run(task: Int, units: Int, parts: Int) {
+        let parts = max(1, min(parts, threadCount, units))
+        generation = (generation + 1) & 0xFFFF_FFFF
+        if generation == 0 { generation = 1 }
+        let generation = self.generation
+        state.publish(task: task, units: units, parts: parts, generation: generation)
+        state.job(task, Self.range(part: 0, of: parts, units: units), 0)
+        for part in 1..<parts {
+            let slot = state.slots[part - 1]
+            var spins = 0
+            while slot.done.load(ordering: .acquiring) != generation {
+                spins += 1
+                if spins == Self.stealAfterSpins, slot.claim(generation) {
+                    // The worker has not started: compute its part here (it will skip it).
+                    state.job(task, Self.range(part: part, of: parts, units: units), 0)
+                    break
+                }
+                if spins > Self.stealAfterSpins { sched_yield() }  // it started but was paused: let it run
+            }
+        }
+    }
+
+    /// Asks every worker to exit and joins them.
+    private func stop() {
+        generation = (generation + 1) & 0xFFFF_FFFF
+        state.stop(generation: generation)
+        for thread in threads { thread.join() }
+        threads.removeAll()
+    }
+}
+
+/// What a worker thread receives at start.
+@available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *)
+private final class WorkerStart {
+    let state: WorkerPoolState
+    let thread: Int
+
+    init(state: WorkerPoolState, thread: Int) {
+        self.state = state
+        self.thread = thread
+    }
+}
+
+/// One worker's flags, alone on their cache lines (padding before and after) so that polling them does not
+/// disturb the other threads' data.
+@available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *)
+private final class WorkerSlot: @unchecked Sendable {
+    private let paddingBefore: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+    /// The last generation whose part this worker's slot was claimed for (by the worker or by the caller).
+    let claimed = Atomic<UInt64>(0)
+    /// The last generation whose part is finished.
+    let done = Atomic<UInt64>(0)
+    private let paddingAfter: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+
+    /// Claims the part of `generation`; false when someone already did.
+    func claim(_ generation: UInt64) -> Bool {
+        let current = claimed.load(ordering: .relaxed)
+        guard current != generation else { return false }
+        return claimed.compareExchange(expected: current, desired: generation, ordering: .acquiringAndReleasing).exchanged
+    }
+}
+
+/// The state the calling thread and the workers share.
+@available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *)
+private final class WorkerPoolState: @unchecked Sendable {
+    /// How long an idle worker spins before it parks, in nanoseconds: longer than any gap between the split
+    /// steps of one inference (so a running inference never waits for a wake-up), short enough not to burn a
+    /// core between inferences.
+    static let spinNanoseconds: UInt64 = 1_000_000
+    /// Loads of the generation counter between two readings of the clock while spinning.
+    static let spinsPerClockReading = 1024
+
+    /// generation (bits 32...63) | part count (0...31); task and units sit beside it, on the same cache line.
+    let ticket = Atomic<UInt64>(0)
+    let task = Atomic<Int>(0)
+    let units = Atomic<Int>(0)
+    let stopping = Atomic<Bool>(false)
+    /// Workers parked (or about to park) on the condition variable.
+    let sleepers = Atomic<Int>(0)
+    /// Worker w's flags at index w − 1.
+    let slots: [WorkerSlot]
+    let job: WorkerPool.Job
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let condition: UnsafeMutablePointer<pthread_cond_t>
+
+    init(workerCount: Int, job: @escaping WorkerPool.Job) {
+        self.job = job
+        slots = (0..<workerCount).map { _ in WorkerSlot() }
+        mutex = .allocate(capacity: 1)
+        mutex.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(mutex, nil)
+        condition = .allocate(capacity: 1)
+        condition.initialize(to: pthread_cond_t())
+        pthread_cond_init(condition, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(condition)
+        pthread_mutex_destroy(mutex)
+        condition.deallocate()
+        mutex.deallocate()
+    }
+
+    /// Publishes a task (caller thread only).
+    func publish(task: Int, units: Int, parts: Int, generation: UInt64) {
+        self.task.store(task, ordering: .relaxed)
+        self.units.store(units, ordering: .relaxed)
+        // The sequentially consistent store and load pair with the parking worker's (see `park`): either the
+        // caller sees the worker as a sleeper, or the worker sees the new generation before it waits.
+        ticket.store(generation << 32 | UInt64(parts), ordering: .sequentiallyConsistent)
+        if sleepers.load(ordering: .sequentiallyConsistent) > 0 { wakeAll() }
+    }
+
+    /// Makes the workers exit (caller thread only).
+    func stop(generation: UInt64) {
+        stopping.store(true, ordering: .sequentiallyConsistent)
+        ticket.store(generation << 32, ordering: .sequentiallyConsistent)
+        wakeAll()
+    }
+
+    /// A worker's life: wait for a new generation (spinning, then parked), compute its part if it has one and
+    /// the caller has not taken it over, repeat.
+    func workerLoop(thread: Int) {
+        let slot = slots[thread - 1]
+        var seen: UInt64 = 0
+        while true {
+            var spins = 0
+            var idleSince = monotonicNanoseconds()
+            var ticket = self.ticket.load(ordering: .acquiring)
+            while ticket >> 32 == seen {
+                spins += 1
+                if spins == Self.spinsPerClockReading {
+                    spins = 0
+                    if monotonicNanoseconds() - idleSince >= Self.spinNanoseconds {
+                        park(seen: seen)
+                        idleSince = monotonicNanoseconds()
+                    }
+                }
+                ticket = self.ticket.load(ordering: .acquiring)
+            }
+            if stopping.load(ordering: .acquiring) { return }
+            let generation = ticket >> 32
+            seen = generation
+            let parts = Int(ticket & 0xFFFF_FFFF)
+            // The caller waits for this part (done) before it publishes again, so task and units are current.
+            guard thread < parts, slot.claim(generation) else { continue }
+            job(task.load(ordering: .relaxed),
+                WorkerPool.range(part: thread, of: parts, units: units.load(ordering: .relaxed)), thread)
+            slot.done.store(generation, ordering: .releasing)
+        }
+    }
+
+    /// Sleeps until the generation differs from `seen` (or a spurious wake-up; the caller re-checks).
+    private func park(seen: UInt64) {
+        pthread_mutex_lock(mutex)
+        sleepers.add(1, ordering: .sequentiallyConsistent)
+        if ticket.load(ordering: .sequentiallyConsistent) >> 32 == seen {
+            pthread_cond_wait(condition, mutex)
+        }
+        sleepers.subtract(1, ordering: .sequentiallyConsistent)
+        pthread_mutex_unlock(mutex)
+    }
+
+    /// Wakes every parked worker.
+    func wakeAll() {
+        pthread_mutex_lock(mutex)
+        pthread_cond_broadcast(condition)
+        pthread_mutex_unlock(mutex)
+    }
+}
+
+/// The monotonic clock in nanoseconds.
+private func monotonicNanoseconds() -> UInt64 {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+}
+
+/// A started POSIX thread running `WorkerPoolState.workerLoop`.
+@available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *)
+private struct WorkerThreadHandle {
+    let thread: pthread_t
+
+    /// Starts a thread for the retained `WorkerStart` at `start`; nil when the system refuses.
+    static func start(_ start: UnsafeMutableRawPointer) -> WorkerThreadHandle? {
+        #if canImport(Darwin)
+        var thread: pthread_t?
+        let result = pthread_create(&thread, nil, { argument in
+            WorkerThreadHandle.main(argument)
+            return nil
+        }, start)
+        guard result == 0, let thread else { return nil }
+        return WorkerThreadHandle(thread: thread)
+        #else
+        var thread = pthread_t()
+        let result = pthread_create(&thread, nil, { argument in
+            WorkerThreadHandle.main(argument!)
+            return nil
+        }, start)
+        guard result == 0 else { return nil }
+        return WorkerThreadHandle(thread: thread)
+        #endif
+    }
+
+    private static func main(_ argument: UnsafeMutableRawPointer) {
+        let start = Unmanaged<WorkerStart>.fromOpaque(argument).takeRetainedValue()
+        start.state.workerLoop(thread: start.thread)
+    }
+
+    func join() {
+        pthread_join(thread, nil)
+    }
+}
+

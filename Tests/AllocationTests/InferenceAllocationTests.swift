@@ -1,0 +1,74 @@
+import AllocationCounter
+import Foundation
+import TensorRuntime
+import XCTest
+
+/// `ModelRunner.run` allocates no heap memory once the runner exists and has run once, on every face model, with
+/// one thread and with worker threads (allocations are counted process-wide, so the workers' count too).
+final class InferenceAllocationTests: XCTestCase {
+    private static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The four models with a real input each (reference fixtures).
+    private let models = [
+        ("face_landmark", "LiteRT/face_landmark/grace_hopper/input.f32"),
+        ("iris_landmark", "LiteRT/iris_landmark/grace_hopper_left_eye/input.f32"),
+        ("face_detection_short_range", "LiteRT/face_detection_short_range/grace_hopper/input.f32"),
+        ("face_landmark_with_attention", "MediaPipe/attention/grace_hopper/input.f32"),
+    ]
+
+    override func setUpWithError() throws {
+        guard allocation_counter_is_available() else {
+            throw XCTSkip("allocation counting needs glibc (it replaces malloc in the test executable)")
+        }
+    }
+
+    private func input(_ path: String) throws -> [Float] {
+        let data = try Data(contentsOf: Self.root.appendingPathComponent("Tests/Fixtures/\(path)"))
+        return data.withUnsafeBytes { raw in
+            (0..<(data.count / 4)).map {
+                Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self)))
+            }
+        }
+    }
+
+    /// Allocations made while `body` runs.
+    private func allocations(_ body: () throws -> Void) rethrows -> Int64 {
+        allocation_counter_start()
+        defer { _ = allocation_counter_stop() }
+        try body()
+        return allocation_counter_stop()
+    }
+
+    /// The counter sees allocations (otherwise the zero counts below would prove nothing).
+    func testCounterCountsAllocations() throws {
+        var keep: [[Float]] = []
+        let count = allocations {
+            for size in 1...3 { keep.append([Float](repeating: 1, count: 1000 * size)) }
+            let raw = UnsafeMutableRawPointer.allocate(byteCount: 4096, alignment: 64)
+            raw.deallocate()
+        }
+        XCTAssertGreaterThanOrEqual(count, 4)
+        XCTAssertEqual(keep.count, 3)
+    }
+
+    /// After one warm-up run, each further run of each model allocates nothing, at 1 and 2 threads.
+    func testRunAllocatesNothingAfterTheFirst() throws {
+        for (model, inputPath) in models {
+            let values = try input(inputPath)
+            for threads in [1, 2] {
+                var options = ModelRunner.Options()
+                options.threads = threads
+                let runner = try ModelRunner(contentsOf: Self.root.appendingPathComponent("Weights/\(model).sfmw"),
+                                             options: options)
+                try values.withUnsafeBufferPointer { buffer in
+                    try runner.run(input: buffer)
+                    for attempt in 0..<5 {
+                        let count = try allocations { try runner.run(input: buffer) }
+                        XCTAssertEqual(count, 0, "\(model), \(threads) thread(s), run \(attempt + 2): \(count) allocations")
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import XCTest
+@testable import TensorRuntime
+
+/// Runners with worker threads compute exactly (bit for bit) what a single-threaded runner computes, and release
+/// their threads when they go away.
+final class ThreadingTests: XCTestCase {
+    /// The four face models, each with a real input from the reference fixtures.
+    private let models: [(name: String, input: URL)] = [
+        ("face_landmark", RepositoryFiles.fixtures.appendingPathComponent("LiteRT/face_landmark/grace_hopper/input.f32")),
+        ("iris_landmark", RepositoryFiles.fixtures.appendingPathComponent("LiteRT/iris_landmark/grace_hopper_left_eye/input.f32")),
+        ("face_detection_short_range",
+         RepositoryFiles.fixtures.appendingPathComponent("LiteRT/face_detection_short_range/grace_hopper/input.f32")),
+        ("face_landmark_with_attention",
+         RepositoryFiles.fixtures.appendingPathComponent("MediaPipe/attention/grace_hopper/input.f32")),
+    ]
+
+    private func floats(_ url: URL) throws -> [Float] {
+        let data = try Data(contentsOf: url)
+        return data.withUnsafeBytes { raw in
+            (0..<(data.count / 4)).map {
+                Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self)))
+            }
+        }
+    }
+
+    private func runner(_ model: String, threads: Int) throws -> ModelRunner {
+        var options = ModelRunner.Options()
+        options.threads = threads
+        return try ModelRunner(contentsOf: RepositoryFiles.weights(model), options: options)
+    }
+
+    /// Every output of every model, bit patterns compared, for 2 and 3 threads against 1 thread; several runs in a
+    /// row, since which thread computes which chunk changes from run to run.
+    func testThreadedOutputsAreBitIdenticalToSingleThread() throws {
+        for model in models {
+            let input = try floats(model.input)
+            let single = try runner(model.name, threads: 1)
+            try single.run(input)
+            let expected = (0..<single.outputs.count).map { single.output($0).map(\.bitPattern) }
+            for threads in [2, 3] {
+                let threaded = try runner(model.name, threads: threads)
+                XCTAssertEqual(threaded.threadCount, threads)
+                XCTAssertTrue(threaded.stepParts.contains { $0 > 1 }, "\(model.name): no step is split")
+                for _ in 0..<3 {
+                    try threaded.run(input)
+                    for index in expected.indices {
+                        XCTAssertEqual(threaded.output(index).map(\.bitPattern), expected[index],
+                                       "\(model.name), \(threads) threads, output \(index)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// The split steps themselves: replaying each model step by step, every partitioned step computed in uneven
+    /// pieces (in reverse order) leaves the arena bit for bit as one whole run of the step does.
+    func testSplittingAStepInAnyPiecesDoesNotChangeItsOutput() throws {
+        for model in models {
+            let runner = try runner(model.name, threads: 1)
+            let input = try floats(model.input)
+            try runner.run(input)
+            let count = runner.plan.arenaCount
+            let arena = runner.arena, context = runner.contexts[0]
+            (arena + runner.plan.inputOffsets[0]).update(from: input, count: input.count)
+            var before = [Float](repeating: 0, count: count), whole = before
+            var split = 0
+            for step in runner.plan.steps {
+                guard let partition = step.partition, partition.units >= 2 else {
+                    try step.body(context)
+                    continue
+                }
+                before.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: arena, count: count) }
+                try step.body(context)
+                whole.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: arena, count: count) }
+                arena.update(from: before, count: count)
+                // Pieces of 1, 2, 3, ... units, computed last piece first.
+                var pieces: [Range<Int>] = []
+                var start = 0, length = 1
+                while start < partition.units {
+                    pieces.append(start..<min(partition.units, start + length))
+                    start += length
+                    length += 1
+                }
+                for piece in pieces.reversed() { partition.run(context, piece) }
+                let identical = (0..<count).allSatisfy { arena[$0].bitPattern == whole[$0].bitPattern }
+                XCTAssertTrue(identical, "\(model.name) \(step.label): split run differs from the whole run")
+                split += 1
+            }
+            XCTAssertGreaterThan(split, 10, model.name)
+        }
+    }
+
+    func testThreadCountBelowOneIsRejected() throws {
+        XCTAssertThrowsError(try runner("iris_landmark", threads: 0)) { error in
+            XCTAssertEqual(error as? PlanError, .invalidThreadCount(0))
+        }
+    }
+
+    #if os(Linux)
+    /// Threads of this process, from /proc/self/task.
+    private func processThreadCount() throws -> Int {
+        try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count
+    }
+
+    /// A 3-thread runner starts two workers; releasing it stops and joins them.
+    func testReleasingTheRunnerStopsItsWorkers() throws {
+        let before = try processThreadCount()
+        var runner: ModelRunner? = try self.runner("iris_landmark", threads: 3)
+        XCTAssertEqual(try processThreadCount(), before + 2)
+        try runner?.run(try floats(models[1].input))
+        runner = nil
+        // deinit joins the workers, so they are gone when it returns.
+        XCTAssertEqual(try processThreadCount(), before)
+    }
+    #endif
+}
