@@ -108,7 +108,7 @@ main() {
         # Plain mode prints stat::number_of_executed_units at the end; fork mode prints "#N: cov: ..." status lines.
         executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
         [ -z "$executions" ] && executions=$(sed -n 's/^#\([0-9]*\): cov:.*/\1/p' "$log" | tail -1)
-        coverage=$(grep -E '^#[0-9]+:? .*cov: [0-9]+ ft: [0-9]+' "$log" | tail -1 | sed 's/.*\(cov: [0-9]*\) \(ft: [0-9]*\).*/\1 \2/')
+        coverage=$(grep -E '^#[0-9]+:?[[:space:]].*cov: [0-9]+ ft: [0-9]+' "$log" | tail -1 | sed 's/.*\(cov: [0-9]*\) \(ft: [0-9]*\).*/\1 \2/')
         findings=$(find "$CRASHES" -name "$target-*" -newer "$WORK/logs/.started" | sort)
         fork_counts=$(sed -n 's/.*oom\/timeout\/crash: \([0-9]*\/[0-9]*\/[0-9]*\).*/\1/p' "$log" | tail -1)
         if [ $code -ne 0 ] || [ -n "$findings" ] || grep -qE '^==[0-9]+==ERROR|deadly signal' "$log" \
