@@ -91,6 +91,8 @@ main() {
                fi ;;
         esac
         corpus="$WORK/corpus/$target"
+        # Mutated megabyte-sized weight files would slow every later run down: keep them in their own corpus.
+        [ "$WITH_WEIGHTS" -eq 1 ] && [ "$target" != FuzzImageDecoder ] && corpus="$corpus-with-weights"
         log="$WORK/logs/$target.log"
         mkdir -p "$corpus"
         rm -f "$WORK"/logs/fuzz-*.log
