@@ -7,7 +7,18 @@
 static atomic_bool counting = false;
 static atomic_llong allocations = 0;
 
-#if defined(__linux__) && defined(__GLIBC__)
+// Sanitizers bring their own allocator and intercept malloc themselves: replacing malloc as well would break them,
+// so under a sanitizer the counter is unavailable and the allocation tests skip.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
+#define ALLOCATION_COUNTER_UNDER_SANITIZER 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define ALLOCATION_COUNTER_UNDER_SANITIZER 1
+#endif
+
+#if defined(__linux__) && defined(__GLIBC__) && !defined(ALLOCATION_COUNTER_UNDER_SANITIZER)
 
 // glibc's allocator under its internal names; the definitions below replace the public names for the whole
 // process (the test executable's symbols win over libc's) and forward to these.

@@ -19,7 +19,7 @@ final class InferenceAllocationTests: XCTestCase {
 
     override func setUpWithError() throws {
         guard allocation_counter_is_available() else {
-            throw XCTSkip("allocation counting needs glibc (it replaces malloc in the test executable)")
+            throw XCTSkip("allocation counting needs glibc and no sanitizer (it replaces malloc in the test executable)")
         }
     }
 
