@@ -62,6 +62,17 @@ final class FaceCropBuffer {
         }
         return try values.withUnsafeBufferPointer(body)
     }
+
+    /// Crops `region`, runs `network` on the crop and projects its landmarks back to normalized image coordinates;
+    /// `nil` when the presence is not above `presenceThreshold`.
+    func predict(in image: ImageFrame, region: NormalizedRect, presenceThreshold: Float,
+                 _ network: (UnsafeBufferPointer<Float>) throws -> FaceLandmarkPrediction) throws -> FaceLandmarksPrediction? {
+        let prediction = try withCrop(of: image, region: region, network)
+        guard prediction.presence > presenceThreshold else { return nil }
+        return FaceLandmarksPrediction(
+            landmarks: LandmarkProjection.cropToImage(prediction.landmarks, inputSize: Float(Self.side), region: region),
+            presence: prediction.presence)
+    }
 }
 
 /// FaceMesh (468 points) behind `FaceLandmarkModel`.
@@ -77,11 +88,7 @@ public final class MeshLandmarkModel: FaceLandmarkModel {
     }
 
     public func predict(in image: ImageFrame, region: NormalizedRect, presenceThreshold: Float) throws -> FaceLandmarksPrediction? {
-        let prediction = try crop.withCrop(of: image, region: region) { try network.predict($0) }
-        guard prediction.presence > presenceThreshold else { return nil }
-        return FaceLandmarksPrediction(
-            landmarks: LandmarkProjection.cropToImage(prediction.landmarks, inputSize: Float(FaceCropBuffer.side), region: region),
-            presence: prediction.presence)
+        try crop.predict(in: image, region: region, presenceThreshold: presenceThreshold, network.predict)
     }
 }
 
@@ -98,10 +105,6 @@ public final class AttentionLandmarkModel: FaceLandmarkModel {
     }
 
     public func predict(in image: ImageFrame, region: NormalizedRect, presenceThreshold: Float) throws -> FaceLandmarksPrediction? {
-        let prediction = try crop.withCrop(of: image, region: region) { try network.predict($0) }
-        guard prediction.presence > presenceThreshold else { return nil }
-        return FaceLandmarksPrediction(
-            landmarks: LandmarkProjection.cropToImage(prediction.landmarks, inputSize: Float(FaceCropBuffer.side), region: region),
-            presence: prediction.presence)
+        try crop.predict(in: image, region: region, presenceThreshold: presenceThreshold, network.predict)
     }
 }
