@@ -34,7 +34,7 @@ extension PlanBuilder {
         try produce(out, shape: shape, operator: index)
         return PlannedStep(label: "MUL #\(index)", reads: activations([a, b]), writes: [out],
                            workspaceCount: 0, multiplyAccumulates: 0) { address in
-            let pa = self.constantAddress(a) ?? address(a), pb = self.constantAddress(b) ?? address(b)
+            let pa = address(a), pb = address(b)
             let po = address(out)
             let layout = try self.wrap(index) { try BroadcastMultiply.Layout(shapeA, shapeB) }
             return CompiledStep { context in

@@ -90,7 +90,7 @@ extension PlanBuilder {
         let inputs = op.inputs, out = op.outputs[0]
         return PlannedStep(label: "CONCATENATION #\(index)", reads: activations(inputs), writes: [out],
                            workspaceCount: 0, multiplyAccumulates: 0) { address in
-            let addresses = inputs.map { self.constantAddress($0) ?? address($0) }
+            let addresses = inputs.map(address)
             let po = address(out)
             let layout = try self.wrap(index) { try ConcatenationKernel.Layout(shapes: shapes, axis: axis) }
             return CompiledStep { context in
@@ -132,7 +132,7 @@ extension PlanBuilder {
     func copyStep(_ label: String, from source: Int, to destination: Int, count: Int) -> PlannedStep {
         PlannedStep(label: label, reads: activations([source]), writes: [destination],
                     workspaceCount: 0, multiplyAccumulates: 0) { address in
-            let ps = self.constantAddress(source) ?? address(source), pd = address(destination)
+            let ps = address(source), pd = address(destination)
             return CompiledStep { context in pd.pointer(context).update(from: ps.pointer(context), count: count) }
         }
     }
