@@ -108,8 +108,10 @@ public final class Convolution2D: @unchecked Sendable {
                     panel[k * 16] = filter[outputChannel * patchLength + k]
                 }
             }
-            workspaceCount = Self.isPointwise(g) ? 0
-                : ConvolutionMicroKernel.gatherPixels(outputWidth: g.outputWidth, patchLength: patchLength) * patchLength
+            let rowGather = ConvolutionMicroKernel.gatherPixels(outputWidth: g.outputWidth, patchLength: patchLength)
+            // Layers split by channel blocks gather all their (few) patches at once when they fit in 64 KB.
+            let allPatches = workUnits == .channelBlocks && pixels * patchLength <= 16384 ? pixels * patchLength : 0
+            workspaceCount = Self.isPointwise(g) ? 0 : max(rowGather * patchLength, allPatches)
         case .gemm(let chunkPixels):
             packedWeights = .allocate(capacity: filter.count)
             packedWeights.initialize(from: filter, count: filter.count)
