@@ -67,7 +67,7 @@ public final class ModelRunner {
     /// Per step, for running steps one by one (profiling): parts as if the step were alone.
     let stepParts: [Int]
     /// The `WorkerPool` when threads > 1 (typed `AnyObject` because the pool needs macOS 15 atomics).
-    private let workers: AnyObject?
+    private var workers: AnyObject?
 
     /// Compiles `file` into an execution plan. Throws `PlanError` when the graph uses unsupported operators or its
     /// shapes do not fit together, or the thread count is invalid or threads cannot be started, and
@@ -118,9 +118,9 @@ public final class ModelRunner {
     }
 
     deinit {
+        workers = nil  // the pool's deinit stops and joins the threads before the buffers they use go away
         UnsafeMutableRawPointer(arena).deallocate()
         workspaces.map { UnsafeMutableRawPointer($0).deallocate() }
-        // `workers` is released after this body: its deinit stops and joins the threads.
     }
 
     private static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
