@@ -49,6 +49,11 @@ extension Convolution2D {
                 ConvolutionPatches.gather(input: input, geometry: g, outputY: pixel / g.outputWidth,
                                           outputX: pixel % g.outputWidth, into: workspace + pixel * patchLength)
             }
+            if let halfWeights, allPixels == 1 {
+                ConvolutionMicroKernel.runSinglePixel(patch: workspace, halfWeights: halfWeights, layer: layer,
+                                                      output: output)
+                return
+            }
             let source = ConvolutionMicroKernel.Source(base: workspace, pixelStride: patchLength, segmentCount: 1,
                                                        segmentStride: 0, segmentLength: patchLength)
             ConvolutionMicroKernel.run(source: source, pixels: allPixels, firstPixel: 0, layer: layer, output: output)

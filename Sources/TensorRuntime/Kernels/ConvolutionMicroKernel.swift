@@ -181,6 +181,45 @@ enum ConvolutionMicroKernel {
                        width: min(16, layer.channels - block))
     }
 
+    /// One output pixel whose K = `layer.patchLength` input values lie consecutively at `patch`, with the weights
+    /// as Float16 panels laid out like `layer.weights` (exactly the Float32 weights, which all fit in Float16):
+    /// the same accumulation as `tile1`, so the result is bit for bit the Float32 path's, while the weight stream —
+    /// what limits the large single-pixel heads — is half as long. Channel blocks
+    /// `layer.firstChannel..<layer.endChannel`.
+    static func runSinglePixel(patch: UnsafePointer<Float>, halfWeights: UnsafePointer<Float16>, layer: Layer,
+                               output: UnsafeMutablePointer<Float>) {
+        @inline(__always) func widen(_ pointer: UnsafePointer<Float16>) -> SIMD8<Float> {
+            SIMD8<Float>(UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Float16>.self))
+        }
+        let length = layer.patchLength
+        var block = layer.firstChannel
+        while block < layer.endChannel {
+            var c0 = SIMDMemory.load8(layer.bias + block), c1 = SIMDMemory.load8(layer.bias + block + 8)
+            var d0 = SIMD8<Float>(), d1 = SIMD8<Float>()
+            var weightRow = halfWeights + block * length
+            var k = 0
+            while k + 2 <= length {
+                let x = SIMD8<Float>(repeating: patch[k]), y = SIMD8<Float>(repeating: patch[k + 1])
+                c0 = SIMDMemory.multiplyAdd(c0, x, widen(weightRow))
+                c1 = SIMDMemory.multiplyAdd(c1, x, widen(weightRow + 8))
+                d0 = SIMDMemory.multiplyAdd(d0, y, widen(weightRow + 16))
+                d1 = SIMDMemory.multiplyAdd(d1, y, widen(weightRow + 24))
+                weightRow += 32
+                k += 2
+            }
+            if k < length {
+                let x = SIMD8<Float>(repeating: patch[k])
+                c0 = SIMDMemory.multiplyAdd(c0, x, widen(weightRow))
+                c1 = SIMDMemory.multiplyAdd(c1, x, widen(weightRow + 8))
+            }
+            c0 += d0
+            c1 += d1
+            finishAndStore(c0, c1, layer: layer, pixel: 0, block: block, output + block,
+                           width: min(16, layer.channels - block))
+            block += 16
+        }
+    }
+
     /// Applies the register epilogue and stores the first `width` (1...16) lanes of (low, high) at `output`.
     @_transparent
     private static func finishAndStore(_ sumLow: SIMD8<Float>, _ sumHigh: SIMD8<Float>, layer: Layer,
