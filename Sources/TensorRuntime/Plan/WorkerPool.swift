@@ -30,7 +30,7 @@ final class WorkerPool {
 
     /// How long the caller waits, after finishing its own part, before it takes over a part the worker has not
     /// started (the OS paused the worker); far above the normal start latency of about a microsecond.
-    static let stealAfterNanoseconds: UInt64 = 50_000
+    static let stealAfterNanoseconds: UInt64 = 30_000
 
     /// Threads that compute a task: the workers plus the calling thread.
     let threadCount: Int
@@ -63,13 +63,18 @@ final class WorkerPool {
 
     /// Computes parts 0..<`parts` (2...threadCount) of task `task`, part p on thread p; returns when all parts are
     /// done. Must be called from one thread at a time (the runner's caller).
-    func run(task: Int, parts: Int) {
+    /// Returns how long the caller waited for the workers after finishing its own part, in nanoseconds (a worker
+    /// that has not started after `stealAfterNanoseconds` has its part computed by the caller instead). Long waits
+    /// mean the machine has no core free for the workers right now.
+    @discardableResult
+    func run(task: Int, parts: Int) -> UInt64 {
         let parts = max(1, min(parts, threadCount))
         generation = (generation + 1) & 0xFFFF_FFFF
         if generation == 0 { generation = 1 }
         let generation = self.generation
         state.publish(task: task, parts: parts, generation: generation)
         state.job(task, 0, parts, 0)
+        var waited: UInt64 = 0
         for part in 1..<parts {
             let slot = state.slots[part - 1]
             var spins = 0, waitStart: UInt64 = 0
@@ -78,14 +83,19 @@ final class WorkerPool {
                 if spins & 63 != 0 { continue }
                 let now = monotonicNanoseconds()
                 if waitStart == 0 { waitStart = now }
-                if now - waitStart >= Self.stealAfterNanoseconds, slot.claim(generation) {
+                guard now - waitStart >= Self.stealAfterNanoseconds else { continue }
+                if slot.claim(generation) {
                     // The worker has not started: compute its part here (it will skip it).
+                    waited += now - waitStart
+                    waitStart = 0
                     state.job(task, part, parts, 0)
                     break
                 }
-                if now - waitStart >= Self.stealAfterNanoseconds { sched_yield() }  // paused mid-part: let it run
+                sched_yield()  // paused mid-part: let it run
             }
+            if waitStart != 0 { waited += monotonicNanoseconds() - waitStart }
         }
+        return waited
     }
 
     /// Asks every worker to exit and joins them.
@@ -235,7 +245,7 @@ private final class WorkerPoolState: @unchecked Sendable {
 }
 
 /// The monotonic clock in nanoseconds.
-private func monotonicNanoseconds() -> UInt64 {
+func monotonicNanoseconds() -> UInt64 {
     var time = timespec()
     clock_gettime(CLOCK_MONOTONIC, &time)
     return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
