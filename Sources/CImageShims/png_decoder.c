@@ -96,6 +96,13 @@ CISPNGDecoder *cis_png_decoder_create(const uint8_t *data, size_t size) {
     // libpng's default cap is 1,000,000 pixels per side; the Swift layer applies its own, stricter limits after
     // reading the header, so let every valid header through to report the size precisely.
     png_set_user_limits(decoder->png, PNG_UINT_31_MAX, PNG_UINT_31_MAX);
+    // Text and suggested-palette chunks are never used, and libpng allocates their announced length before it
+    // notices the data is missing: a 46-byte file announcing a 620 MB tEXt chunk cost 1.2 s and 629 MB (found by
+    // fuzzing). Skip them unread.
+    static const png_byte ignored_chunks[] = "tEXt\0zTXt\0iTXt\0sPLT";
+    png_set_keep_unknown_chunks(decoder->png, PNG_HANDLE_CHUNK_NEVER, ignored_chunks, 4);
+    // Also bound what libpng may allocate for any one ancillary chunk.
+    png_set_chunk_malloc_max(decoder->png, 8000000);
     return decoder;
 }
 

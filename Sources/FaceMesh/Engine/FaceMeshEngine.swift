@@ -120,3 +120,8 @@ public final class FaceMeshEngine {
         return time
     }
 }
+
+/// An engine keeps tracking state and scratch buffers: sharing one between threads is a data race, so the type is
+/// explicitly not `Sendable` (the compiler rejects passing it across concurrency domains). Use one engine per thread.
+@available(*, unavailable, message: "FaceMeshEngine is not thread-safe; create one engine per thread")
+extension FaceMeshEngine: Sendable {}

@@ -235,3 +235,8 @@ public final class ModelRunner {
         return output(index)
     }
 }
+
+/// A runner owns its arena and workspace: it must not run on two threads at once, so it is explicitly not
+/// `Sendable`. Create one runner per thread.
+@available(*, unavailable, message: "ModelRunner is not thread-safe; create one runner per thread")
+extension ModelRunner: Sendable {}

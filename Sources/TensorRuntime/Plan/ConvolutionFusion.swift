@@ -88,7 +88,7 @@ struct ConvolutionFusion {
     /// A PAD that only appends zero channels to a 4-D tensor (paddings [[0,0],[0,0],[0,0],[0,k]]).
     private static func isTrailingChannelPad(_ index: Int, _ builder: PlanBuilder) -> Bool {
         let pad = builder.op(index)
-        guard pad.type == "PAD", pad.inputs.count == 2, pad.outputs.count == 1, pad.inputs[1] >= 0,
+        guard pad.type == "PAD", pad.inputs.count == 2, pad.outputs.count == 1, pad.inputs[0] >= 0, pad.inputs[1] >= 0,
               builder.file.tensors[pad.inputs[1]].isConstant,
               builder.file.tensors[pad.inputs[0]].shape.count == 4 else { return false }
         let paddings = builder.file.intData(ofTensor: pad.inputs[1])

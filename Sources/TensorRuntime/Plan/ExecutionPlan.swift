@@ -24,6 +24,9 @@ final class ExecutionPlan {
     let outputOffsets: [Int]
     /// Keeps constant data alive for the step bodies.
     private let constants: ConstantPool
+    /// Upper bound on arena plus workspace, in floats (2^28 floats = 1 GiB). The face models need a few million;
+    /// the bound keeps a file that declares enormous activations from exhausting memory when the runner allocates.
+    static let maximumMemoryFloats = 1 << 28
 
     init(file: ModelFile) throws {
         guard !file.inputs.isEmpty, !file.outputs.isEmpty else { throw PlanError.emptyGraph }
@@ -63,6 +66,11 @@ final class ExecutionPlan {
             throw PlanError.shapeMismatch(index: file.operators.count, type: "graph",
                                           reason: "output '\(file.tensors[output].name)' is never produced")
         }
+        // Outputs live in the arena: a constant is not computed by the graph (and has no arena place).
+        for output in file.outputs where file.tensors[output].isConstant && !file.inputs.contains(output) {
+            throw PlanError.shapeMismatch(index: file.operators.count, type: "graph",
+                                          reason: "output '\(file.tensors[output].name)' is a constant, not computed by the graph")
+        }
 
         let groupRanges = Self.independentRuns(planned)
         var groupOfStep = [Int](repeating: 0, count: planned.count)
@@ -83,6 +91,10 @@ final class ExecutionPlan {
                                    first: first[tensor]!, last: last[tensor]!)
         }
         let (offsets, arenaCount) = ArenaAllocator.assign(requests)
+        let workspaceCount = planned.map(\.workspaceCount).max() ?? 0
+        guard arenaCount <= Self.maximumMemoryFloats - workspaceCount else {
+            throw PlanError.memoryLimitExceeded(required: arenaCount + workspaceCount, limit: Self.maximumMemoryFloats)
+        }
         func address(_ tensor: Int) -> TensorAddress {
             if let constant = builder.constantAddress(tensor) { return constant }
             return TensorAddress(location: .arena(offset: offsets[tensor]!))
@@ -97,7 +109,7 @@ final class ExecutionPlan {
             StepGroup(steps: range, members: range.count > 1 ? range.map { steps[$0].partition! } : [])
         }
         self.arenaCount = arenaCount
-        workspaceCount = planned.map(\.workspaceCount).max() ?? 0
+        self.workspaceCount = workspaceCount
         inputOffsets = file.inputs.map { offsets[$0]! }
         outputOffsets = file.outputs.map { offsets[$0]! }
         constants = builder.constants

@@ -29,10 +29,14 @@ final class PlanBuilder {
         consumers[tensor].count == 1 && !graphOutputs.contains(tensor)
     }
 
-    /// The shape of operand `tensor` of operator `index`; throws when it has not been produced yet.
+    /// The shape of float32 data operand `tensor` of operator `index`; throws when it has not been produced yet or
+    /// is not float32.
     func shape(of tensor: Int, operator index: Int) throws -> [Int] {
         guard let shape = shapes[tensor] else {
             throw PlanError.notTopological(index: index, type: op(index).type, tensor: file.tensors[tensor].name)
+        }
+        guard file.tensors[tensor].dataType == .float32 else {
+            throw PlanError.wrongDataType(index: index, type: op(index).type, tensor: file.tensors[tensor].name)
         }
         return shape
     }
@@ -47,6 +51,9 @@ final class PlanBuilder {
         guard shapes[tensor] == nil, !file.tensors[tensor].isConstant else {
             throw PlanError.wrongArity(index: index, type: op(index).type,
                                        reason: "tensor '\(file.tensors[tensor].name)' is written twice or is a constant")
+        }
+        guard file.tensors[tensor].dataType == .float32 else {
+            throw PlanError.wrongDataType(index: index, type: op(index).type, tensor: file.tensors[tensor].name)
         }
         shapes[tensor] = shape
     }

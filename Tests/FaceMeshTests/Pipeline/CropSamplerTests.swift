@@ -18,6 +18,7 @@ final class CropSamplerTests: XCTestCase {
             XCTAssertLessThanOrEqual(comparison.maximum, 2, item.name)
             XCTAssertGreaterThanOrEqual(comparison.withinOneFraction, 0.995, item.name)
             XCTAssertGreaterThanOrEqual(comparison.exactFraction, 0.999, "\(item.name): expected byte-exact agreement")
+            XCTAssertEqual(comparison.exact, comparison.count, "\(item.name): expected byte-exact agreement")
             print("crop \(item.name): \(comparison.exact)/\(comparison.count) bytes identical, max Δ \(comparison.maximum)")
         }
     }
@@ -55,6 +56,7 @@ final class CropSamplerTests: XCTestCase {
             let comparison = ByteComparison(try input.makeTensorBytes(from: image), expected)
             XCTAssertLessThanOrEqual(comparison.maximum, 2, item.image)
             XCTAssertGreaterThanOrEqual(comparison.exactFraction, 0.999, item.image)
+            XCTAssertEqual(comparison.exact, comparison.count, "\(item.image): expected byte-exact agreement")
             print("letterbox \(item.image): \(comparison.exact)/\(comparison.count) bytes identical")
 
             var tensor = [Float](repeating: .nan, count: input.tensorValueCount)
