@@ -68,10 +68,8 @@ public final class ModelRunner {
     let stepParts: [Int]
     /// The `WorkerPool` when threads > 1 (typed `AnyObject` because the pool needs macOS 15 atomics).
     private var workers: AnyObject?
-    /// Inferences left to run on the calling thread alone after a worker held a step up (see `execute()`).
-    private var serialRunsLeft = 0
-    /// Inferences run on one thread after a worker stalled, before threads are tried again.
-    static let serialRunsAfterStall = 8
+    /// Picks split or serial runs from their measured durations (see `execute()`).
+    private var modeChooser = ExecutionModeChooser()
 
     /// Compiles `file` into an execution plan. Throws `PlanError` when the graph uses unsupported operators or its
     /// shapes do not fit together, or the thread count is invalid or threads cannot be started, and
@@ -166,29 +164,25 @@ public final class ModelRunner {
 
     /// Executes every step on the loaded inputs.
     private func execute() throws {
-        if #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *), let workers, serialRunsLeft == 0 {
-            // When the workers keep the calling thread waiting (the OS gives their cores to other processes), the
-            // split costs more than it saves: after a wait of over a millisecond the rest of the inference, and
-            // after waits adding up to over 30 % of an inference the next `serialRunsAfterStall` inferences, run
-            // on the calling thread alone. Results are the same either way.
+        if #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *), let workers {
+            // With a free core, split runs are faster; when other processes hold the cores, waiting for
+            // descheduled workers makes them slower than serial runs. `ExecutionModeChooser` picks the mode that
+            // has recently been faster (probing the other now and then), and a split run that waits over a
+            // millisecond for a worker finishes on the calling thread alone. Results are the same either way.
             let pool = unsafeDowncast(workers, to: WorkerPool.self)
             let start = monotonicNanoseconds()
-            var parallel = true
-            var waited: UInt64 = 0
+            let parallelRun = modeChooser.nextRunIsParallel()
+            if parallelRun { pool.wakeIfParked() }
+            var parallel = parallelRun
             for index in 0..<groupParts.count {
                 if parallel && groupParts[index] > 1 {
-                    let wait = pool.run(task: index, parts: groupParts[index])
-                    waited += wait
-                    if wait > 1_000_000 { parallel = false }
+                    if pool.run(task: index, parts: groupParts[index]) > 1_000_000 { parallel = false }
                 } else {
                     for step in plan.groups[index].steps { try plan.steps[step].body(contexts[0]) }
                 }
             }
-            if !parallel || waited * 10 > (monotonicNanoseconds() - start) * 3 {
-                serialRunsLeft = Self.serialRunsAfterStall
-            }
+            modeChooser.record(parallel: parallelRun, nanoseconds: monotonicNanoseconds() - start)
         } else {
-            serialRunsLeft = max(0, serialRunsLeft - 1)
             let context = contexts[0]
             for step in plan.steps { try step.body(context) }
         }

@@ -31,6 +31,8 @@ final class WorkerPool {
     /// How long the caller waits, after finishing its own part, before it takes over a part the worker has not
     /// started (the OS paused the worker); far above the normal start latency of about a microsecond.
     static let stealAfterNanoseconds: UInt64 = 30_000
+    /// How long the caller polls before it starts yielding its core while it waits for a worker.
+    static let yieldAfterNanoseconds: UInt64 = 5_000
 
     /// Threads that compute a task: the workers plus the calling thread.
     let threadCount: Int
@@ -83,19 +85,25 @@ final class WorkerPool {
                 if spins & 63 != 0 { continue }
                 let now = monotonicNanoseconds()
                 if waitStart == 0 { waitStart = now }
-                guard now - waitStart >= Self.stealAfterNanoseconds else { continue }
-                if slot.claim(generation) {
+                let waiting = now - waitStart
+                if waiting >= Self.stealAfterNanoseconds, slot.claim(generation) {
                     // The worker has not started: compute its part here (it will skip it).
-                    waited += now - waitStart
+                    waited += waiting
                     waitStart = 0
                     state.job(task, part, parts, 0)
                     break
                 }
-                sched_yield()  // paused mid-part: let it run
+                // A worker that is late may be queued on this very core (woken up here) or paused: let it run.
+                if waiting >= Self.yieldAfterNanoseconds { sched_yield() }
             }
             if waitStart != 0 { waited += monotonicNanoseconds() - waitStart }
         }
         return waited
+    }
+
+    /// Wakes parked workers now, so that they are spinning by the time the first part arrives.
+    func wakeIfParked() {
+        if state.sleepers.load(ordering: .sequentiallyConsistent) > 0 { state.wakeAll() }
     }
 
     /// Asks every worker to exit and joins them.
