@@ -8,10 +8,12 @@ import Foundation
 /// Outputs stay readable until the next `run`.
 ///
 /// Threads: with `Options.threads` > 1 the runner owns a small pool of worker threads (started in `init`, stopped
-/// in `deinit`; idle workers park after a few tens of microseconds). Steps large enough to pay for the hand-off are
-/// split into independent pieces (output rows, pixel spans, channel blocks) computed by the calling thread and the
-/// workers; each output value is computed with the same arithmetic as with one thread, so results are bit for bit
-/// identical for every thread count.
+/// in `deinit`; an idle worker spins for 1 ms, then parks). Steps large enough to pay for the hand-off are split
+/// into independent pieces (output rows, pixel spans, channel blocks; consecutive independent steps such as the
+/// attention model's crop branches together) computed by the calling thread and the workers; each output value is
+/// computed with the same arithmetic as with one thread, so results are bit for bit identical for every thread
+/// count. When other processes hold the cores, split runs get slower than serial ones (the calling thread waits
+/// for descheduled workers); the runner then runs serially, going by the measured duration of recent runs.
 ///
 /// Concurrency: a runner holds mutable buffers, so one runner must not run on two threads at once. Create one
 /// runner per thread (runners are independent; the plan shares nothing global).
