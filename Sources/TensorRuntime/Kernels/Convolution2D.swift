@@ -48,6 +48,9 @@ public final class Convolution2D: @unchecked Sendable {
     let patchLength: Int
     /// Weights as 16-channel panels [paddedChannels / 16][K][16] (direct) or [outputChannels, K] (GEMM).
     let packedWeights: UnsafeMutablePointer<Float>
+    /// The same panels in Float16, for large single-output-pixel layers whose weights are all exactly Float16
+    /// values (the face models store fp16 weights): their time goes into streaming the weights. Nil otherwise.
+    let halfWeights: UnsafeMutablePointer<Float16>?
 
     /// Builds the layer and prepacks its weights.
     /// - Parameters:
@@ -108,9 +111,20 @@ public final class Convolution2D: @unchecked Sendable {
                     panel[k * 16] = filter[outputChannel * patchLength + k]
                 }
             }
-            workspaceCount = Self.isPointwise(g) ? 0
-                : ConvolutionMicroKernel.gatherPixels(outputWidth: g.outputWidth, patchLength: patchLength) * patchLength
+            let count = patchLength * padded
+            if pixels == 1 && count >= 16384 && filter.allSatisfy({ Float(Float16($0)) == $0 }) {
+                let half = UnsafeMutablePointer<Float16>.allocate(capacity: count)
+                for index in 0..<count { half[index] = Float16(packedWeights[index]) }
+                halfWeights = half
+            } else {
+                halfWeights = nil
+            }
+            let rowGather = ConvolutionMicroKernel.gatherPixels(outputWidth: g.outputWidth, patchLength: patchLength)
+            // Layers split by channel blocks gather all their (few) patches at once when they fit in 64 KB.
+            let allPatches = workUnits == .channelBlocks && pixels * patchLength <= 16384 ? pixels * patchLength : 0
+            workspaceCount = Self.isPointwise(g) ? 0 : max(rowGather * patchLength, allPatches)
         case .gemm(let chunkPixels):
+            halfWeights = nil
             packedWeights = .allocate(capacity: filter.count)
             packedWeights.initialize(from: filter, count: filter.count)
             workspaceCount = Self.isPointwise(g) ? 0 : max(1, chunkPixels) * patchLength
@@ -119,6 +133,7 @@ public final class Convolution2D: @unchecked Sendable {
 
     deinit {
         packedWeights.deallocate()
+        halfWeights?.deallocate()
     }
 
     /// Computes the convolution.

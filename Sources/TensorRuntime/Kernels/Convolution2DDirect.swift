@@ -41,6 +41,24 @@ extension Convolution2D {
         }
 
         guard let workspace else { return }
+        let allPixels = g.outputHeight * g.outputWidth
+        if workUnits == .channelBlocks && allPixels * patchLength <= workspaceCount {
+            // Few output pixels (heads, 2×2 maps): gather every patch once and run them as one span, so each
+            // weight is read once per channel block rather than once per output row.
+            for pixel in 0..<allPixels {
+                ConvolutionPatches.gather(input: input, geometry: g, outputY: pixel / g.outputWidth,
+                                          outputX: pixel % g.outputWidth, into: workspace + pixel * patchLength)
+            }
+            if let halfWeights, allPixels == 1 {
+                ConvolutionMicroKernel.runSinglePixel(patch: workspace, halfWeights: halfWeights, layer: layer,
+                                                      output: output)
+                return
+            }
+            let source = ConvolutionMicroKernel.Source(base: workspace, pixelStride: patchLength, segmentCount: 1,
+                                                       segmentStride: 0, segmentLength: patchLength)
+            ConvolutionMicroKernel.run(source: source, pixels: allPixels, firstPixel: 0, layer: layer, output: output)
+            return
+        }
         let gatherSpan = ConvolutionMicroKernel.gatherPixels(outputWidth: g.outputWidth, patchLength: patchLength)
         let interiorStart = min(g.outputWidth, (g.padLeft + g.strideWidth - 1) / g.strideWidth)
         let lastFit = g.inputWidth - g.kernelWidth + g.padLeft

@@ -56,9 +56,38 @@ enum ConvolutionMicroKernel {
     static func run(source: Source, pixels: Int, firstPixel: Int, layer: Layer, output: UnsafeMutablePointer<Float>) {
         var block = layer.firstChannel
         while block < layer.endChannel {
-            // A last block of at most 8 channels uses half-width tiles (one accumulator per pixel).
-            let wide = layer.channels - block > 8
             var done = 0
+            let remaining = layer.channels - block
+            if remaining > 16 && remaining <= 24 && block + 16 < layer.endChannel && pixels >= 4 {
+                // The last 17...24 channels: 4 pixels × 24 channels at a time (12 accumulators) instead of a 16-wide
+                // and an 8-wide pass; leftover pixels take the two passes below. Each value gets the same sum.
+                while pixels - done >= 4 {
+                    var tileSource = source
+                    tileSource.base = source.base + done * source.pixelStride
+                    tile4x24(source: tileSource, firstPixel: firstPixel + done, block: block, layer: layer,
+                             output: output + done * layer.channels)
+                    done += 4
+                }
+                runBlock(block, source: source, from: done, pixels: pixels, firstPixel: firstPixel, layer: layer,
+                         output: output)
+                runBlock(block + 16, source: source, from: done, pixels: pixels, firstPixel: firstPixel,
+                         layer: layer, output: output)
+                block += 32
+                continue
+            }
+            runBlock(block, source: source, from: 0, pixels: pixels, firstPixel: firstPixel, layer: layer,
+                     output: output)
+            block += 16
+        }
+    }
+
+    /// Pixels `from..<pixels` of the 16-channel block starting at channel `block` (a last block of at most 8
+    /// channels uses half-width tiles, one accumulator per pixel).
+    @inline(__always)
+    static func runBlock(_ block: Int, source: Source, from start: Int, pixels: Int, firstPixel: Int, layer: Layer,
+                         output: UnsafeMutablePointer<Float>) {
+            let wide = layer.channels - block > 8
+            var done = start
             while done < pixels {
                 var tileSource = source
                 tileSource.base = source.base + done * source.pixelStride
@@ -83,8 +112,6 @@ enum ConvolutionMicroKernel {
                 }
                 done += count
             }
-            block += 16
-        }
     }
 
     /// `Shape.pixels` (2, 4 or 6) pixels × 16 channels (`Shape.wide`) or 8 channels starting at channel `block`.
@@ -181,9 +208,48 @@ enum ConvolutionMicroKernel {
                        width: min(16, layer.channels - block))
     }
 
+    /// One output pixel whose K = `layer.patchLength` input values lie consecutively at `patch`, with the weights
+    /// as Float16 panels laid out like `layer.weights` (exactly the Float32 weights, which all fit in Float16):
+    /// the same accumulation as `tile1`, so the result is bit for bit the Float32 path's, while the weight stream —
+    /// what limits the large single-pixel heads — is half as long. Channel blocks
+    /// `layer.firstChannel..<layer.endChannel`.
+    static func runSinglePixel(patch: UnsafePointer<Float>, halfWeights: UnsafePointer<Float16>, layer: Layer,
+                               output: UnsafeMutablePointer<Float>) {
+        @inline(__always) func widen(_ pointer: UnsafePointer<Float16>) -> SIMD8<Float> {
+            SIMD8<Float>(UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Float16>.self))
+        }
+        let length = layer.patchLength
+        var block = layer.firstChannel
+        while block < layer.endChannel {
+            var c0 = SIMDMemory.load8(layer.bias + block), c1 = SIMDMemory.load8(layer.bias + block + 8)
+            var d0 = SIMD8<Float>(), d1 = SIMD8<Float>()
+            var weightRow = halfWeights + block * length
+            var k = 0
+            while k + 2 <= length {
+                let x = SIMD8<Float>(repeating: patch[k]), y = SIMD8<Float>(repeating: patch[k + 1])
+                c0 = SIMDMemory.multiplyAdd(c0, x, widen(weightRow))
+                c1 = SIMDMemory.multiplyAdd(c1, x, widen(weightRow + 8))
+                d0 = SIMDMemory.multiplyAdd(d0, y, widen(weightRow + 16))
+                d1 = SIMDMemory.multiplyAdd(d1, y, widen(weightRow + 24))
+                weightRow += 32
+                k += 2
+            }
+            if k < length {
+                let x = SIMD8<Float>(repeating: patch[k])
+                c0 = SIMDMemory.multiplyAdd(c0, x, widen(weightRow))
+                c1 = SIMDMemory.multiplyAdd(c1, x, widen(weightRow + 8))
+            }
+            c0 += d0
+            c1 += d1
+            finishAndStore(c0, c1, layer: layer, pixel: 0, block: block, output + block,
+                           width: min(16, layer.channels - block))
+            block += 16
+        }
+    }
+
     /// Applies the register epilogue and stores the first `width` (1...16) lanes of (low, high) at `output`.
     @_transparent
-    private static func finishAndStore(_ sumLow: SIMD8<Float>, _ sumHigh: SIMD8<Float>, layer: Layer,
+    static func finishAndStore(_ sumLow: SIMD8<Float>, _ sumHigh: SIMD8<Float>, layer: Layer,
                                        pixel: Int, block: Int, _ output: UnsafeMutablePointer<Float>, width: Int) {
         let (low, high) = layer.epilogue.finished(sumLow, sumHigh, pixel: pixel, channel: block)
         if width == 16 {

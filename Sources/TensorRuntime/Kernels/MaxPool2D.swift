@@ -33,7 +33,7 @@ public enum MaxPool2D {
         let channels = g.inputChannels
         if g.kernelHeight == 2 && g.kernelWidth == 2 && g.strideHeight == 2 && g.strideWidth == 2
             && g.padTop == 0 && g.padLeft == 0 && 2 * g.outputHeight <= g.inputHeight
-            && 2 * g.outputWidth <= g.inputWidth && channels % 8 == 0 {
+            && 2 * g.outputWidth <= g.inputWidth && channels >= 8 {
             runUnpadded2x2(input: input, geometry: g, output: output, rows: rows)
             return
         }
@@ -73,9 +73,10 @@ public enum MaxPool2D {
         }
     }
 
-    /// 2×2 stride-2 windows that all lie inside the input, channels a multiple of 8: four loads per vector.
-    /// The maximum is taken in the same order as the general path (row by row, left to right), so results match
-    /// it exactly (including which NaN propagates).
+    /// 2×2 stride-2 windows that all lie inside the input, at least 8 channels: four loads per vector (when the
+    /// channel count is not a multiple of 8, the last vector overlaps the previous one and recomputes those
+    /// channels identically). The maximum is taken in the same order as the general path (row by row, left to
+    /// right), so results match it exactly (including which NaN propagates).
     private static func runUnpadded2x2(input: UnsafePointer<Float>, geometry g: ConvolutionGeometry,
                                        output: UnsafeMutablePointer<Float>, rows: Range<Int>) {
         let channels = g.inputChannels
@@ -91,14 +92,15 @@ public enum MaxPool2D {
             for outputX in 0..<g.outputWidth {
                 let offset = 2 * outputX * channels
                 let destination = destinationRow + outputX * channels
-                var channel = 0
-                while channel < channels {
+                var block = 0
+                while block < channels {
+                    let channel = min(block, channels - 8)
                     var maximum = larger(lowest, SIMDMemory.load8(top + offset + channel))
                     maximum = larger(maximum, SIMDMemory.load8(top + offset + channels + channel))
                     maximum = larger(maximum, SIMDMemory.load8(bottom + offset + channel))
                     maximum = larger(maximum, SIMDMemory.load8(bottom + offset + channels + channel))
                     SIMDMemory.store8(maximum, destination + channel)
-                    channel += 8
+                    block += 8
                 }
             }
         }

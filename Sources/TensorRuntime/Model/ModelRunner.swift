@@ -8,10 +8,12 @@ import Foundation
 /// Outputs stay readable until the next `run`.
 ///
 /// Threads: with `Options.threads` > 1 the runner owns a small pool of worker threads (started in `init`, stopped
-/// in `deinit`; idle workers park after a few tens of microseconds). Steps large enough to pay for the hand-off are
-/// split into independent pieces (output rows, pixel spans, channel blocks) computed by the calling thread and the
-/// workers; each output value is computed with the same arithmetic as with one thread, so results are bit for bit
-/// identical for every thread count.
+/// in `deinit`; an idle worker spins for 1 ms, then parks). Steps large enough to pay for the hand-off are split
+/// into independent pieces (output rows, pixel spans, channel blocks; consecutive independent steps such as the
+/// attention model's crop branches together) computed by the calling thread and the workers; each output value is
+/// computed with the same arithmetic as with one thread, so results are bit for bit identical for every thread
+/// count. When other processes hold the cores, split runs get slower than serial ones (the calling thread waits
+/// for descheduled workers); the runner then runs serially, going by the measured duration of recent runs.
 ///
 /// Concurrency: a runner holds mutable buffers, so one runner must not run on two threads at once. Create one
 /// runner per thread (runners are independent; the plan shares nothing global).
@@ -67,7 +69,9 @@ public final class ModelRunner {
     /// Per step, for running steps one by one (profiling): parts as if the step were alone.
     let stepParts: [Int]
     /// The `WorkerPool` when threads > 1 (typed `AnyObject` because the pool needs macOS 15 atomics).
-    private let workers: AnyObject?
+    private var workers: AnyObject?
+    /// Picks split or serial runs from their measured durations (see `execute()`).
+    private var modeChooser = ExecutionModeChooser()
 
     /// Compiles `file` into an execution plan. Throws `PlanError` when the graph uses unsupported operators or its
     /// shapes do not fit together, or the thread count is invalid or threads cannot be started, and
@@ -118,9 +122,9 @@ public final class ModelRunner {
     }
 
     deinit {
+        workers = nil  // the pool's deinit stops and joins the threads before the buffers they use go away
         UnsafeMutableRawPointer(arena).deallocate()
         workspaces.map { UnsafeMutableRawPointer($0).deallocate() }
-        // `workers` is released after this body: its deinit stops and joins the threads.
     }
 
     private static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
@@ -163,14 +167,23 @@ public final class ModelRunner {
     /// Executes every step on the loaded inputs.
     private func execute() throws {
         if #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *), let workers {
+            // With a free core, split runs are faster; when other processes hold the cores, waiting for
+            // descheduled workers makes them slower than serial runs. `ExecutionModeChooser` picks the mode that
+            // has recently been faster (probing the other now and then), and a split run that waits over a
+            // millisecond for a worker finishes on the calling thread alone. Results are the same either way.
             let pool = unsafeDowncast(workers, to: WorkerPool.self)
+            let start = monotonicNanoseconds()
+            let parallelRun = modeChooser.nextRunIsParallel()
+            if parallelRun { pool.wakeIfParked() }
+            var parallel = parallelRun
             for index in 0..<groupParts.count {
-                if groupParts[index] > 1 {
-                    pool.run(task: index, parts: groupParts[index])
+                if parallel && groupParts[index] > 1 {
+                    if pool.run(task: index, parts: groupParts[index]) > 1_000_000 { parallel = false }
                 } else {
                     for step in plan.groups[index].steps { try plan.steps[step].body(contexts[0]) }
                 }
             }
+            modeChooser.record(parallel: parallelRun, nanoseconds: monotonicNanoseconds() - start)
         } else {
             let context = contexts[0]
             for step in plan.steps { try step.body(context) }

@@ -30,7 +30,9 @@ final class WorkerPool {
 
     /// How long the caller waits, after finishing its own part, before it takes over a part the worker has not
     /// started (the OS paused the worker); far above the normal start latency of about a microsecond.
-    static let stealAfterNanoseconds: UInt64 = 50_000
+    static let stealAfterNanoseconds: UInt64 = 30_000
+    /// How long the caller polls before it starts yielding its core while it waits for a worker.
+    static let yieldAfterNanoseconds: UInt64 = 5_000
 
     /// Threads that compute a task: the workers plus the calling thread.
     let threadCount: Int
@@ -63,13 +65,18 @@ final class WorkerPool {
 
     /// Computes parts 0..<`parts` (2...threadCount) of task `task`, part p on thread p; returns when all parts are
     /// done. Must be called from one thread at a time (the runner's caller).
-    func run(task: Int, parts: Int) {
+    /// Returns how long the caller waited for the workers after finishing its own part, in nanoseconds (a worker
+    /// that has not started after `stealAfterNanoseconds` has its part computed by the caller instead). Long waits
+    /// mean the machine has no core free for the workers right now.
+    @discardableResult
+    func run(task: Int, parts: Int) -> UInt64 {
         let parts = max(1, min(parts, threadCount))
         generation = (generation + 1) & 0xFFFF_FFFF
         if generation == 0 { generation = 1 }
         let generation = self.generation
         state.publish(task: task, parts: parts, generation: generation)
         state.job(task, 0, parts, 0)
+        var waited: UInt64 = 0
         for part in 1..<parts {
             let slot = state.slots[part - 1]
             var spins = 0, waitStart: UInt64 = 0
@@ -78,14 +85,25 @@ final class WorkerPool {
                 if spins & 63 != 0 { continue }
                 let now = monotonicNanoseconds()
                 if waitStart == 0 { waitStart = now }
-                if now - waitStart >= Self.stealAfterNanoseconds, slot.claim(generation) {
+                let waiting = now - waitStart
+                if waiting >= Self.stealAfterNanoseconds, slot.claim(generation) {
                     // The worker has not started: compute its part here (it will skip it).
+                    waited += waiting
+                    waitStart = 0
                     state.job(task, part, parts, 0)
                     break
                 }
-                if now - waitStart >= Self.stealAfterNanoseconds { sched_yield() }  // paused mid-part: let it run
+                // A worker that is late may be queued on this very core (woken up here) or paused: let it run.
+                if waiting >= Self.yieldAfterNanoseconds { sched_yield() }
             }
+            if waitStart != 0 { waited += monotonicNanoseconds() - waitStart }
         }
+        return waited
+    }
+
+    /// Wakes parked workers now, so that they are spinning by the time the first part arrives.
+    func wakeIfParked() {
+        if state.sleepers.load(ordering: .sequentiallyConsistent) > 0 { state.wakeAll() }
     }
 
     /// Asks every worker to exit and joins them.
@@ -235,7 +253,7 @@ private final class WorkerPoolState: @unchecked Sendable {
 }
 
 /// The monotonic clock in nanoseconds.
-private func monotonicNanoseconds() -> UInt64 {
+func monotonicNanoseconds() -> UInt64 {
     var time = timespec()
     clock_gettime(CLOCK_MONOTONIC, &time)
     return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)

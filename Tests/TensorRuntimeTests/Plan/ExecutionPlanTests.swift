@@ -16,25 +16,26 @@ final class ExecutionPlanTests: XCTestCase {
     }
 
     /// A BlazeBlock with a stride-2 depthwise convolution: y = PReLU(pad_c(maxpool(x)) + conv1×1(dw3×3s2(x))).
-    private func blazeBlock() -> (TestModelBuilder, weights: [String: [Float]]) {
+    private func blazeBlock(side n: Int) -> (TestModelBuilder, weights: [String: [Float]]) {
+        let m = n / 2
         var builder = TestModelBuilder()
         let weights: [String: [Float]] = [
             "dw": random(3 * 3 * 4, seed: 1), "dw_bias": random(4, seed: 2),
             "pw": random(6 * 4, seed: 3), "pw_bias": random(6, seed: 4), "alpha": random(6, seed: 5),
         ]
-        let x = builder.activation("x", [1, 6, 6, 4])
+        let x = builder.activation("x", [1, n, n, 4])
         let dw = builder.constant("dw", [1, 3, 3, 4], weights["dw"]!)
         let dwBias = builder.constant("dw_bias", [4], weights["dw_bias"]!)
-        let t1 = builder.activation("t1", [1, 3, 3, 4])
+        let t1 = builder.activation("t1", [1, m, m, 4])
         let pw = builder.constant("pw", [6, 1, 1, 4], weights["pw"]!)
         let pwBias = builder.constant("pw_bias", [6], weights["pw_bias"]!)
-        let t2 = builder.activation("t2", [1, 3, 3, 6])
-        let pooled = builder.activation("pooled", [1, 3, 3, 4])
+        let t2 = builder.activation("t2", [1, m, m, 6])
+        let pooled = builder.activation("pooled", [1, m, m, 4])
         let paddings = builder.intConstant("paddings", [4, 2], [0, 0, 0, 0, 0, 0, 0, 2])
-        let padded = builder.activation("padded", [1, 3, 3, 6])
-        let sum = builder.activation("sum", [1, 3, 3, 6])
+        let padded = builder.activation("padded", [1, m, m, 6])
+        let sum = builder.activation("sum", [1, m, m, 6])
         let alpha = builder.constant("alpha", [1, 1, 6], weights["alpha"]!)
-        let y = builder.activation("y", [1, 3, 3, 6])
+        let y = builder.activation("y", [1, m, m, 6])
         let convolution: [String: TestModelBuilder.Attribute] = [
             "padding": .string("SAME"), "stride_h": .int(2), "stride_w": .int(2), "fused_activation": .string("NONE"),
         ]
@@ -50,39 +51,49 @@ final class ExecutionPlanTests: XCTestCase {
         return (builder, weights)
     }
 
+    /// On a 6×6 input (3×3 output, too small to fuse the depthwise convolution): the depthwise step, the pooling
+    /// step and one fused convolution step.
     func testFusedBlazeBlockEqualsReferenceComposition() throws {
-        let (builder, weights) = blazeBlock()
+        try checkBlazeBlock(side: 6, steps: 3, fusedPrefix: "CONV_2D+PAD+ADD+PRELU")
+    }
+
+    /// On a 12×12 input the depthwise convolution runs inside the 1×1 convolution's step: two steps in all.
+    func testBlazeBlockWithJoinedDepthwiseEqualsReferenceComposition() throws {
+        try checkBlazeBlock(side: 12, steps: 2, fusedPrefix: "DEPTHWISE_CONV_2D+CONV_2D+PAD+ADD+PRELU")
+    }
+
+    private func checkBlazeBlock(side n: Int, steps: Int, fusedPrefix: String) throws {
+        let m = n / 2
+        let (builder, weights) = blazeBlock(side: n)
         let runner = try ModelRunner(file: try ModelFile(data: builder.serialized()))
-        // The whole block collapses into the pooling step and one step for the depthwise convolution feeding the
-        // 1×1 convolution with its padded residual and PReLU.
-        XCTAssertEqual(runner.stepLabels.count, 2, "\(runner.stepLabels)")
-        XCTAssertTrue(runner.stepLabels.contains { $0.hasPrefix("DEPTHWISE_CONV_2D+CONV_2D+PAD+ADD+PRELU") },
-                      "\(runner.stepLabels)")
-        let input = random(6 * 6 * 4, seed: 9)
+        XCTAssertEqual(runner.stepLabels.count, steps, "\(runner.stepLabels)")
+        XCTAssertTrue(runner.stepLabels.contains { $0.hasPrefix(fusedPrefix) }, "\(runner.stepLabels)")
+        let input = random(n * n * 4, seed: 9)
         try runner.run(input)
         let actual = runner.output(0)
 
-        let depthwiseGeometry = try ConvolutionGeometry(inputHeight: 6, inputWidth: 6, inputChannels: 4, outputChannels: 4,
+        let depthwiseGeometry = try ConvolutionGeometry(inputHeight: n, inputWidth: n, inputChannels: 4, outputChannels: 4,
                                                         kernelHeight: 3, kernelWidth: 3, strideHeight: 2, strideWidth: 2,
                                                         padding: .same)
-        let pointwiseGeometry = try ConvolutionGeometry(inputHeight: 3, inputWidth: 3, inputChannels: 4, outputChannels: 6,
+        let pointwiseGeometry = try ConvolutionGeometry(inputHeight: m, inputWidth: m, inputChannels: 4, outputChannels: 6,
                                                         kernelHeight: 1, kernelWidth: 1, strideHeight: 1, strideWidth: 1,
                                                         padding: .same)
-        let poolGeometry = try ConvolutionGeometry(inputHeight: 6, inputWidth: 6, inputChannels: 4, outputChannels: 4,
+        let poolGeometry = try ConvolutionGeometry(inputHeight: n, inputWidth: n, inputChannels: 4, outputChannels: 4,
                                                    kernelHeight: 2, kernelWidth: 2, strideHeight: 2, strideWidth: 2,
                                                    padding: .valid)
-        var t1 = [Float](repeating: 0, count: 36), t2 = [Float](repeating: 0, count: 54)
-        var pooled = [Float](repeating: 0, count: 36), padded = [Float](repeating: 0, count: 54)
-        var sum = [Float](repeating: 0, count: 54), expected = [Float](repeating: 0, count: 54)
+        let small = m * m * 4, large = m * m * 6
+        var t1 = [Float](repeating: 0, count: small), t2 = [Float](repeating: 0, count: large)
+        var pooled = [Float](repeating: 0, count: small), padded = [Float](repeating: 0, count: large)
+        var sum = [Float](repeating: 0, count: large), expected = [Float](repeating: 0, count: large)
         DepthwiseConvolution2D.reference(input: input, geometry: depthwiseGeometry, filter: weights["dw"]!,
                                          bias: weights["dw_bias"]!, activation: .none, residual: nil, output: &t1)
         Convolution2D.reference(input: t1, geometry: pointwiseGeometry, filter: weights["pw"]!, bias: weights["pw_bias"]!,
                                 activation: .none, residual: nil, output: &t2)
         MaxPool2D.reference(input: input, geometry: poolGeometry, output: &pooled)
-        try PadKernel.reference(input: pooled, inputShape: [1, 3, 3, 4],
+        try PadKernel.reference(input: pooled, inputShape: [1, m, m, 4],
                                 paddings: [(0, 0), (0, 0), (0, 0), (0, 2)], output: &padded)
-        ElementwiseKernels.addReference(t2, padded, count: 54, activation: .none, output: &sum)
-        ElementwiseKernels.preluReference(sum, count: 54, alpha: weights["alpha"]!, channels: 6, output: &expected)
+        ElementwiseKernels.addReference(t2, padded, count: large, activation: .none, output: &sum)
+        ElementwiseKernels.preluReference(sum, count: large, alpha: weights["alpha"]!, channels: 6, output: &expected)
         XCTAssertLessThanOrEqual(maximumAbsoluteDifference(actual, expected), 1e-5)
     }
 
@@ -109,7 +120,7 @@ final class ExecutionPlanTests: XCTestCase {
     }
 
     func testInputErrors() throws {
-        let runner = try ModelRunner(file: try ModelFile(data: blazeBlock().0.serialized()))
+        let runner = try ModelRunner(file: try ModelFile(data: blazeBlock(side: 6).0.serialized()))
         XCTAssertThrowsError(try runner.run([Float](repeating: 0, count: 10))) {
             guard case .inputMismatch? = $0 as? PlanError else { return XCTFail("\($0)") }
         }
