@@ -44,7 +44,8 @@ let package = Package(
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
         .target(name: "CPUFeatures"),
-        .target(name: "TensorRuntime", dependencies: ["CBLAS", "CPUFeatures"], swiftSettings: numericFlags),
+        .target(name: "CThreadName"),
+        .target(name: "TensorRuntime", dependencies: ["CBLAS", "CPUFeatures", "CThreadName"], swiftSettings: numericFlags),
         .target(name: "FaceMesh", dependencies: ["TensorRuntime"], swiftSettings: numericFlags),
         // C shims around libjpeg/libpng: their fatal-error callbacks need setjmp/longjmp, which Swift cannot express.
         .target(name: "CImageShims", dependencies: ["CJPEG", "CPNG"]),

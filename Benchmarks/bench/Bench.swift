@@ -123,7 +123,7 @@ struct Bench: ParsableCommand {
             notes.append("our Cascade is mesh + iris on both eyes: no lips model is published, so it lacks the lips stage of the paper's Cascade")
         }
         if threadCounts.contains(where: { $0 > 1 }) {
-            notes.append("rows with more than 1 thread: ModelRunner.Options.threads (the calling thread plus worker threads owned by the runner); only the single-model workloads (\(WorkloadCatalog.threadable.joined(separator: ", "))) have them, since cascade and frame go through FaceMesh's one-thread wrappers; on a shared machine the second thread competes with other processes")
+            notes.append("rows with more than 1 thread: ModelRunner.Options.threads (the calling thread plus worker threads owned by the runner; cascade and frame through FaceMeshOptions.threads); a runner whose workers keep it waiting (second core busy) falls back to serial runs, so on a shared machine 2-thread rows approach the 1-thread ones")
         }
         notes.append(peak.explanation)
         if workloads.contains(where: { $0.name == WorkloadName.frame }) {

@@ -9,7 +9,7 @@ struct BenchOptions: ParsableArguments {
     var warmup: Int = 30
 
     @Option(help: ArgumentHelp("Thread counts to report, comma-separated (e.g. 1,2).",
-                               discussion: "Counts above 1 time the single-model workloads with ModelRunner.Options.threads."))
+                               discussion: "Counts above 1 time every workload with that many threads per inference."))
     var threads: String = "1,2"
 
     @Option(help: "Only these workloads, comma-separated (mesh, iris, cascade, attention, detector, frame).")

@@ -8,17 +8,14 @@ import TensorRuntime
 struct WorkloadCatalog {
     let root: URL
     let weights: URL
-    /// Threads of the single-model runners (`ModelRunner.Options.threads`); the cascade and frame workloads go
-    /// through FaceMesh's wrappers, which run one thread, and are only built for 1.
+    /// Threads per inference: `ModelRunner.Options.threads` for the single models, the FaceMesh wrappers'
+    /// `threads` for cascade and frame.
     var threads = 1
-
-    /// Workloads that can run with `threads` > 1 (one `ModelRunner` each).
-    static let threadable = [WorkloadName.mesh, WorkloadName.iris, WorkloadName.attention, WorkloadName.detector]
 
     /// The selected workloads in table order.
     func make(_ names: [String]) throws -> [Workload] {
         var workloads: [Workload] = []
-        for name in names where threads == 1 || Self.threadable.contains(name) {
+        for name in names {
             switch name {
             case WorkloadName.mesh:
                 workloads.append(try single(name, .faceLandmark, "LiteRT/face_landmark/grace_hopper/input.f32",
@@ -64,8 +61,8 @@ struct WorkloadCatalog {
     /// model time only (the crops are precomputed). No lips model is published, so this is the paper's Cascade
     /// without its lips stage.
     private func cascade() throws -> Workload {
-        let mesh = try FaceMeshNetwork(weightsDirectory: weights)
-        let iris = try IrisNetwork(weightsDirectory: weights)
+        let mesh = try FaceMeshNetwork(weightsDirectory: weights, threads: threads)
+        let iris = try IrisNetwork(weightsDirectory: weights, threads: threads)
         let face = try FixtureInput(root: root, "LiteRT/face_landmark/grace_hopper/input.f32", count: 192 * 192 * 3)
         let eyes = try ["grace_hopper_left_eye", "grace_hopper_right_eye_mirrored"].map {
             try FixtureInput(root: root, "LiteRT/iris_landmark/\($0)/input.f32", count: 64 * 64 * 3)
@@ -89,7 +86,7 @@ struct WorkloadCatalog {
         let image = try ImageDecoder.decode(contentsOf: url)
         let frame = try ImageFrame(width: image.width, height: image.height, pixels: image.pixels)
         let engine = try FaceMeshEngine(options: FaceMeshOptions(staticImageMode: false, model: .attention,
-                                                                 weightsDirectory: weights))
+                                                                 weightsDirectory: weights, threads: threads))
         let first = try engine.process(frame)
         guard first.count == 1 else {
             throw BenchError.workloadFailed("frame: the engine found \(first.count) faces in \(url.lastPathComponent), expected 1")

@@ -23,12 +23,17 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "The most faces to report.")
     var maxFaces: Int = 1
 
+    @Option(help: "Threads per inference (1...64); results are identical for every count.")
+    var threads: Int = 1
+
     func validate() throws {
         guard maxFaces >= 1 else { throw ValidationError("--max-faces must be at least 1") }
+        guard (1...64).contains(threads) else { throw ValidationError("--threads must lie in 1...64") }
     }
 
     /// Engine settings for these options (`staticImageMode` for photos, tracking for videos).
     func engineOptions(staticImageMode: Bool, smoothing: SmoothingMethod = .none) -> FaceMeshOptions {
-        FaceMeshOptions(staticImageMode: staticImageMode, maxFaces: maxFaces, model: model.kind, smoothing: smoothing)
+        FaceMeshOptions(staticImageMode: staticImageMode, maxFaces: maxFaces, model: model.kind, smoothing: smoothing,
+                        threads: threads)
     }
 }

@@ -12,9 +12,9 @@ public final class FaceDetector {
     private var tensor = [Float](repeating: 0, count: FaceDetectorNetwork.inputSize * FaceDetectorNetwork.inputSize * 3)
     private var letterbox: DetectorInput?
 
-    /// Loads `face_detection_short_range.sfmw` from `directory`.
-    public init(weightsDirectory directory: URL, minimumScore: Float = 0.5) throws {
-        network = try FaceDetectorNetwork(weightsDirectory: directory)
+    /// Loads `face_detection_short_range.sfmw` from `directory`; `threads` ≥ 1 is the network's thread count.
+    public init(weightsDirectory directory: URL, minimumScore: Float = 0.5, threads: Int = 1) throws {
+        network = try FaceDetectorNetwork(weightsDirectory: directory, threads: threads)
         decoder = try FaceDetectionDecoder.shortRange(minScore: minimumScore)
         self.minimumScore = minimumScore
     }

@@ -32,6 +32,9 @@ public final class FaceMeshEngine {
     /// Loads the detector and the landmark model chosen in `options`.
     public init(options: FaceMeshOptions = FaceMeshOptions()) throws {
         guard options.maxFaces >= 1 else { throw FaceMeshError.invalidOption("maxFaces must be at least 1") }
+        guard (1...64).contains(options.threads) else {
+            throw FaceMeshError.invalidOption("threads must lie in 1...64, got \(options.threads)")
+        }
         for (name, value) in [("minDetectionConfidence", options.minDetectionConfidence),
                               ("minTrackingConfidence", options.minTrackingConfidence)]
         where !(0...1).contains(value) {
@@ -40,8 +43,9 @@ public final class FaceMeshEngine {
         _ = try LandmarksSmoother(method: options.smoothing)
         self.options = options
         let directory = try options.weightsDirectory ?? ModelWeights.defaultDirectory()
-        detector = try FaceDetector(weightsDirectory: directory, minimumScore: options.minDetectionConfidence)
-        landmarkModel = try makeLandmarkModel(options.model, weightsDirectory: directory)
+        detector = try FaceDetector(weightsDirectory: directory, minimumScore: options.minDetectionConfidence,
+                                    threads: options.threads)
+        landmarkModel = try makeLandmarkModel(options.model, weightsDirectory: directory, threads: options.threads)
         poseEstimator = options.estimatesHeadPose ? FaceGeometryEstimator() : nil
     }
 

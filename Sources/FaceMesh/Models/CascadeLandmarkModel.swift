@@ -30,10 +30,11 @@ public final class CascadeLandmarkModel: FaceLandmarkModel {
     private let eyeCropMethod: EyeCropMethod
     private var eyeTensor = [Float](repeating: 0, count: IrisEyeInput.tensorSize * IrisEyeInput.tensorSize * 3)
 
-    /// Loads `face_landmark.sfmw` and `iris_landmark.sfmw` from `directory`.
-    public init(weightsDirectory directory: URL, eyeCrop: EyeCropMethod = .bilinear) throws {
-        mesh = try MeshLandmarkModel(weightsDirectory: directory)
-        iris = try IrisNetwork(weightsDirectory: directory)
+    /// Loads `face_landmark.sfmw` and `iris_landmark.sfmw` from `directory`; `threads` ≥ 1 is each network's
+    /// thread count.
+    public init(weightsDirectory directory: URL, eyeCrop: EyeCropMethod = .bilinear, threads: Int = 1) throws {
+        mesh = try MeshLandmarkModel(weightsDirectory: directory, threads: threads)
+        iris = try IrisNetwork(weightsDirectory: directory, threads: threads)
         eyeCropMethod = eyeCrop
     }
 

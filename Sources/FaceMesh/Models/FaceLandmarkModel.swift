@@ -37,11 +37,12 @@ public protocol FaceLandmarkModel: AnyObject {
 }
 
 /// Creates the landmark model of `kind` from the weight files in `directory`.
-public func makeLandmarkModel(_ kind: LandmarkModelKind, weightsDirectory directory: URL) throws -> any FaceLandmarkModel {
+public func makeLandmarkModel(_ kind: LandmarkModelKind, weightsDirectory directory: URL,
+                              threads: Int = 1) throws -> any FaceLandmarkModel {
     switch kind {
-    case .mesh: return try MeshLandmarkModel(weightsDirectory: directory)
-    case .attention: return try AttentionLandmarkModel(weightsDirectory: directory)
-    case .cascade: return try CascadeLandmarkModel(weightsDirectory: directory)
+    case .mesh: return try MeshLandmarkModel(weightsDirectory: directory, threads: threads)
+    case .attention: return try AttentionLandmarkModel(weightsDirectory: directory, threads: threads)
+    case .cascade: return try CascadeLandmarkModel(weightsDirectory: directory, threads: threads)
     }
 }
 
@@ -82,9 +83,9 @@ public final class MeshLandmarkModel: FaceLandmarkModel {
     private let network: FaceMeshNetwork
     private let crop = FaceCropBuffer()
 
-    /// Loads `face_landmark.sfmw` from `directory`.
-    public init(weightsDirectory directory: URL) throws {
-        network = try FaceMeshNetwork(weightsDirectory: directory)
+    /// Loads `face_landmark.sfmw` from `directory`; `threads` ≥ 1 is the network's thread count.
+    public init(weightsDirectory directory: URL, threads: Int = 1) throws {
+        network = try FaceMeshNetwork(weightsDirectory: directory, threads: threads)
     }
 
     public func predict(in image: ImageFrame, region: NormalizedRect, presenceThreshold: Float) throws -> FaceLandmarksPrediction? {
@@ -99,9 +100,9 @@ public final class AttentionLandmarkModel: FaceLandmarkModel {
     private let network: AttentionMeshNetwork
     private let crop = FaceCropBuffer()
 
-    /// Loads `face_landmark_with_attention.sfmw` from `directory`.
-    public init(weightsDirectory directory: URL) throws {
-        network = try AttentionMeshNetwork(weightsDirectory: directory)
+    /// Loads `face_landmark_with_attention.sfmw` from `directory`; `threads` ≥ 1 is the network's thread count.
+    public init(weightsDirectory directory: URL, threads: Int = 1) throws {
+        network = try AttentionMeshNetwork(weightsDirectory: directory, threads: threads)
     }
 
     public func predict(in image: ImageFrame, region: NormalizedRect, presenceThreshold: Float) throws -> FaceLandmarksPrediction? {

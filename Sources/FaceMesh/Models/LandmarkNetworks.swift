@@ -17,8 +17,12 @@ public enum FaceModelError: Error, Equatable, CustomStringConvertible {
 }
 
 /// Loads a model file and checks that its input and outputs have the element counts the wrapper relies on.
-func loadRunner(_ model: FaceModelFile, directory: URL, input: Int, outputs: [Int]) throws -> ModelRunner {
-    let runner = try ModelRunner(contentsOf: directory.appendingPathComponent(model.fileName))
+/// `threads` is the runner's thread count (the calling thread plus `threads - 1` workers it owns; below 1 throws
+/// `PlanError.invalidThreadCount`).
+func loadRunner(_ model: FaceModelFile, directory: URL, threads: Int, input: Int, outputs: [Int]) throws -> ModelRunner {
+    var options = ModelRunner.Options()
+    options.threads = threads
+    let runner = try ModelRunner(contentsOf: directory.appendingPathComponent(model.fileName), options: options)
     guard runner.inputs.count == 1, runner.inputs[0].elementCount == input,
           runner.outputs.map(\.elementCount) == outputs else {
         throw FaceModelError.unexpectedModel(
@@ -59,9 +63,9 @@ public final class FaceMeshNetwork {
     public static let inputSize = 192
     let runner: ModelRunner
 
-    /// Loads `face_landmark.sfmw` from `directory`.
-    public init(weightsDirectory directory: URL) throws {
-        runner = try loadRunner(.faceLandmark, directory: directory, input: 192 * 192 * 3, outputs: [1404, 1])
+    /// Loads `face_landmark.sfmw` from `directory`; `threads` ≥ 1 is the runner's thread count (`ModelRunner.Options`).
+    public init(weightsDirectory directory: URL, threads: Int = 1) throws {
+        runner = try loadRunner(.faceLandmark, directory: directory, threads: threads, input: 192 * 192 * 3, outputs: [1404, 1])
     }
 
     /// Runs the network on a 192×192×3 crop (NHWC, [0, 1]).
@@ -79,9 +83,9 @@ public final class AttentionMeshNetwork {
     public static let inputSize = 192
     let runner: ModelRunner
 
-    /// Loads `face_landmark_with_attention.sfmw` from `directory`.
-    public init(weightsDirectory directory: URL) throws {
-        runner = try loadRunner(.attentionMesh, directory: directory, input: 192 * 192 * 3,
+    /// Loads `face_landmark_with_attention.sfmw` from `directory`; `threads` ≥ 1 is the runner's thread count (`ModelRunner.Options`).
+    public init(weightsDirectory directory: URL, threads: Int = 1) throws {
+        runner = try loadRunner(.attentionMesh, directory: directory, threads: threads, input: 192 * 192 * 3,
                                 outputs: [1404, 160, 142, 142, 10, 10, 1])
     }
 
@@ -110,9 +114,9 @@ public final class IrisNetwork {
     public static let inputSize = 64
     let runner: ModelRunner
 
-    /// Loads `iris_landmark.sfmw` from `directory`.
-    public init(weightsDirectory directory: URL) throws {
-        runner = try loadRunner(.irisLandmark, directory: directory, input: 64 * 64 * 3, outputs: [213, 15])
+    /// Loads `iris_landmark.sfmw` from `directory`; `threads` ≥ 1 is the runner's thread count (`ModelRunner.Options`).
+    public init(weightsDirectory directory: URL, threads: Int = 1) throws {
+        runner = try loadRunner(.irisLandmark, directory: directory, threads: threads, input: 64 * 64 * 3, outputs: [213, 15])
     }
 
     /// Runs the network on a 64×64×3 eye crop (NHWC, [0, 1]).
@@ -139,9 +143,9 @@ public final class FaceDetectorNetwork {
     public static let anchorCount = 896
     let runner: ModelRunner
 
-    /// Loads `face_detection_short_range.sfmw` from `directory`.
-    public init(weightsDirectory directory: URL) throws {
-        runner = try loadRunner(.faceDetector, directory: directory, input: 128 * 128 * 3, outputs: [896 * 16, 896])
+    /// Loads `face_detection_short_range.sfmw` from `directory`; `threads` ≥ 1 is the runner's thread count (`ModelRunner.Options`).
+    public init(weightsDirectory directory: URL, threads: Int = 1) throws {
+        runner = try loadRunner(.faceDetector, directory: directory, threads: threads, input: 128 * 128 * 3, outputs: [896 * 16, 896])
     }
 
     /// Runs the network and hands the raw outputs (regressors [896 × 16], logits [896]) to `body`, without copying.

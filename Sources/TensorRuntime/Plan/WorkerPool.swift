@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CThreadName
 import Synchronization
 
 /// A fixed set of worker threads that, together with the calling thread, computes the parts of one task at a
@@ -281,11 +282,18 @@ private struct WorkerThreadHandle {
             return nil
         }, start)
         guard result == 0 else { return nil }
+        _ = facemesh_name_thread(thread, name)  // named before `init` returns, so observers of the pool see the name
         return WorkerThreadHandle(thread: thread)
         #endif
     }
 
+    /// The name worker threads carry (shown by `top -H`, `perf`, debuggers; at most 15 bytes on Linux).
+    static let name = "tensor-worker"
+
     private static func main(_ argument: UnsafeMutableRawPointer) {
+        #if canImport(Darwin)
+        _ = facemesh_name_current_thread(name)
+        #endif
         let start = Unmanaged<WorkerStart>.fromOpaque(argument).takeRetainedValue()
         start.state.workerLoop(thread: start.thread)
     }

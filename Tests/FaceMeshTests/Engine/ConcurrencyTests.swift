@@ -36,4 +36,30 @@ final class ConcurrencyTests: XCTestCase {
             XCTAssertFalse(expected[index].isEmpty)
         }
     }
+
+    /// `FaceMeshOptions.threads` splits each inference over worker threads without changing a bit of the result,
+    /// for every model (video mode, so tracking runs too); counts outside 1...64 are rejected.
+    func testThreadsOptionGivesIdenticalResults() throws {
+        let frames = try ["Tests/Fixtures/Images/mpl_grace_hopper.jpg", "Tests/Fixtures/Images/extra/faces_montage3.png"]
+            .map { try TestFiles.frame($0) }
+        for model in [LandmarkModelKind.mesh, .attention, .cascade] {
+            func run(threads: Int) throws -> [[Landmark]] {
+                let engine = try FaceMeshEngine(options: FaceMeshOptions(maxFaces: 3, model: model,
+                                                                         weightsDirectory: TestFiles.weights,
+                                                                         threads: threads))
+                var results: [[Landmark]] = []
+                for frame in frames + frames { results += try engine.process(frame).map(\.landmarks) }
+                return results
+            }
+            let single = try run(threads: 1)
+            XCTAssertFalse(single.isEmpty, "\(model)")
+            XCTAssertEqual(try run(threads: 2), single, "\(model)")
+        }
+        for threads in [0, 65] {
+            XCTAssertThrowsError(try FaceMeshEngine(options: FaceMeshOptions(weightsDirectory: TestFiles.weights,
+                                                                             threads: threads))) { error in
+                guard case .invalidOption? = error as? FaceMeshError else { return XCTFail("\(error)") }
+            }
+        }
+    }
 }

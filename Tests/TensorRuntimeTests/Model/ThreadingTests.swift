@@ -103,9 +103,13 @@ final class ThreadingTests: XCTestCase {
     }
 
     #if os(Linux)
-    /// Threads of this process, from /proc/self/task.
+    /// Worker threads of this process (named "tensor-worker"), from /proc/self/task/*/comm; other threads (the
+    /// test runner's, Dispatch's) come and go on their own and are not counted.
     private func processThreadCount() throws -> Int {
-        try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count
+        try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").filter { task in
+            let name = try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)
+            return name?.trimmingCharacters(in: .whitespacesAndNewlines) == "tensor-worker"
+        }.count
     }
 
     /// A 3-thread runner starts two workers; releasing it stops and joins them.
