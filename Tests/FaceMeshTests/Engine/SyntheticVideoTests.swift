@@ -4,14 +4,23 @@ import XCTest
 @testable import FaceMesh
 
 /// A real portrait moved by known smooth motion (rotation ±30°, scale ±20%, pan, brightness drift, sensor noise;
-/// `Tools/make_synthetic_video.py`): the tracker keeps the face on every frame, tracked landmarks stay close to
-/// per-frame static detection, and the head pose's roll follows the known in-plane rotation.
+/// `Tools/make_synthetic_video.py`): the tracker keeps the face on every frame, follows MediaPipe's tracking and the
+/// known motion, and the head pose's roll follows the known in-plane rotation.
 final class SyntheticVideoTests: XCTestCase {
     struct GroundTruth: Decodable {
         struct Frame: Decodable {
             let index: Int
             let timestamp: Double
             let rotation_degrees: Double
+            /// 2×3 matrix from source-photo pixels to frame pixels.
+            let affine: [[Double]]
+
+            /// `points` (source-photo pixels) moved into this frame; z is not moved.
+            func moved(_ points: [Landmark]) -> [Landmark] {
+                let m = affine.map { $0.map(Float.init) }
+                return points.map { Landmark(x: m[0][0] * $0.x + m[0][1] * $0.y + m[0][2],
+                                             y: m[1][0] * $0.x + m[1][1] * $0.y + m[1][2], z: $0.z) }
+            }
         }
         let frame_count: Int
         let frames: [Frame]
@@ -42,12 +51,17 @@ final class SyntheticVideoTests: XCTestCase {
         let frames: [Frame]
     }
 
-    /// Video mode keeps the face on every frame as one track, and follows MediaPipe's own tracking (measured: at most
-    /// ~1.8% IOD apart over the 90 frames; static results agree to 0.006%, so the tracking loop amplifies tiny
-    /// differences). Also reports how far tracked landmarks are from a static (detector-driven) run on the same
-    /// frame: ~2–5% IOD here, as for MediaPipe itself, because the tracked ROI (landmark box, eye corners 33 → 263)
-    /// differs from the detection ROI (detector box, eye keypoints).
-    func testTrackingKeepsTheFaceAndFollowsMediaPipe() throws {
+    /// Video mode keeps the face on every frame as one track, follows MediaPipe's own tracking, and is as close to
+    /// the known motion as MediaPipe's tracking is.
+    ///
+    /// Known motion: the static landmarks of the source photo moved by each frame's affine (what a network that
+    /// followed the image exactly would return). Measured over the 90 frames (mean / worst, % IOD): ours tracked
+    /// 1.97 / 3.50, MediaPipe's tracked 1.89 / 2.69, static detection per frame 1.51 / 2.17. Ours vs MediaPipe's
+    /// tracking: worst ~1.9% (static results agree to 0.006%, the tracking loop carries small differences along).
+    /// Tracked vs static detection on the same frame: 2.5 / 5.1 — the landmark network is that sensitive to its ROI:
+    /// MediaPipe's tracking ROI built from the static landmarks of the same frame (no lag) already gives 2.35 / 4.0,
+    /// and turning the detection ROI by 2° or scaling it by 3% moves the static landmarks by 1.0 / 1.8.
+    func testTrackingKeepsTheFaceFollowsMediaPipeAndTheKnownMotion() throws {
         let (frames, truth) = try frames()
         let url = TestFiles.fixtures.appendingPathComponent("Video/synthetic_portrait_mediapipe_mesh.json")
         let mediaPipe = try JSONDecoder().decode(MediaPipeTrack.self, from: Data(contentsOf: url))
@@ -55,25 +69,39 @@ final class SyntheticVideoTests: XCTestCase {
         let tracker = try FaceMeshEngine(options: FaceMeshOptions(model: .mesh, weightsDirectory: TestFiles.weights))
         let detector = try FaceMeshEngine(options: FaceMeshOptions(staticImageMode: true, model: .mesh,
                                                                    weightsDirectory: TestFiles.weights))
-        var worstAgainstMediaPipe: Float = 0, worstAgainstStatic: Float = 0
+        let source = try XCTUnwrap(detector.process(TestFiles.frame("Tests/Fixtures/Images/mpl_grace_hopper.jpg")).first)
+        /// Mean 2-D distance in % of the inter-ocular distance of `reference`.
+        func percent(_ points: [Landmark], _ reference: [Landmark]) -> Float {
+            100 * FaceMetrics.meanDistance(points, reference) / FaceMetrics.interOcularDistance(reference)
+        }
+        var againstMediaPipe: [Float] = [], ours: [Float] = [], theirs: [Float] = [], staticToMotion: [Float] = []
+        var againstStatic: [Float] = []
         var identifiers = Set<Int>()
         for (index, frame) in frames.enumerated() {
             let tracked = try tracker.process(frame, timestamp: truth.frames[index].timestamp)
             XCTAssertEqual(tracked.count, 1, "frame \(index): face lost")
             guard let face = tracked.first, let reference = mediaPipe.frames[index].faces.first else { continue }
             identifiers.insert(face.trackIdentifier)
-            let expected = reference.landmarks.map { Landmark(x: $0[0], y: $0[1], z: $0[2]) }
-            let error = FaceMetrics.meanDistance(face.landmarks, expected) / FaceMetrics.interOcularDistance(expected)
-            worstAgainstMediaPipe = max(worstAgainstMediaPipe, error)
-            XCTAssertLessThanOrEqual(error, 0.025, "frame \(index): tracked landmarks vs MediaPipe's tracking")
+            let theirTracking = reference.landmarks.map { Landmark(x: $0[0], y: $0[1], z: $0[2]) }
+            let motion = truth.frames[index].moved(source.landmarks)
+            againstMediaPipe.append(percent(face.landmarks, theirTracking))
+            XCTAssertLessThanOrEqual(againstMediaPipe.last!, 2.5, "frame \(index): tracked landmarks vs MediaPipe's tracking")
+            ours.append(percent(face.landmarks, motion))
+            theirs.append(percent(theirTracking, motion))
+            XCTAssertLessThanOrEqual(ours.last!, 4, "frame \(index): tracked landmarks vs the known motion")
             if let fromDetection = try detector.process(frame).first {
-                worstAgainstStatic = max(worstAgainstStatic, FaceMetrics.meanDistance(face.landmarks, fromDetection.landmarks)
-                                         / FaceMetrics.interOcularDistance(fromDetection.landmarks))
+                againstStatic.append(percent(face.landmarks, fromDetection.landmarks))
+                staticToMotion.append(percent(fromDetection.landmarks, motion))
             }
         }
         XCTAssertEqual(identifiers.count, 1, "the face must stay one track")
-        print(String(format: "tracked vs MediaPipe's tracking: worst %.3f%% IOD; tracked vs static detection: worst %.3f%% IOD",
-                     100 * worstAgainstMediaPipe, 100 * worstAgainstStatic))
+        func mean(_ values: [Float]) -> Float { values.reduce(0, +) / Float(max(values.count, 1)) }
+        XCTAssertLessThanOrEqual(mean(ours), mean(theirs) + 0.25, "tracking must be as close to the motion as MediaPipe's")
+        print(String(format: "tracked vs MediaPipe's tracking: worst %.2f%% IOD; vs the known motion (mean / worst): "
+                     + "ours %.2f / %.2f, MediaPipe's %.2f / %.2f, static detection %.2f / %.2f; "
+                     + "tracked vs static detection %.2f / %.2f",
+                     againstMediaPipe.max() ?? 0, mean(ours), ours.max() ?? 0, mean(theirs), theirs.max() ?? 0,
+                     mean(staticToMotion), staticToMotion.max() ?? 0, mean(againstStatic), againstStatic.max() ?? 0))
     }
 
     /// The Attention Mesh also keeps the face as one track on every frame.
