@@ -36,6 +36,7 @@ struct Bench: ParsableCommand {
             byThreads[threads] = try threadedCatalog.make(try options.selectedWorkloads)
         }
         var measurements: [Measurement] = []
+        var probe = CoreSpeedProbe()
         for workload in workloads {
             let variants = measuredThreads.compactMap { threads in
                 byThreads[threads]?.first { $0.name == workload.name }.map { (threads, $0) }
@@ -47,6 +48,7 @@ struct Bench: ParsableCommand {
             while samples[0].count < options.runs {
                 let runs = min(options.roundRuns, options.runs - samples[0].count)
                 let order = round.isMultiple(of: 2) ? Array(variants.indices) : variants.indices.reversed()
+                probe.sample()
                 for index in order {
                     samples[index] += try TimingLoop.measure(warmup: 0, runs: runs, variants[index].1.run)
                 }
@@ -66,7 +68,8 @@ struct Bench: ParsableCommand {
             : nil
         let comparison = try python.map { try compare(workloads, python: $0, root: root) }
 
-        let notes = self.notes(workloads: workloads, threadCounts: threadCounts, peak: peak, machine: machine)
+        var notes = self.notes(workloads: workloads, threadCounts: threadCounts, peak: peak, machine: machine)
+        if let speed = probe.summary { notes.append(speed) }
         if options.json {
             print(JSONReport.make(threads: measuredThreads, measurements: measurements, notes: notes, litert: comparison,
                                   profiles: profiles).text)
