@@ -38,6 +38,13 @@ final class ImageCommandTests: XCTestCase {
         XCTAssertLessThanOrEqual(FaceObjectChecks.meanDistanceOverEyeSpan(face.landmarks, reference.faces[0].landmarks), 0.005)
     }
 
+    /// `--threads 2` splits each inference over two threads and prints exactly the same document.
+    func testThreadsDoNotChangeTheOutput() throws {
+        let (single, _) = try runImage([photo, "--max-faces", "2"])
+        let (split, _) = try runImage([photo, "--max-faces", "2", "--threads", "2"])
+        XCTAssertEqual(split.outputText, single.outputText)
+    }
+
     /// MediaPipe finds no face in skimage's coffee cup photo.
     func testNoFaceGivesAnEmptyList() throws {
         XCTAssertEqual(try MediaPipeLandmarks.load("skimage_coffee_attention").faces.count, 0)
@@ -102,7 +109,8 @@ final class ImageCommandTests: XCTestCase {
     }
 
     func testInvalidArgumentsAreUsageErrors() throws {
-        for arguments in [["image", photo, "--model", "tiny"], ["image", photo, "--max-faces", "0"], ["image"]] {
+        for arguments in [["image", photo, "--model", "tiny"], ["image", photo, "--max-faces", "0"], ["image"],
+                          ["image", photo, "--threads", "0"], ["image", photo, "--threads", "65"]] {
             let result = try CommandRunner.run(arguments)
             XCTAssertTrue(result.exited)
             XCTAssertEqual(result.status, 64, "ArgumentParser's usage error status for \(arguments)")
