@@ -57,16 +57,18 @@ let package = Package(
             "FaceMesh", "TensorRuntime", "ImageCodecs",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/bench"),
-        .testTarget(name: "TensorRuntimeTests", dependencies: ["TensorRuntime"],
+        // Test support shared by the test targets: a seeded generator and the PNG chunk CRC.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "TensorRuntimeTests", dependencies: ["TensorRuntime", "TestSupport"],
                     swiftSettings: numericFlags),
         // Test support: counts heap allocations by replacing malloc & co. in the test executable (glibc only).
         .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
         .testTarget(name: "AllocationTests", dependencies: ["TensorRuntime", "AllocationCounter"],
                     swiftSettings: numericFlags),
-        .testTarget(name: "FaceMeshTests", dependencies: ["FaceMesh", "ImageCodecs"]),
-        .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"]),
+        .testTarget(name: "FaceMeshTests", dependencies: ["FaceMesh", "ImageCodecs", "TestSupport"]),
+        .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs", "TestSupport"]),
         // Runs the built `facemesh` binary as a subprocess (the dependency makes SwiftPM build it first).
-        .testTarget(name: "FacemeshCommandTests", dependencies: ["FaceMesh", "ImageCodecs", "facemesh"]),
+        .testTarget(name: "FacemeshCommandTests", dependencies: ["FaceMesh", "ImageCodecs", "facemesh", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import ImageCodecs
+import TestSupport
 
 /// `facemesh image`: the JSON contract, MediaPipe agreement, errors and the overlay.
 final class ImageCommandTests: XCTestCase {
@@ -87,25 +88,15 @@ final class ImageCommandTests: XCTestCase {
         for value in [UInt32(100_000), UInt32(100_000)] { ihdr += withUnsafeBytes(of: value.bigEndian, Array.init) }
         ihdr += [8, 2, 0, 0, 0]  // 8-bit RGB, deflate, no filter variant, not interlaced
         var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] + ihdr
-        png += withUnsafeBytes(of: Self.crc32(ihdr).bigEndian, Array.init)
+        png += withUnsafeBytes(of: pngChunkCRC(ihdr).bigEndian, Array.init)
         // libpng reads the header chunks up to the first IDAT before the size is known to the decoder.
         let idat: [UInt8] = Array("IDAT".utf8) + [0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]
-        png += [0, 0, 0, 8] + idat + withUnsafeBytes(of: Self.crc32(idat).bigEndian, Array.init)
+        png += [0, 0, 0, 8] + idat + withUnsafeBytes(of: pngChunkCRC(idat).bigEndian, Array.init)
         let iend: [UInt8] = Array("IEND".utf8)
-        png += [0, 0, 0, 0] + iend + withUnsafeBytes(of: Self.crc32(iend).bigEndian, Array.init)
+        png += [0, 0, 0, 0] + iend + withUnsafeBytes(of: pngChunkCRC(iend).bigEndian, Array.init)
         let url = try CommandRunner.temporaryDirectory(for: self).appendingPathComponent("huge.png")
         try Data(png).write(to: url)
         try assertFailsWithOneLine(["image", url.path], mentioning: "100000x100000")
-    }
-
-    /// CRC-32 as PNG defines it (ISO 3309, polynomial 0xEDB88320 reflected), bit by bit.
-    private static func crc32(_ bytes: [UInt8]) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        for byte in bytes {
-            crc ^= UInt32(byte)
-            for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
-        }
-        return ~crc
     }
 
     func testInvalidArgumentsAreUsageErrors() throws {

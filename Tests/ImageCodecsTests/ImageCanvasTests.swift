@@ -1,5 +1,6 @@
 import XCTest
 @testable import ImageCodecs
+import TestSupport
 
 /// Drawing against closed-form expectations and a brute-force reference of the documented coverage rule.
 final class ImageCanvasTests: XCTestCase {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import ImageCodecs
+import TestSupport
 
 /// Inputs that are not images at all, and invalid `RGBImage` constructions.
 final class InputValidationTests: XCTestCase {

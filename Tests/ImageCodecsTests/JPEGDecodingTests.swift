@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import ImageCodecs
+import TestSupport
 
 /// JPEG decoding against Pillow's decode (its own bundled libjpeg-turbo) of files Pillow wrote.
 final class JPEGDecodingTests: XCTestCase {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import ImageCodecs
+import TestSupport
 
 /// PNG decoding against files written by Pillow/pypng whose pixels the fixture generator defines.
 final class PNGDecodingTests: XCTestCase {

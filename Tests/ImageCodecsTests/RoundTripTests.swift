@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import ImageCodecs
+import TestSupport
 
 /// Encoding followed by decoding, plus checks of the encoded bytes with independent means.
 final class RoundTripTests: XCTestCase {

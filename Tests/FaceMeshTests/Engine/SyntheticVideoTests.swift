@@ -44,7 +44,11 @@ final class SyntheticVideoTests: XCTestCase {
     /// MediaPipe 0.10.14's own tracking over the same decoded frames (legacy FaceMesh, video mode, 468 points).
     struct MediaPipeTrack: Decodable {
         struct Frame: Decodable {
-            struct Face: Decodable { let landmarks: [[Float]] }
+            struct Face: Decodable {
+                let landmarks: [[Float]]
+                /// The landmarks as `Landmark`s (image pixels, z in the same scale).
+                var points: [Landmark] { landmarks.map { Landmark(x: $0[0], y: $0[1], z: $0[2]) } }
+            }
             let index: Int
             let faces: [Face]
         }
@@ -82,7 +86,7 @@ final class SyntheticVideoTests: XCTestCase {
             XCTAssertEqual(tracked.count, 1, "frame \(index): face lost")
             guard let face = tracked.first, let reference = mediaPipe.frames[index].faces.first else { continue }
             identifiers.insert(face.trackIdentifier)
-            let theirTracking = reference.landmarks.map { Landmark(x: $0[0], y: $0[1], z: $0[2]) }
+            let theirTracking = reference.points
             let motion = truth.frames[index].moved(source.landmarks)
             againstMediaPipe.append(percent(face.landmarks, theirTracking))
             XCTAssertLessThanOrEqual(againstMediaPipe.last!, 2.5, "frame \(index): tracked landmarks vs MediaPipe's tracking")
@@ -120,12 +124,12 @@ final class SyntheticVideoTests: XCTestCase {
                 return XCTFail("frame \(index): MediaPipe's track has no face")
             }
             let region = try RegionOfInterestBuilder.faceRegion(
-                fromPixelLandmarks: previous.landmarks.map { Landmark(x: $0[0], y: $0[1], z: $0[2]) },
+                fromPixelLandmarks: previous.points,
                 imageWidth: frame.width, imageHeight: frame.height)
             let prediction = try XCTUnwrap(model.predict(in: frame, region: region, presenceThreshold: 0.5),
                                            "frame \(index): face flag below 0.5")
             let ours = LandmarkCoordinates.toPixels(prediction.landmarks, imageWidth: frame.width, imageHeight: frame.height)
-            let expected = next.landmarks.map { Landmark(x: $0[0], y: $0[1], z: $0[2]) }
+            let expected = next.points
             let error = FaceMetrics.meanDistance(ours, expected) / FaceMetrics.interOcularDistance(expected)
             worst = max(worst, error)
             XCTAssertLessThanOrEqual(error, 0.0005, "frame \(index): one tracking step vs MediaPipe's")

@@ -1,18 +1,15 @@
 import Foundation
 @testable import FaceMesh
+import TestSupport
 
-/// Deterministic random numbers for the geometry tests (SplitMix64), with uniform and Gaussian draws.
+/// Deterministic random numbers for the geometry tests (bits from `SplitMix64`), with uniform and Gaussian draws.
 struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
+    private var bits: SplitMix64
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { bits = SplitMix64(seed: seed) }
 
     mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        bits.next()
     }
 
     mutating func uniform(_ range: ClosedRange<Double>) -> Double {

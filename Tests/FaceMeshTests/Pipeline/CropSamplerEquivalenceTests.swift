@@ -1,22 +1,11 @@
 import XCTest
 @testable import FaceMesh
+import TestSupport
 
 /// The fast crop sampler (`ImageCropper`, `BilinearWarpSampler`) against the plain scalar reference
 /// (`ReferenceBilinearWarp`), byte for byte, on many regions; and its neighbourhood kernel against the
 /// fixed-point formula OpenCV uses.
 final class CropSamplerEquivalenceTests: XCTestCase {
-    /// A small deterministic generator (SplitMix64), so that failures reproduce.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     struct Case {
         var image: ImageFrame
         var region: RotatedRect
@@ -25,7 +14,7 @@ final class CropSamplerEquivalenceTests: XCTestCase {
         var border: BorderMode
     }
 
-    static func randomImage(width: Int, height: Int, using generator: inout SeededGenerator) throws -> ImageFrame {
+    static func randomImage(width: Int, height: Int, using generator: inout SplitMix64) throws -> ImageFrame {
         try ImageFrame(width: width, height: height,
                        pixels: (0..<(width * height * 3)).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
@@ -33,7 +22,7 @@ final class CropSamplerEquivalenceTests: XCTestCase {
     /// Random cases: image sizes from 1×1 up, odd sizes, output sizes across OpenCV's column blocks, regions from
     /// a hundredth of a pixel to far larger than the image, any rotation, inside, straddling or outside the image.
     static func randomCases(count: Int, seed: UInt64) throws -> [Case] {
-        var generator = SeededGenerator(state: seed)
+        var generator = SplitMix64(seed: seed)
         let imageSides = [1, 2, 3, 5, 8, 17, 64, 101, 240]
         let outputSides = [1, 2, 3, 7, 16, 17, 63, 64, 65, 129, 192]
         var cases: [Case] = []
@@ -66,7 +55,7 @@ final class CropSamplerEquivalenceTests: XCTestCase {
 
     /// Hand-picked regions: the pipeline's shapes, exact half-step positions, a crop entirely outside the image.
     static func specialCases() throws -> [Case] {
-        var generator = SeededGenerator(state: 7)
+        var generator = SplitMix64(seed: 7)
         let frame = try randomImage(width: 160, height: 120, using: &generator)
         let single = try randomImage(width: 1, height: 1, using: &generator)
         let column = try randomImage(width: 1, height: 9, using: &generator)
@@ -144,7 +133,7 @@ final class CropSamplerEquivalenceTests: XCTestCase {
 
     func testFastSamplerMatchesReferenceOnRandomRegions() throws {
         let cases = try Self.randomCases(count: 400, seed: 2024)
-        var generator = SeededGenerator(state: 99)
+        var generator = SplitMix64(seed: 99)
         var compared = 0
         for (index, item) in cases.enumerated() {
             let low = Float.random(in: -2...1, using: &generator)
@@ -186,7 +175,7 @@ final class CropSamplerEquivalenceTests: XCTestCase {
 
     /// Both samplers reject exactly the same regions.
     func testFastAndReferenceRefuseTheSameRegions() throws {
-        var generator = SeededGenerator(state: 5)
+        var generator = SplitMix64(seed: 5)
         let image = try Self.randomImage(width: 4, height: 4, using: &generator)
         let regions = [RotatedRect(centerX: 1, centerY: 1, width: 0, height: 2),
                        RotatedRect(centerX: .nan, centerY: 1, width: 2, height: 2),
@@ -210,7 +199,7 @@ final class CropSamplerEquivalenceTests: XCTestCase {
     /// OpenCV's formula (Σ 32·gx·gy·p00 + … + 2^14) >> 15, for every 1/32-pixel fraction, and with the edge
     /// weight pairs the sampler uses at the border.
     func testNeighbourhoodKernelMatchesFixedPointFormula() {
-        var generator = SeededGenerator(state: 11)
+        var generator = SplitMix64(seed: 11)
         // Rows 10 bytes apart: p00, p01 at bytes 0...5 (the kernel reads 0..<8), p10, p11 at bytes 10...15 (it
         // reads the 8 bytes ending with p11, 8..<16).
         var rows = [UInt8](repeating: 0, count: 16)
@@ -261,7 +250,7 @@ final class CropSamplerEquivalenceTests: XCTestCase {
                                 low, low + 0.5, low - 0.4, low - 0.5, low - 0.6, low - 1, -1e12,
                                 .infinity, -.infinity, .nan, .greatestFiniteMagnitude, -.greatestFiniteMagnitude,
                                 .leastNonzeroMagnitude, 4_503_599_627_370_497.5]
-        var generator = SeededGenerator(state: 3)
+        var generator = SplitMix64(seed: 3)
         var all = values
         for _ in 0..<200 { all.append(Double(Int.random(in: -3_000_000...3_000_000, using: &generator)) / 64) }
         for start in stride(from: 0, to: all.count, by: 8) {
@@ -277,7 +266,7 @@ final class CropSamplerEquivalenceTests: XCTestCase {
     /// The sampler on arbitrary projective transforms (not only rotated rectangles): W crossing zero and exactly
     /// zero, huge positions that saturate, mirrored and sheared mappings.
     func testFastSamplerMatchesReferenceOnProjectiveTransforms() throws {
-        var generator = SeededGenerator(state: 17)
+        var generator = SplitMix64(seed: 17)
         let image = try Self.randomImage(width: 37, height: 23, using: &generator)
         var transforms: [[Double]] = [
             [1, 0, 0, 0, 1, 0, 0, 0.5, -2],  // W = y/2 − 2: exactly 0 on row 4, negative above

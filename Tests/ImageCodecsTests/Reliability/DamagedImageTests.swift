@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import ImageCodecs
+import TestSupport
 
 /// Damage that gets past the first line of defence: PNG chunks whose CRC is recomputed after the change (so libpng
 /// parses the damaged header, palette and zlib stream instead of stopping at the checksum), and JPEG bytes changed
@@ -41,8 +42,8 @@ final class DamagedImageTests: XCTestCase {
 
     func testCRC32MatchesThePNGStandard() {
         // Every PNG ends with IEND and the CRC AE 42 60 82 over its type field.
-        XCTAssertEqual(Self.crc32(Array("IEND".utf8)), 0xAE42_6082)
-        XCTAssertEqual(Self.crc32(Array("123456789".utf8)), 0xCBF4_3926)  // the CRC-32 check value
+        XCTAssertEqual(pngChunkCRC(Array("IEND".utf8)), 0xAE42_6082)
+        XCTAssertEqual(pngChunkCRC(Array("123456789".utf8)), 0xCBF4_3926)  // the CRC-32 check value
     }
 
     func testCRCRepairedPNGDamageNeverTraps() throws {
@@ -120,19 +121,9 @@ final class DamagedImageTests: XCTestCase {
     }
 
     private static func resealCRC(of chunk: Chunk, in bytes: inout [UInt8]) {
-        let crc = crc32(Array(bytes[chunk.typeOffset..<chunk.dataRange.upperBound]))
+        let crc = pngChunkCRC(Array(bytes[chunk.typeOffset..<chunk.dataRange.upperBound]))
         for index in 0..<4 {
             bytes[chunk.dataRange.upperBound + index] = UInt8(truncatingIfNeeded: crc >> (24 - 8 * UInt32(index)))
         }
-    }
-
-    /// CRC-32 (ISO 3309, reflected polynomial 0xEDB88320), bit by bit.
-    private static func crc32(_ bytes: [UInt8]) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        for byte in bytes {
-            crc ^= UInt32(byte)
-            for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
-        }
-        return ~crc
     }
 }

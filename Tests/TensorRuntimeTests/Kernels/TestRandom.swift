@@ -1,17 +1,15 @@
-/// A small seeded pseudo-random generator (SplitMix64) so kernel tests are deterministic.
+import TestSupport
+
+/// Seeded random test inputs for the kernel tests (bits from `SplitMix64`), so they are deterministic.
 struct TestRandom: RandomNumberGenerator {
-    private var state: UInt64
+    private var bits: SplitMix64
 
     init(seed: UInt64) {
-        state = seed
+        bits = SplitMix64(seed: seed)
     }
 
     mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        bits.next()
     }
 
     /// `count` floats uniformly distributed in `range`.

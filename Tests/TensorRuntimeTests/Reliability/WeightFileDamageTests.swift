@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import TensorRuntime
+import TestSupport
 
 /// Every committed weight file, cut short at 64 evenly spaced points and hit by 64 random single-byte changes, is
 /// refused with a `ModelFileError`: never a trap, never a silently accepted file. The same damage with the header
@@ -93,18 +94,5 @@ final class WeightFileDamageTests: XCTestCase {
         if payloadOffset <= UInt64(bytes.count) { store(UInt64(bytes.count) - payloadOffset, at: 40) }
         store(bytes[64...].withUnsafeBytes { FNV1a64.hash($0) }, at: 48)
         return Data(bytes)
-    }
-}
-
-/// SplitMix64: a small deterministic generator so the damage positions are the same on every run.
-struct SplitMix64 {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,16 +1,14 @@
-/// Seeded, deterministic random numbers for the spatial-transformer tests (SplitMix64), so every run checks the
-/// same cases.
-struct SpatialTestRandom {
-    private var state: UInt64
+import TestSupport
 
-    init(seed: UInt64) { state = seed }
+/// Seeded, deterministic random numbers for the spatial-transformer tests (bits from `SplitMix64`), so every run
+/// checks the same cases.
+struct SpatialTestRandom {
+    private var bits: SplitMix64
+
+    init(seed: UInt64) { bits = SplitMix64(seed: seed) }
 
     mutating func nextBits() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        bits.next()
     }
 
     /// Uniform in [low, high).
