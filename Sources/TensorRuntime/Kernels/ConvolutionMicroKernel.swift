@@ -86,32 +86,32 @@ enum ConvolutionMicroKernel {
     @inline(__always)
     static func runBlock(_ block: Int, source: Source, from start: Int, pixels: Int, firstPixel: Int, layer: Layer,
                          output: UnsafeMutablePointer<Float>) {
-            let wide = layer.channels - block > 8
-            var done = start
-            while done < pixels {
-                var tileSource = source
-                tileSource.base = source.base + done * source.pixelStride
-                let remaining = pixels - done
-                let count = remaining >= 6 ? 6 : remaining >= 4 ? 4 : remaining >= 2 ? 2 : 1
-                let tileOutput = output + done * layer.channels
-                switch (count, wide) {
-                case (6, true): tile(Tile6x16.self, source: tileSource, firstPixel: firstPixel + done,
-                                     block: block, layer: layer, output: tileOutput)
-                case (6, false): tile(Tile6x8.self, source: tileSource, firstPixel: firstPixel + done,
-                                      block: block, layer: layer, output: tileOutput)
-                case (4, true): tile(Tile4x16.self, source: tileSource, firstPixel: firstPixel + done,
-                                     block: block, layer: layer, output: tileOutput)
-                case (4, false): tile(Tile4x8.self, source: tileSource, firstPixel: firstPixel + done,
-                                      block: block, layer: layer, output: tileOutput)
-                case (2, true): tile(Tile2x16.self, source: tileSource, firstPixel: firstPixel + done,
-                                     block: block, layer: layer, output: tileOutput)
-                case (2, false): tile(Tile2x8.self, source: tileSource, firstPixel: firstPixel + done,
-                                      block: block, layer: layer, output: tileOutput)
-                default: tile1(source: tileSource, firstPixel: firstPixel + done, block: block, layer: layer,
-                               output: tileOutput)
-                }
-                done += count
+        let wide = layer.channels - block > 8
+        var done = start
+        while done < pixels {
+            var tileSource = source
+            tileSource.base = source.base + done * source.pixelStride
+            let remaining = pixels - done
+            let count = remaining >= 6 ? 6 : remaining >= 4 ? 4 : remaining >= 2 ? 2 : 1
+            let tileOutput = output + done * layer.channels
+            switch (count, wide) {
+            case (6, true): tile(Tile6x16.self, source: tileSource, firstPixel: firstPixel + done,
+                                 block: block, layer: layer, output: tileOutput)
+            case (6, false): tile(Tile6x8.self, source: tileSource, firstPixel: firstPixel + done,
+                                  block: block, layer: layer, output: tileOutput)
+            case (4, true): tile(Tile4x16.self, source: tileSource, firstPixel: firstPixel + done,
+                                 block: block, layer: layer, output: tileOutput)
+            case (4, false): tile(Tile4x8.self, source: tileSource, firstPixel: firstPixel + done,
+                                  block: block, layer: layer, output: tileOutput)
+            case (2, true): tile(Tile2x16.self, source: tileSource, firstPixel: firstPixel + done,
+                                 block: block, layer: layer, output: tileOutput)
+            case (2, false): tile(Tile2x8.self, source: tileSource, firstPixel: firstPixel + done,
+                                  block: block, layer: layer, output: tileOutput)
+            default: tile1(source: tileSource, firstPixel: firstPixel + done, block: block, layer: layer,
+                           output: tileOutput)
             }
+            done += count
+        }
     }
 
     /// `Shape.pixels` (2, 4 or 6) pixels × 16 channels (`Shape.wide`) or 8 channels starting at channel `block`.

@@ -10,8 +10,6 @@ final class DepthwisePointwiseBlock: @unchecked Sendable {
     let depthwise: DepthwiseConvolution2D
     let pointwise: Convolution2D
 
-    /// Joins `depthwise` (no residual of its own) and `pointwise` (1×1, stride 1, no padding, on the depthwise
-    /// output's size); nil when they do not fit together so.
     /// Output rows per work unit: enough for a span of about `ConvolutionMicroKernel.spanPixels` pixels on narrow
     /// maps (the pointwise weights are then streamed once per span, not once per row), bounded so the scratch rows
     /// stay in L1 and the map still divides into at least two units.
@@ -19,15 +17,16 @@ final class DepthwisePointwiseBlock: @unchecked Sendable {
     let workUnitCount: Int
     /// Scratch floats per thread: `rowsPerUnit` depthwise output rows.
     let workspaceCount: Int
+    /// The smallest map (output pixels) the row-wise order pays for; the planner joins no smaller layers.
+    static let minimumMapPixels = 16
 
     /// Joins `depthwise` (no residual of its own) and `pointwise` (1×1, stride 1, no padding, on the depthwise
-    /// output's size); nil when they do not fit together so, or when the map is too small (fewer than 16 pixels)
-    /// for the row-wise order to pay.
+    /// output's size); nil when they do not fit together so, or when the map is smaller than `minimumMapPixels`.
     init?(depthwise: DepthwiseConvolution2D, pointwise: Convolution2D) {
         let d = depthwise.geometry, p = pointwise.geometry
         guard Convolution2D.isPointwise(p), pointwise.strategy == .direct, p.inputHeight == d.outputHeight,
               p.inputWidth == d.outputWidth, p.inputChannels == d.outputChannels,
-              d.outputHeight * d.outputWidth >= 16 else { return nil }
+              d.outputHeight * d.outputWidth >= Self.minimumMapPixels else { return nil }
         self.depthwise = depthwise
         self.pointwise = pointwise
         let rowFloats = d.outputWidth * d.outputChannels

@@ -61,8 +61,8 @@ struct ConvolutionFusion {
 
     /// For a depthwise convolution alone (no ADD or activation folded in), the convolution chain among `chains`
     /// that can run fused with it: a CONV_2D with a 1×1 filter, stride 1 and no dilation that is the only reader of
-    /// the depthwise output, as its input, on a map of at least 16 pixels. (Its input size equals the depthwise
-    /// output's, so it has no padding.)
+    /// the depthwise output, as its input, on a map of at least `DepthwisePointwiseBlock.minimumMapPixels` pixels.
+    /// (Its input size equals the depthwise output's, so it has no padding.)
     func joinsPointwise(_ chains: [ConvolutionFusion], in builder: PlanBuilder) -> ConvolutionFusion? {
         let depthwise = builder.op(convolution)
         guard depthwise.type == "DEPTHWISE_CONV_2D", add == nil, activation == nil, depthwise.outputs.count == 1,
@@ -75,9 +75,8 @@ struct ConvolutionFusion {
               builder.file.tensors[pointwise.inputs[1]].shape[1...2] == [1, 1],
               pointwise.int("stride_h") == 1, pointwise.int("stride_w") == 1,
               (pointwise.int("dilation_h") ?? 1) == 1, (pointwise.int("dilation_w") ?? 1) == 1 else { return nil }
-        // Maps under 16 pixels stay unfused (see `DepthwisePointwiseBlock`).
         let shape = builder.file.tensors[intermediate].shape
-        guard shape.count == 4, shape[1] * shape[2] >= 16 else { return nil }
+        guard shape.count == 4, shape[1] * shape[2] >= DepthwisePointwiseBlock.minimumMapPixels else { return nil }
         return chains.first { $0.convolution == reader }
     }
 
