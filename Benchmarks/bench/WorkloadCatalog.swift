@@ -46,6 +46,11 @@ struct WorkloadCatalog {
         return try ModelRunner(contentsOf: weights.appendingPathComponent(model.fileName), options: options)
     }
 
+    /// Multiply-accumulates of one inference of `model` (a one-thread runner, so counting starts no workers).
+    private static func multiplyAccumulates(of model: FaceModelFile, in weights: URL) throws -> Int {
+        try ModelRunner(contentsOf: weights.appendingPathComponent(model.fileName)).multiplyAccumulates
+    }
+
     /// One model through `ModelRunner` (model time only, input validation included as in every run).
     private func single(_ name: String, _ model: FaceModelFile, _ inputPath: String, summary: String) throws -> Workload {
         let runner = try runner(model)
@@ -67,8 +72,8 @@ struct WorkloadCatalog {
         let eyes = try ["grace_hopper_left_eye", "grace_hopper_right_eye_mirrored"].map {
             try FixtureInput(root: root, "LiteRT/iris_landmark/\($0)/input.f32", count: 64 * 64 * 3)
         }
-        let multiplyAccumulates = try runner(.faceLandmark).multiplyAccumulates
-            + 2 * runner(.irisLandmark).multiplyAccumulates
+        let multiplyAccumulates = try Self.multiplyAccumulates(of: .faceLandmark, in: weights)
+            + 2 * Self.multiplyAccumulates(of: .irisLandmark, in: weights)
         let faceValues = face.values, eyeValues = eyes.map(\.values)
         return Workload(name: WorkloadName.cascade, summary: "FaceMesh + Iris on both eyes (3 inferences)",
                         multiplyAccumulates: multiplyAccumulates, litertInputs: [face.url] + eyes.map(\.url),
@@ -93,7 +98,8 @@ struct WorkloadCatalog {
         }
         return Workload(name: WorkloadName.frame,
                         summary: "one tracked video frame of FaceMeshEngine (attention, head pose on, no smoothing) on the \(frame.width)×\(frame.height) mpl_grace_hopper.jpg, after a first detection frame",
-                        multiplyAccumulates: try runner(.attentionMesh).multiplyAccumulates, litertInputs: nil,
+                        multiplyAccumulates: try Self.multiplyAccumulates(of: .attentionMesh, in: weights),
+                        litertInputs: nil,
                         profiled: nil) {
             guard try engine.process(frame).count == 1 else {
                 throw BenchError.workloadFailed("frame: the engine lost the tracked face")

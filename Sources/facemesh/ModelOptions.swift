@@ -28,7 +28,9 @@ struct ModelOptions: ParsableArguments {
 
     func validate() throws {
         guard maxFaces >= 1 else { throw ValidationError("--max-faces must be at least 1") }
-        guard (1...64).contains(threads) else { throw ValidationError("--threads must lie in 1...64") }
+        guard FaceMeshOptions.threadRange.contains(threads) else {
+            throw ValidationError("--threads must lie in \(FaceMeshOptions.threadRange)")
+        }
     }
 
     /// Engine settings for these options (`staticImageMode` for photos, tracking for videos).

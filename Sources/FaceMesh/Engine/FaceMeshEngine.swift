@@ -32,8 +32,8 @@ public final class FaceMeshEngine {
     /// Loads the detector and the landmark model chosen in `options`.
     public init(options: FaceMeshOptions = FaceMeshOptions()) throws {
         guard options.maxFaces >= 1 else { throw FaceMeshError.invalidOption("maxFaces must be at least 1") }
-        guard (1...64).contains(options.threads) else {
-            throw FaceMeshError.invalidOption("threads must lie in 1...64, got \(options.threads)")
+        guard FaceMeshOptions.threadRange.contains(options.threads) else {
+            throw FaceMeshError.invalidOption("threads must lie in \(FaceMeshOptions.threadRange), got \(options.threads)")
         }
         for (name, value) in [("minDetectionConfidence", options.minDetectionConfidence),
                               ("minTrackingConfidence", options.minTrackingConfidence)]

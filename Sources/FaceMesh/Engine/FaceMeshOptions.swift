@@ -21,9 +21,11 @@ public struct FaceMeshOptions: Sendable {
     public var estimatesHeadPose: Bool = true
     /// Directory with the weight files; `nil` searches with `ModelWeights.defaultDirectory()`.
     public var weightsDirectory: URL? = nil
-    /// Threads per inference (1...64): the calling thread plus `threads - 1` worker threads owned by the engine's
+    /// Threads per inference (`threadRange`, 1...64): the calling thread plus `threads - 1` worker threads owned by the engine's
     /// networks. Results are bit-identical for every count; on a busy machine a run falls back to the calling thread.
     public var threads: Int = 1
+    /// The thread counts `threads` accepts.
+    public static let threadRange = 1...64
 
     /// Creates options with MediaPipe's defaults (video mode, one face, attention model, thresholds 0.5).
     public init(staticImageMode: Bool = false, maxFaces: Int = 1, model: LandmarkModelKind = .attention,
