@@ -1,3 +1,4 @@
+@_exported import ImageBasics
 import CImageShims
 import Foundation
 

@@ -41,7 +41,7 @@ struct ImageCommand: ParsableCommand {
         try CommandFailure.run {
             let image = try ImageDecoder.decode(contentsOf: URL(fileURLWithPath: path))
             let engine = try FaceMeshEngine(options: modelOptions.engineOptions(staticImageMode: true))
-            let faces = try engine.process(try ImageFrame(width: image.width, height: image.height, pixels: image.pixels))
+            let faces = try engine.process(image)
             if let overlay {
                 try OverlayFile.write(OverlayRenderer().render(faces, on: image), to: URL(fileURLWithPath: overlay))
             }

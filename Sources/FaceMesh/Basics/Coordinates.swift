@@ -1,4 +1,9 @@
+@_exported import ImageBasics
 import Foundation
+
+/// The former name of FaceMesh's input image, now the `RGBImage` shared with ImageCodecs (module ImageBasics).
+@available(*, deprecated, renamed: "RGBImage")
+public typealias ImageFrame = RGBImage
 
 /// A 3-D landmark point.
 ///

@@ -41,7 +41,7 @@ enum BilinearWarpSampler {
     /// Samples the crop given by `inverse` (output → source pixel coordinates) and hands every output pixel to
     /// `sink`, in row-major order.
     @inline(__always)
-    static func warp<Sink: WarpPixelSink>(_ image: ImageFrame, inverse: PerspectiveTransform, outputWidth: Int,
+    static func warp<Sink: WarpPixelSink>(_ image: RGBImage, inverse: PerspectiveTransform, outputWidth: Int,
                                           outputHeight: Int, border: BorderMode, sink: Sink) {
         guard image.width >= 2, image.height >= 2, image.width <= Int(Int16.max), image.height <= Int(Int16.max),
               image.pixels.count <= Int(Int32.max) else {
@@ -229,7 +229,7 @@ enum BilinearWarpSampler {
 enum ReferenceBilinearWarp {
     /// Calls `store(outputIndex, r, g, b)` for every output pixel in row-major order, `outputIndex` being the
     /// offset of the pixel's first channel in an NHWC buffer.
-    static func warp(_ image: ImageFrame, inverse: PerspectiveTransform, outputWidth: Int, outputHeight: Int,
+    static func warp(_ image: RGBImage, inverse: PerspectiveTransform, outputWidth: Int, outputHeight: Int,
                      border: BorderMode, store: (Int, UInt8, UInt8, UInt8) -> Void) {
         let m = inverse.m
         precondition(m.count == 9)
@@ -283,7 +283,7 @@ enum ReferenceBilinearWarp {
     }
 
     /// The crop of `region` as bytes `[outputHeight, outputWidth, 3]` RGB, computed by `warp`.
-    static func cropBytes(_ image: ImageFrame, region: RotatedRect, outputWidth: Int, outputHeight: Int,
+    static func cropBytes(_ image: RGBImage, region: RotatedRect, outputWidth: Int, outputHeight: Int,
                           border: BorderMode) throws -> [UInt8] {
         let inverse = try ImageCropper.sourceFromTensorTransform(region: region, outputWidth: outputWidth,
                                                                  outputHeight: outputHeight, cornerInset: 0)

@@ -19,15 +19,15 @@ public enum NearestNeighbourCrop {
     }
 
     /// Crops `region` (normalized) out of `image`; the result is `round(w·W) × round(h·H)` pixels.
-    public static func crop(_ image: ImageFrame, region: NormalizedRect, border: BorderMode = .replicate) throws
-        -> ImageFrame
+    public static func crop(_ image: RGBImage, region: NormalizedRect, border: BorderMode = .replicate) throws
+        -> RGBImage
     {
         let rect = pixelRegion(for: region, imageWidth: image.width, imageHeight: image.height)
-        guard rect.isValid else { throw CropError.invalidRegion(rect) }
+        guard rect.isValid else { throw FaceMeshError.invalidRegion(rect) }
         let outputWidth = Int(rect.width), outputHeight = Int(rect.height)
         guard outputWidth >= 2, outputHeight >= 2 else {
             // The corner mapping (0 … size−1) degenerates for a 1-pixel side.
-            throw CropError.degenerateRegion(rect)
+            throw FaceMeshError.degenerateRegion(rect)
         }
         let inverse = try ImageCropper.sourceFromTensorTransform(region: rect, outputWidth: outputWidth,
                                                                  outputHeight: outputHeight, cornerInset: 1)
@@ -67,28 +67,11 @@ public enum NearestNeighbourCrop {
                 }
             }
         }
-        return try ImageFrame(width: outputWidth, height: outputHeight, pixels: bytes)
+        return try RGBImage(width: outputWidth, height: outputHeight, pixels: bytes)
     }
 
     private static func clampToInt16(_ value: Int32) -> Int32 {
         max(min(value, Int32(Int16.max)), Int32(Int16.min))
-    }
-}
-
-/// Errors raised by `ImageResizer`.
-public enum ResizeError: Error, Equatable, CustomStringConvertible {
-    /// Target width or height not positive.
-    case invalidSize(width: Int, height: Int)
-    /// `resizeArea` only shrinks: the target is larger than the source along an axis.
-    case areaResizeCannotEnlarge(sourceWidth: Int, sourceHeight: Int, width: Int, height: Int)
-
-    /// A readable explanation of the error.
-    public var description: String {
-        switch self {
-        case let .invalidSize(width, height): return "resize: invalid target size \(width)×\(height)"
-        case let .areaResizeCannotEnlarge(sourceWidth, sourceHeight, width, height):
-            return "resize: area resampling shrinks only; \(sourceWidth)×\(sourceHeight) → \(width)×\(height)"
-        }
     }
 }
 
@@ -97,10 +80,10 @@ public enum ImageResizer {
     /// OpenCV `INTER_AREA` when shrinking: each output pixel is the area-weighted mean of the source pixels its
     /// footprint covers (single-precision weights and sums, rounded half to even). Integer ratios use OpenCV's fast
     /// path: a plain block mean, rounded half up for 2×2 blocks and half to even otherwise.
-    public static func resizeArea(_ image: ImageFrame, width: Int, height: Int) throws -> ImageFrame {
-        guard width > 0, height > 0 else { throw ResizeError.invalidSize(width: width, height: height) }
+    public static func resizeArea(_ image: RGBImage, width: Int, height: Int) throws -> RGBImage {
+        guard width > 0, height > 0 else { throw FaceMeshError.invalidOutputSize(width: width, height: height) }
         guard width <= image.width, height <= image.height else {
-            throw ResizeError.areaResizeCannotEnlarge(sourceWidth: image.width, sourceHeight: image.height,
+            throw FaceMeshError.areaResizeCannotEnlarge(sourceWidth: image.width, sourceHeight: image.height,
                                                       width: width, height: height)
         }
         if width == image.width && height == image.height { return image }
@@ -141,15 +124,15 @@ public enum ImageResizer {
         }
         let outStart = previousRow * rowLength
         for i in 0..<rowLength { output[outStart + i] = roundToByte(sum[i]) }
-        return try ImageFrame(width: width, height: height, pixels: output)
+        return try RGBImage(width: width, height: height, pixels: output)
     }
 
     /// OpenCV `INTER_LINEAR` on 8-bit images: half-pixel centred sample positions
     /// (x_s = (x + ½)·scale − ½; see `linearTaps` for the edges), 11-bit fixed-point weights, horizontal pass exact in
     /// integers, vertical pass as OpenCV's SIMD kernel computes it (values pre-shifted by 4 bits, 16-bit high
     /// products, final rounding shift by 2).
-    public static func resizeBilinear(_ image: ImageFrame, width: Int, height: Int) throws -> ImageFrame {
-        guard width > 0, height > 0 else { throw ResizeError.invalidSize(width: width, height: height) }
+    public static func resizeBilinear(_ image: RGBImage, width: Int, height: Int) throws -> RGBImage {
+        guard width > 0, height > 0 else { throw FaceMeshError.invalidOutputSize(width: width, height: height) }
         if width == image.width && height == image.height { return image }
         let xTaps = linearTaps(sourceSize: image.width, destinationSize: width, clampPosition: true)
         let yTaps = linearTaps(sourceSize: image.height, destinationSize: height, clampPosition: false)
@@ -187,7 +170,7 @@ public enum ImageResizer {
                 output[outStart + i] = UInt8(max(0, min(255, value)))
             }
         }
-        return try ImageFrame(width: width, height: height, pixels: output)
+        return try RGBImage(width: width, height: height, pixels: output)
     }
 
     // MARK: - Helpers
@@ -231,8 +214,8 @@ public enum ImageResizer {
     }
 
     /// OpenCV's fast area path for integer ratios.
-    static func blockMean(_ image: ImageFrame, width: Int, height: Int, blockWidth: Int, blockHeight: Int) throws
-        -> ImageFrame
+    static func blockMean(_ image: RGBImage, width: Int, height: Int, blockWidth: Int, blockHeight: Int) throws
+        -> RGBImage
     {
         var output = [UInt8](repeating: 0, count: width * height * 3)
         let area = blockWidth * blockHeight
@@ -251,7 +234,7 @@ public enum ImageResizer {
                 }
             }
         }
-        return try ImageFrame(width: width, height: height, pixels: output)
+        return try RGBImage(width: width, height: height, pixels: output)
     }
 
     /// One output coordinate of the bilinear resize: first source index and the two 11-bit weights.

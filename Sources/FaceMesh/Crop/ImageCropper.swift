@@ -8,32 +8,6 @@ public enum BorderMode: Sendable, Hashable {
     case zero
 }
 
-/// Errors raised by the crop samplers.
-public enum CropError: Error, Equatable, CustomStringConvertible {
-    /// Output width or height is not positive.
-    case invalidOutputSize(width: Int, height: Int)
-    /// The region has a non-finite field or a side that is not strictly positive.
-    case invalidRegion(RotatedRect)
-    /// The region's corners do not define an invertible mapping.
-    case degenerateRegion(RotatedRect)
-    /// The destination buffer is smaller than the crop.
-    case destinationTooSmall(required: Int, actual: Int)
-
-    /// A readable explanation of the error.
-    public var description: String {
-        switch self {
-        case let .invalidOutputSize(width, height):
-            return "crop: invalid output size \(width)×\(height); both sides must be at least 1"
-        case let .invalidRegion(rect):
-            return "crop: invalid region \(rect); all fields must be finite and both sides positive"
-        case let .degenerateRegion(rect):
-            return "crop: region \(rect) does not define an invertible mapping"
-        case let .destinationTooSmall(required, actual):
-            return "crop: destination holds \(actual) values, \(required) are needed"
-        }
-    }
-}
-
 /// Rotated-ROI → tensor sampler reproducing MediaPipe's CPU `ImageToTensorCalculator`, i.e. OpenCV's
 /// `warpPerspective(INTER_LINEAR)` on an 8-bit RGB image.
 ///
@@ -55,7 +29,7 @@ public enum ImageCropper {
     /// `destinationCount` is the capacity of `destination` in Floats (checked); only the first
     /// `outputHeight·outputWidth·3` Floats are written. Allocates only the 9-element transform and a small
     /// per-call scratch buffer.
-    public static func crop(_ image: ImageFrame, region: RotatedRect, outputWidth: Int, outputHeight: Int,
+    public static func crop(_ image: RGBImage, region: RotatedRect, outputWidth: Int, outputHeight: Int,
                             border: BorderMode, valueRange: ClosedRange<Float>,
                             into destination: UnsafeMutablePointer<Float>, destinationCount: Int) throws {
         let inverse = try sourceFromTensorTransform(region: region, outputWidth: outputWidth,
@@ -71,7 +45,7 @@ public enum ImageCropper {
 
     /// The same crop as bytes: `[outputHeight, outputWidth, 3]` RGB, exactly what OpenCV's `warpPerspective`
     /// produces before MediaPipe converts it to floats.
-    public static func cropBytes(_ image: ImageFrame, region: RotatedRect, outputWidth: Int, outputHeight: Int,
+    public static func cropBytes(_ image: RGBImage, region: RotatedRect, outputWidth: Int, outputHeight: Int,
                                  border: BorderMode) throws -> [UInt8] {
         let inverse = try sourceFromTensorTransform(region: region, outputWidth: outputWidth,
                                                    outputHeight: outputHeight, cornerInset: 0)
@@ -88,13 +62,13 @@ public enum ImageCropper {
     static func checkedPixelCount(outputWidth: Int, outputHeight: Int) throws -> Int {
         let (pixels, overflow) = outputWidth.multipliedReportingOverflow(by: outputHeight)
         guard !overflow, pixels <= Int.max / 3 else {
-            throw CropError.invalidOutputSize(width: outputWidth, height: outputHeight)
+            throw FaceMeshError.invalidOutputSize(width: outputWidth, height: outputHeight)
         }
         return pixels
     }
 
     static func checkCapacity(_ required: Int, _ actual: Int) throws {
-        guard actual >= required else { throw CropError.destinationTooSmall(required: required, actual: actual) }
+        guard actual >= required else { throw FaceMeshError.destinationTooSmall(required: required, actual: actual) }
     }
 
     /// The transform from output pixel coordinates to source pixel coordinates: the inverse of OpenCV's
@@ -103,14 +77,14 @@ public enum ImageCropper {
     static func sourceFromTensorTransform(region: RotatedRect, outputWidth: Int, outputHeight: Int,
                                           cornerInset: Float) throws -> PerspectiveTransform {
         guard outputWidth > 0, outputHeight > 0 else {
-            throw CropError.invalidOutputSize(width: outputWidth, height: outputHeight)
+            throw FaceMeshError.invalidOutputSize(width: outputWidth, height: outputHeight)
         }
-        guard region.isValid else { throw CropError.invalidRegion(region) }
+        guard region.isValid else { throw FaceMeshError.invalidRegion(region) }
         let w = Float(outputWidth) - cornerInset, h = Float(outputHeight) - cornerInset
         let corners: [SIMD2<Float>] = [SIMD2(0, h), SIMD2(0, 0), SIMD2(w, 0), SIMD2(w, h)]
         guard let forward = PerspectiveTransform(mapping: PerspectiveTransform.cornerPoints(of: region), to: corners),
               let inverse = forward.inverted() else {
-            throw CropError.degenerateRegion(region)
+            throw FaceMeshError.degenerateRegion(region)
         }
         return inverse
     }

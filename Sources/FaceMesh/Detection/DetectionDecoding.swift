@@ -1,23 +1,5 @@
 import Foundation
 
-/// Errors raised when decoding the detector's raw outputs.
-public enum FaceDetectionDecodingError: Error, Equatable, CustomStringConvertible {
-    /// A raw output tensor does not have the size the anchors and options imply.
-    case tensorSizeMismatch(tensor: String, expected: Int, actual: Int)
-    /// The options are inconsistent (the message says how).
-    case invalidOptions(String)
-
-    /// A readable explanation of the error.
-    public var description: String {
-        switch self {
-        case let .tensorSizeMismatch(tensor, expected, actual):
-            return "face detection decoding: \(tensor) has \(actual) values, expected \(expected)"
-        case let .invalidOptions(message):
-            return "face detection decoding: \(message)"
-        }
-    }
-}
-
 /// Decodes BlazeFace's raw outputs into detections, as MediaPipe's `TensorsToDetectionsCalculator` does for the
 /// short-range face detector (`reverse_output_order`: x before y; sizes scaled linearly, no exponential).
 ///
@@ -63,7 +45,7 @@ public struct FaceDetectionDecoder: Sendable {
     public init(anchors: [SSDAnchor], options: Options = Options()) throws {
         guard options.keypointOffset + 2 * options.keypointCount <= options.coordinatesPerAnchor,
               options.coordinatesPerAnchor >= 4, options.keypointOffset >= 4 else {
-            throw FaceDetectionDecodingError.invalidOptions(
+            throw FaceMeshError.invalidDecoderOptions(
                 "keypoints (offset \(options.keypointOffset), count \(options.keypointCount)) do not fit in "
                     + "\(options.coordinatesPerAnchor) values per anchor after the 4 box values")
         }
@@ -84,11 +66,11 @@ public struct FaceDetectionDecoder: Sendable {
     {
         let n = anchors.count, stride = options.coordinatesPerAnchor
         guard regressors.count == n * stride else {
-            throw FaceDetectionDecodingError.tensorSizeMismatch(tensor: "regressors", expected: n * stride,
+            throw FaceMeshError.wrongOutputSize(output: "regressors", expected: n * stride,
                                                                 actual: regressors.count)
         }
         guard logits.count == n else {
-            throw FaceDetectionDecodingError.tensorSizeMismatch(tensor: "logits", expected: n, actual: logits.count)
+            throw FaceMeshError.wrongOutputSize(output: "logits", expected: n, actual: logits.count)
         }
         var detections: [FaceDetection] = []
         let clip = options.scoreClippingThreshold

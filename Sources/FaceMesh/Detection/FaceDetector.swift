@@ -20,7 +20,7 @@ public final class FaceDetector {
     }
 
     /// Faces in `image`, best first, in normalized image coordinates (box and the six keypoints; x/W, y/H).
-    public func detect(_ image: ImageFrame) throws -> [FaceDetection] {
+    public func detect(_ image: RGBImage) throws -> [FaceDetection] {
         if letterbox?.imageWidth != image.width || letterbox?.imageHeight != image.height {
             letterbox = try DetectorInput(imageWidth: image.width, imageHeight: image.height)
         }
@@ -33,6 +33,27 @@ public final class FaceDetector {
             try network.predict(buffer) { regressors, logits in try decoder.decode(regressors: regressors, logits: logits) }
         }
         return WeightedNonMaxSuppression.apply(candidates).map { input.projectToImage($0) }
+    }
+}
+
+/// MediaPipe's BlazeFace short-range detector network: a letterboxed 128×128×3 frame in [-1, 1] → 896 raw box
+/// regressions (16 values each, 128-px units) and 896 score logits. Not thread-safe: one instance per thread.
+public final class FaceDetectorNetwork {
+    /// Side of the square input in pixels.
+    public static let inputSize = 128
+    /// Number of SSD anchors.
+    public static let anchorCount = 896
+    let model: ModelFileRunner
+
+    /// Loads `face_detection_short_range.sfmw` from `directory`; `threads` ≥ 1 is the runner's thread count (`ModelRunner.Options`).
+    public init(weightsDirectory directory: URL, threads: Int = 1) throws {
+        model = try ModelFileRunner(.faceDetector, directory: directory, threads: threads)
+    }
+
+    /// Runs the network and hands the raw outputs (regressors [896 × 16], logits [896]) to `body`, without copying.
+    public func predict<Result>(_ input: UnsafeBufferPointer<Float>,
+                                _ body: (_ regressors: UnsafeBufferPointer<Float>, _ logits: UnsafeBufferPointer<Float>) throws -> Result) throws -> Result {
+        try model.run(input, outputs: 0, 1, body)
     }
 }
 

@@ -25,6 +25,12 @@ public final class FaceMeshEngine {
         let detectionScore: Float
         var smoother: LandmarksSmoother
     }
+    /// A region about to run the landmark model: a new detection (no track yet) or a tracked face.
+    private struct Candidate {
+        let region: NormalizedRect
+        let track: Track?
+        let detectionScore: Float
+    }
     private var tracks: [Track] = []
     private var nextIdentifier = 0
     private var lastTimestamp: Double?
@@ -59,51 +65,50 @@ public final class FaceMeshEngine {
     /// - Parameter timestamp: seconds; required to increase in video mode when smoothing is on (defaults to
     ///   frame count / 30 s).
     /// - Returns: faces in MediaPipe's order (detections first, then tracked faces not re-detected).
-    public func process(_ frame: ImageFrame, timestamp: Double? = nil) throws -> [FaceMeshResult] {
+    public func process(_ frame: RGBImage, timestamp: Double? = nil) throws -> [FaceMeshResult] {
         let time = try nextTimestamp(timestamp)
         let tracked = options.staticImageMode ? [] : tracks
-        var candidates: [(region: NormalizedRect, track: Track?, detectionScore: Float)] = []
+        var detected: [Candidate] = []
         if tracked.count < options.maxFaces {
             let detections = try detector.detect(frame).prefix(options.maxFaces)
             for detection in detections {
                 let region = try RegionOfInterestBuilder.faceRegion(from: detection, imageWidth: frame.width,
                                                                     imageHeight: frame.height)
-                candidates.append((region, nil, detection.score))
+                detected.append(Candidate(region: region, track: nil, detectionScore: detection.score))
             }
         }
-        let merged = ROIAssociation.mergeLegacy(detectionRegions: candidates.map(\.region),
-                                                trackedRegions: tracked.map(\.region))
+        let merged = ROIAssociation.mergeLegacy(
+            detections: detected, tracked: tracked.map { Candidate(region: $0.region, track: $0, detectionScore: $0.detectionScore) },
+            region: \.region)
         var results: [FaceMeshResult] = []
         var survivors: [Track] = []
-        for region in merged {
-            let existing = tracked.first { $0.region == region }
-            let detectionScore = existing?.detectionScore ?? candidates.first { $0.region == region }?.detectionScore ?? 0
+        for candidate in merged {
+            let region = candidate.region
             guard let prediction = try landmarkModel.predict(in: frame, region: region,
                                                               presenceThreshold: options.minTrackingConfidence) else {
                 continue
             }
-            var track: Track
-            if let existing {
-                track = existing
-            } else {
-                track = Track(identifier: makeIdentifier(), region: region, detectionScore: detectionScore,
-                              smoother: try LandmarksSmoother(method: options.smoothing))
-            }
-            let pixels = LandmarkCoordinates.toPixels(prediction.landmarks, imageWidth: frame.width, imageHeight: frame.height)
-            var output = pixels
+            var track = try candidate.track
+                ?? Track(identifier: makeIdentifier(), region: region, detectionScore: candidate.detectionScore,
+                         smoother: LandmarksSmoother(method: options.smoothing))
+            // The landmark models return normalized landmarks; pixels are derived once for the result (and the
+            // smoother, which works in pixels as MediaPipe's does; only smoothed landmarks go back to normalized).
+            var pixels = LandmarkCoordinates.toPixels(prediction.landmarks, imageWidth: frame.width,
+                                                      imageHeight: frame.height)
+            var normalized = prediction.landmarks
             if !options.staticImageMode, options.smoothing != .none {
-                output = try track.smoother.smooth(pixels, timestamp: time)
+                pixels = try track.smoother.smooth(pixels, timestamp: time)
+                normalized = LandmarkCoordinates.toNormalized(pixels, imageWidth: frame.width, imageHeight: frame.height)
             }
             if !options.staticImageMode {
                 track.region = try RegionOfInterestBuilder.faceRegion(fromLandmarks: prediction.landmarks,
                                                                       imageWidth: frame.width, imageHeight: frame.height)
                 survivors.append(track)
             }
-            let normalized = LandmarkCoordinates.toNormalized(output, imageWidth: frame.width, imageHeight: frame.height)
             let pose = try? poseEstimator?.estimate(normalizedLandmarks: normalized, imageWidth: frame.width,
                                                     imageHeight: frame.height)
-            results.append(FaceMeshResult(landmarks: output, normalizedLandmarks: normalized, presence: prediction.presence,
-                                          detectionScore: detectionScore, region: region,
+            results.append(FaceMeshResult(landmarks: pixels, normalizedLandmarks: normalized, presence: prediction.presence,
+                                          detectionScore: candidate.detectionScore, region: region,
                                           trackIdentifier: track.identifier, headPose: pose))
         }
         tracks = survivors
@@ -192,16 +197,3 @@ public struct FaceMeshOptions: Sendable {
     }
 }
 
-/// Invalid engine settings or inputs.
-public enum FaceMeshError: Error, Equatable, CustomStringConvertible {
-    case invalidOption(String)
-    case nonIncreasingTimestamp(previous: Double, current: Double)
-
-    public var description: String {
-        switch self {
-        case let .invalidOption(reason): return "invalid face mesh option: \(reason)"
-        case let .nonIncreasingTimestamp(previous, current):
-            return "video timestamps must increase: \(current) s after \(previous) s"
-        }
-    }
-}

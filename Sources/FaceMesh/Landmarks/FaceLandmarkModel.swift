@@ -14,8 +14,9 @@ public enum LandmarkModelKind: String, CaseIterable, Sendable, Codable {
     public var landmarkCount: Int { self == .mesh ? LandmarkIndexSets.meshCount : LandmarkIndexSets.refinedCount }
 }
 
-/// Landmarks of one face predicted from one region of interest.
-public struct FaceLandmarksPrediction: Sendable {
+/// Landmarks of one face predicted from one region of interest, in normalized image coordinates (the raw network
+/// output in crop pixels is `CropLandmarkPrediction`).
+public struct ImageLandmarkPrediction: Sendable {
     /// Normalized image coordinates: x/W, y/H, z/W (z in the scale of x; smaller is closer to the camera).
     public var landmarks: [Landmark]
     /// Face presence, sigmoid of the face-flag logit, in [0, 1].
@@ -33,7 +34,7 @@ public protocol FaceLandmarkModel: AnyObject {
     /// Predicts the landmarks of the face in `region` (normalized image coordinates, square in pixels).
     /// Returns `nil` when the face presence is not above `presenceThreshold` (MediaPipe drops such faces; the
     /// cascade then skips its iris stage).
-    func predict(in image: ImageFrame, region: NormalizedRect, presenceThreshold: Float) throws -> FaceLandmarksPrediction?
+    func predict(in image: RGBImage, region: NormalizedRect, presenceThreshold: Float) throws -> ImageLandmarkPrediction?
 }
 
 /// Creates the landmark model of `kind` from the weight files in `directory`.
@@ -46,88 +47,49 @@ public func makeLandmarkModel(_ kind: LandmarkModelKind, weightsDirectory direct
     }
 }
 
-/// A reusable 192×192×3 crop buffer filled by MediaPipe's landmark crop (bilinear, border replicate, [0, 1]).
-final class FaceCropBuffer {
-    static let side = 192
-    private(set) var values = [Float](repeating: 0, count: side * side * 3)
+/// A crop-landmark model: MediaPipe's landmark crop of the region (192×192, bilinear, border replicate, values in
+/// [0, 1]), the network, then the projection of its landmarks back to normalized image coordinates.
+/// `MeshLandmarkModel` (468 points) and `AttentionLandmarkModel` (478 points) are its two instances.
+///
+/// Holds the crop buffer and the network: not thread-safe, one instance per thread.
+public final class CropLandmarkModel<Network: FaceCropNetwork>: FaceLandmarkModel {
+    /// Side of the square crop in pixels.
+    static var side: Int { 192 }
+    /// `Network.kind`.
+    public var kind: LandmarkModelKind { Network.kind }
+    /// Points per face: 468 for FaceMesh, 478 for Attention Mesh.
+    public var landmarkCount: Int { Network.kind.landmarkCount }
+    private let network: Network
+    private var crop = [Float](repeating: 0, count: 192 * 192 * 3)
 
-    /// Crops `region` of `image` into the buffer and hands it to `body`.
-    func withCrop<Result>(of image: ImageFrame, region: NormalizedRect,
-                          _ body: (UnsafeBufferPointer<Float>) throws -> Result) throws -> Result {
+    /// Loads the network's weight file from `directory`; `threads` ≥ 1 is the network's thread count.
+    public init(weightsDirectory directory: URL, threads: Int = 1) throws {
+        network = try Network(weightsDirectory: directory, threads: threads)
+    }
+
+    /// Crops `region`, runs the network on the crop and projects its landmarks back to normalized image
+    /// coordinates; `nil` when the presence is not above `presenceThreshold`.
+    public func predict(in image: RGBImage, region: NormalizedRect, presenceThreshold: Float) throws -> ImageLandmarkPrediction? {
+        let side = Self.side
         let rect = region.pixelRect(imageWidth: image.width, imageHeight: image.height)
-        let count = values.count
-        try values.withUnsafeMutableBufferPointer { buffer in
-            try ImageCropper.crop(image, region: rect, outputWidth: Self.side, outputHeight: Self.side,
+        let count = crop.count
+        try crop.withUnsafeMutableBufferPointer { buffer in
+            try ImageCropper.crop(image, region: rect, outputWidth: side, outputHeight: side,
                                   border: .replicate, valueRange: 0...1, into: buffer.baseAddress!,
                                   destinationCount: count)
         }
-        return try values.withUnsafeBufferPointer(body)
-    }
-
-    /// Crops `region`, runs `network` on the crop and projects its landmarks back to normalized image coordinates;
-    /// `nil` when the presence is not above `presenceThreshold`.
-    func predict(in image: ImageFrame, region: NormalizedRect, presenceThreshold: Float,
-                 _ network: (UnsafeBufferPointer<Float>) throws -> FaceLandmarkPrediction) throws -> FaceLandmarksPrediction? {
-        let prediction = try withCrop(of: image, region: region, network)
+        let prediction = try crop.withUnsafeBufferPointer { try network.predict($0) }
         guard prediction.presence > presenceThreshold else { return nil }
-        return FaceLandmarksPrediction(
-            landmarks: LandmarkProjection.cropToImage(prediction.landmarks, inputSize: Float(Self.side), region: region),
+        return ImageLandmarkPrediction(
+            landmarks: LandmarkProjection.cropToImage(prediction.landmarks, inputSize: Float(side), region: region),
             presence: prediction.presence)
     }
 }
 
 /// FaceMesh (468 points) behind `FaceLandmarkModel`.
-public final class MeshLandmarkModel: FaceLandmarkModel {
-    public let kind = LandmarkModelKind.mesh
-    public let landmarkCount = LandmarkIndexSets.meshCount
-    private let network: FaceMeshNetwork
-    private let crop = FaceCropBuffer()
-
-    /// Loads `face_landmark.sfmw` from `directory`; `threads` ≥ 1 is the network's thread count.
-    public init(weightsDirectory directory: URL, threads: Int = 1) throws {
-        network = try FaceMeshNetwork(weightsDirectory: directory, threads: threads)
-    }
-
-    public func predict(in image: ImageFrame, region: NormalizedRect, presenceThreshold: Float) throws -> FaceLandmarksPrediction? {
-        try crop.predict(in: image, region: region, presenceThreshold: presenceThreshold, network.predict)
-    }
-}
-
+public typealias MeshLandmarkModel = CropLandmarkModel<FaceMeshNetwork>
 /// Attention Mesh (478 points) behind `FaceLandmarkModel`.
-public final class AttentionLandmarkModel: FaceLandmarkModel {
-    public let kind = LandmarkModelKind.attention
-    public let landmarkCount = LandmarkIndexSets.refinedCount
-    private let network: AttentionMeshNetwork
-    private let crop = FaceCropBuffer()
-
-    /// Loads `face_landmark_with_attention.sfmw` from `directory`; `threads` ≥ 1 is the network's thread count.
-    public init(weightsDirectory directory: URL, threads: Int = 1) throws {
-        network = try AttentionMeshNetwork(weightsDirectory: directory, threads: threads)
-    }
-
-    public func predict(in image: ImageFrame, region: NormalizedRect, presenceThreshold: Float) throws -> FaceLandmarksPrediction? {
-        try crop.predict(in: image, region: region, presenceThreshold: presenceThreshold, network.predict)
-    }
-}
-
-/// Errors raised when projecting raw model landmarks.
-public enum LandmarkProjectionError: Error, Equatable, CustomStringConvertible {
-    /// The raw buffer does not hold `count × stride` values, or the stride is below 3.
-    case invalidRawLayout(valueCount: Int, landmarkCount: Int, stride: Int)
-    /// The model input size is not positive.
-    case invalidInputSize(Float)
-
-    /// A readable explanation of the error.
-    public var description: String {
-        switch self {
-        case let .invalidRawLayout(valueCount, landmarkCount, stride):
-            return "landmark projection: \(valueCount) raw values cannot hold \(landmarkCount) landmarks of stride "
-                + "\(stride) (stride must be ≥ 3)"
-        case let .invalidInputSize(size):
-            return "landmark projection: model input size \(size) must be positive"
-        }
-    }
-}
+public typealias AttentionLandmarkModel = CropLandmarkModel<AttentionMeshNetwork>
 
 /// Maps landmarks between a model's crop and the image, as MediaPipe's `TensorsToLandmarksCalculator` +
 /// `LandmarkProjectionCalculator` do (§6).
@@ -148,10 +110,10 @@ public enum LandmarkProjection {
     public static func cropToImage(raw: UnsafeBufferPointer<Float>, landmarkCount: Int, stride: Int = 3,
                                    inputSize: Float, region: NormalizedRect) throws -> [Landmark] {
         guard stride >= 3, landmarkCount >= 0, raw.count >= landmarkCount * stride else {
-            throw LandmarkProjectionError.invalidRawLayout(valueCount: raw.count, landmarkCount: landmarkCount,
+            throw FaceMeshError.invalidRawLayout(valueCount: raw.count, landmarkCount: landmarkCount,
                                                            stride: stride)
         }
-        guard inputSize > 0 else { throw LandmarkProjectionError.invalidInputSize(inputSize) }
+        guard inputSize > 0 else { throw FaceMeshError.invalidModelInputSize(inputSize) }
         return (0..<landmarkCount).map { i in
             project(x: raw[i * stride], y: raw[i * stride + 1], z: raw[i * stride + 2], inputSize: inputSize,
                     region: region)

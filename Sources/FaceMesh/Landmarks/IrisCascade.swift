@@ -38,7 +38,7 @@ public final class CascadeLandmarkModel: FaceLandmarkModel {
         eyeCropMethod = eyeCrop
     }
 
-    public func predict(in image: ImageFrame, region: NormalizedRect, presenceThreshold: Float) throws -> FaceLandmarksPrediction? {
+    public func predict(in image: RGBImage, region: NormalizedRect, presenceThreshold: Float) throws -> ImageLandmarkPrediction? {
         guard var result = try mesh.predict(in: image, region: region, presenceThreshold: presenceThreshold) else {
             return nil
         }
@@ -55,7 +55,7 @@ public final class CascadeLandmarkModel: FaceLandmarkModel {
 
     /// Crops one eye as MediaPipe's iris graph does, runs the Iris model and decodes its points to normalized
     /// image coordinates.
-    private func eye(in image: ImageFrame, region: NormalizedRect, mirrored: Bool) throws
+    private func eye(in image: RGBImage, region: NormalizedRect, mirrored: Bool) throws
         -> (contour: [Landmark], iris: [Landmark]) {
         let count = eyeTensor.count
         switch eyeCropMethod {
@@ -93,24 +93,6 @@ public final class CascadeLandmarkModel: FaceLandmarkModel {
     }
 }
 
-/// Errors raised by the iris cascade's eye input and decoding.
-public enum IrisCascadeError: Error, Equatable, CustomStringConvertible {
-    /// A raw iris-model output does not hold the expected number of values.
-    case rawOutputSize(output: String, expected: Int, actual: Int)
-    /// The merge's index lists do not match the contour, or an index is outside the mesh.
-    case invalidMergeIndices(String)
-
-    /// A readable explanation of the error.
-    public var description: String {
-        switch self {
-        case let .rawOutputSize(output, expected, actual):
-            return "iris cascade: \(output) has \(actual) values, expected \(expected)"
-        case let .invalidMergeIndices(message):
-            return "iris cascade merge: \(message)"
-        }
-    }
-}
-
 /// One eye's input to the iris model and the decoding of its outputs, as MediaPipe's iris cascade (the 468-point
 /// mesh + iris_landmark graphs) does it (§9).
 ///
@@ -137,14 +119,14 @@ public struct IrisEyeInput: Sendable {
     public let padding: (left: Float, top: Float, right: Float, bottom: Float)
 
     /// Builds the eye input from `image`, the eye ROI (normalized) and whether to mirror it.
-    public init(image: ImageFrame, region: NormalizedRect, mirrored: Bool) throws {
+    public init(image: RGBImage, region: NormalizedRect, mirrored: Bool) throws {
         try self.init(crop: NearestNeighbourCrop.crop(image, region: region, border: .replicate), region: region,
                       mirrored: mirrored)
     }
 
     /// Builds the eye input from an already cropped eye image (the output of `NearestNeighbourCrop.crop` for
     /// `region`): resize, letterbox and mirroring only.
-    public init(crop: ImageFrame, region: NormalizedRect, mirrored: Bool) throws {
+    public init(crop: RGBImage, region: NormalizedRect, mirrored: Bool) throws {
         let size = IrisEyeInput.tensorSize
         let scale = min(Float(size) / Float(crop.width), Float(size) / Float(crop.height))
         let targetWidth = Int((Float(crop.width) * scale).rounded())
@@ -201,11 +183,11 @@ public struct IrisEyeInput: Sendable {
         -> (contour: [Landmark], iris: [Landmark])
     {
         guard contour.count == IrisEyeInput.contourCount * 3 else {
-            throw IrisCascadeError.rawOutputSize(output: "eye contour", expected: IrisEyeInput.contourCount * 3,
+            throw FaceMeshError.wrongOutputSize(output: "eye contour", expected: IrisEyeInput.contourCount * 3,
                                                  actual: contour.count)
         }
         guard iris.count == IrisEyeInput.irisCount * 3 else {
-            throw IrisCascadeError.rawOutputSize(output: "iris", expected: IrisEyeInput.irisCount * 3,
+            throw FaceMeshError.wrongOutputSize(output: "iris", expected: IrisEyeInput.irisCount * 3,
                                                  actual: iris.count)
         }
         return (decode(contour), decode(iris))
@@ -236,12 +218,12 @@ public enum IrisCascadeMerge {
                              imageRightContour: [Landmark], imageRightIris: [Landmark],
                              imageLeftIndices: [Int], imageRightIndices: [Int]) throws -> [Landmark] {
         guard imageLeftIndices.count == imageLeftContour.count, imageRightIndices.count == imageRightContour.count else {
-            throw IrisCascadeError.invalidMergeIndices("index lists (\(imageLeftIndices.count), "
+            throw FaceMeshError.invalidMergeIndices("index lists (\(imageLeftIndices.count), "
                 + "\(imageRightIndices.count)) must match the contours (\(imageLeftContour.count), "
                 + "\(imageRightContour.count))")
         }
         guard (imageLeftIndices + imageRightIndices).allSatisfy({ $0 >= 0 && $0 < mesh.count }) else {
-            throw IrisCascadeError.invalidMergeIndices("an index is outside the \(mesh.count)-point mesh")
+            throw FaceMeshError.invalidMergeIndices("an index is outside the \(mesh.count)-point mesh")
         }
         var result = mesh
         for (index, point) in zip(imageLeftIndices, imageLeftContour) { result[index] = point }

@@ -69,18 +69,6 @@ public enum LandmarkIndexSets {
 /// irises are appended as points 468–472 (image-left) and 473–477 (image-right), each with z = the mean mesh z over
 /// the first 16 entries (the eye contour) of its eye's list.
 public enum AttentionMeshAssembly {
-    /// Errors for outputs of the wrong length.
-    public enum AssemblyError: Error, Equatable, CustomStringConvertible {
-        case wrongLength(output: String, expected: Int, actual: Int)
-
-        public var description: String {
-            switch self {
-            case let .wrongLength(output, expected, actual):
-                return "attention output '\(output)' has \(actual) values, expects \(expected)"
-            }
-        }
-    }
-
     /// - Parameters: `mesh` 468 × (x, y, z); `lips` 80 × (x, y); `imageLeftEye`, `imageRightEye` 71 × (x, y);
     ///   `imageLeftIris`, `imageRightIris` 5 × (x, y); all in model-input pixels (192-px units).
     /// - Returns: 478 landmarks in model-input pixels.
@@ -94,7 +82,7 @@ public enum AttentionMeshAssembly {
             ("right iris", imageRightIris, 2 * LandmarkIndexSets.irisPointCount),
         ]
         for (name, values, expected) in checks where values.count != expected {
-            throw AssemblyError.wrongLength(output: name, expected: expected, actual: values.count)
+            throw FaceMeshError.wrongOutputSize(output: name, expected: expected, actual: values.count)
         }
         var points = (0..<LandmarkIndexSets.meshCount).map {
             Landmark(x: mesh[3 * $0], y: mesh[3 * $0 + 1], z: mesh[3 * $0 + 2])

@@ -53,11 +53,11 @@ public struct FaceGeometryEstimator: Sendable {
     ///   - imageLandmarks: at least 468 landmarks (468 or 478 from the face mesh models); extra ones are ignored.
     ///   - imageWidth: image width in pixels (> 0).
     ///   - imageHeight: image height in pixels (> 0).
-    /// - Throws: `FaceGeometryError` for a bad image size, too few or non-finite landmarks, a face too compact to
+    /// - Throws: `FaceMeshError` for a bad image size, too few or non-finite landmarks, a face too compact to
     ///   measure (MediaPipe skips those), or a failed Procrustes fit.
     public func estimate(imageLandmarks: [Landmark], imageWidth: Int, imageHeight: Int) throws -> HeadPose {
         guard imageWidth > 0, imageHeight > 0 else {
-            throw FaceGeometryError.invalidImageSize(width: imageWidth, height: imageHeight)
+            throw FaceMeshError.invalidImageSize(width: imageWidth, height: imageHeight)
         }
         let width = Double(imageWidth), height = Double(imageHeight)
         let normalized = imageLandmarks.map {
@@ -77,11 +77,11 @@ public struct FaceGeometryEstimator: Sendable {
         let nearPlane = try camera.nearPlaneSize(imageWidth: imageWidth, imageHeight: imageHeight)
         let vertexCount = model.vertices.count
         guard normalized.count >= vertexCount else {
-            throw FaceGeometryError.tooFewLandmarks(count: normalized.count, required: vertexCount)
+            throw FaceMeshError.tooFewLandmarks(count: normalized.count, required: vertexCount)
         }
         let mesh = normalized.prefix(vertexCount)
         if let bad = mesh.firstIndex(where: { !($0.x.isFinite && $0.y.isFinite && $0.z.isFinite) }) {
-            throw FaceGeometryError.nonFiniteLandmark(index: bad)
+            throw FaceMeshError.nonFiniteLandmark(index: bad)
         }
         try checkNotTooCompact(mesh)
 
@@ -117,11 +117,7 @@ public struct FaceGeometryEstimator: Sendable {
 
     /// Weighted Procrustes fit of the canonical basis landmarks onto `targets` (one per basis landmark).
     private func fit(_ targets: [SIMD3<Double>]) throws -> SimilarityTransform {
-        do {
-            return try WeightedProcrustes.solve(source: basisSources, target: targets, weights: basisWeights)
-        } catch let error as ProcrustesError {
-            throw FaceGeometryError.procrustesFailed(error)
-        }
+        try WeightedProcrustes.solve(source: basisSources, target: targets, weights: basisWeights)
     }
 
     /// MediaPipe's guard against tiny faces: the largest distance of a landmark (normalized x, y) from their mean.
@@ -136,7 +132,7 @@ public struct FaceGeometryEstimator: Sendable {
         }
         let distance = maximumSquaredDistance.squareRoot()
         guard distance > Self.compactnessThreshold else {
-            throw FaceGeometryError.landmarksTooCompact(maximumDistance: distance)
+            throw FaceMeshError.landmarksTooCompact(maximumDistance: distance)
         }
     }
 }
@@ -199,46 +195,5 @@ public struct CanonicalFaceModel: Sendable {
         }
         procrustesBasis = zip(CanonicalFaceModelData.procrustesLandmarkIDs, CanonicalFaceModelData.procrustesWeights)
             .map { BasisLandmark(index: $0, weight: $1) }
-    }
-}
-
-/// Why a camera could not be built or a face's geometry (head pose, metric landmarks) could not be estimated.
-public enum FaceGeometryError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// Camera parameters out of range: the vertical field of view must be in (0, 180) degrees and
-    /// 0 < near < far, all finite.
-    case invalidCamera(verticalFieldOfViewDegrees: Double, near: Double, far: Double)
-    /// The image width or height is not positive.
-    case invalidImageSize(width: Int, height: Int)
-    /// Fewer landmarks than the canonical model has vertices.
-    case tooFewLandmarks(count: Int, required: Int)
-    /// A landmark coordinate is NaN or infinite.
-    case nonFiniteLandmark(index: Int)
-    /// All landmarks lie within 1e-3 (normalized x, y) of their mean: too small a face for a stable estimate.
-    /// MediaPipe skips such faces.
-    case landmarksTooCompact(maximumDistance: Double)
-    /// A camera-space point is not in front of the camera (its z must be negative), so it has no image point.
-    case pointBehindCamera(z: Double)
-    /// A Procrustes fit inside the estimation failed.
-    case procrustesFailed(ProcrustesError)
-
-    /// A one-line explanation of the failure.
-    public var description: String {
-        switch self {
-        case let .invalidCamera(fieldOfView, near, far):
-            return "invalid perspective camera: vertical FOV \(fieldOfView)° (needs 0 < FOV < 180), "
-                + "near \(near), far \(far) (needs 0 < near < far)"
-        case let .invalidImageSize(width, height):
-            return "invalid image size \(width)×\(height)"
-        case let .tooFewLandmarks(count, required):
-            return "face geometry needs at least \(required) landmarks, got \(count)"
-        case let .nonFiniteLandmark(index):
-            return "landmark \(index) has a non-finite coordinate"
-        case let .landmarksTooCompact(distance):
-            return "landmarks too compact for face geometry (max distance to mean \(distance) ≤ 1e-3 normalized)"
-        case let .pointBehindCamera(z):
-            return "camera-space point with z = \(z) is not in front of the camera"
-        case let .procrustesFailed(error):
-            return "face geometry: \(error)"
-        }
     }
 }

@@ -149,11 +149,11 @@ public struct PerspectiveCamera: Hashable, Sendable {
     public static let mediaPipeDefault = PerspectiveCamera(checkedFieldOfView: 63, near: 1, far: 10_000)
 
     /// Creates a camera.
-    /// - Throws: `FaceGeometryError.invalidCamera` unless 0 < FOV < 180 and 0 < near < far (all finite).
+    /// - Throws: `FaceMeshError.invalidCamera` unless 0 < FOV < 180 and 0 < near < far (all finite).
     public init(verticalFieldOfViewDegrees: Double = 63, near: Double = 1, far: Double = 10_000) throws {
         guard verticalFieldOfViewDegrees > 0, verticalFieldOfViewDegrees < 180, near > 0, far > near,
               far.isFinite else {
-            throw FaceGeometryError.invalidCamera(verticalFieldOfViewDegrees: verticalFieldOfViewDegrees,
+            throw FaceMeshError.invalidCamera(verticalFieldOfViewDegrees: verticalFieldOfViewDegrees,
                                                   near: near, far: far)
         }
         self.init(checkedFieldOfView: verticalFieldOfViewDegrees, near: near, far: far)
@@ -166,10 +166,10 @@ public struct PerspectiveCamera: Hashable, Sendable {
     }
 
     /// Width and height (centimetres) of the visible rectangle on the near plane for a `width`×`height` image.
-    /// - Throws: `FaceGeometryError.invalidImageSize` if a dimension is not positive.
+    /// - Throws: `FaceMeshError.invalidImageSize` if a dimension is not positive.
     public func nearPlaneSize(imageWidth: Int, imageHeight: Int) throws -> SIMD2<Double> {
         guard imageWidth > 0, imageHeight > 0 else {
-            throw FaceGeometryError.invalidImageSize(width: imageWidth, height: imageHeight)
+            throw FaceMeshError.invalidImageSize(width: imageWidth, height: imageHeight)
         }
         let height = 2 * near * tan(verticalFieldOfViewDegrees * .pi / 360)
         return SIMD2(height * Double(imageWidth) / Double(imageHeight), height)
@@ -181,10 +181,10 @@ public struct PerspectiveCamera: Hashable, Sendable {
     }
 
     /// Projects a camera-space point (centimetres) to image pixels (origin top-left, y down).
-    /// - Throws: `FaceGeometryError.pointBehindCamera` if `point.z >= 0`, `.invalidImageSize` for a bad size.
+    /// - Throws: `FaceMeshError.pointBehindCamera` if `point.z >= 0`, `.invalidImageSize` for a bad size.
     public func imagePoint(ofCameraPoint point: SIMD3<Double>, imageWidth: Int, imageHeight: Int) throws -> SIMD2<Double> {
         let size = try nearPlaneSize(imageWidth: imageWidth, imageHeight: imageHeight)
-        guard point.z < 0 else { throw FaceGeometryError.pointBehindCamera(z: point.z) }
+        guard point.z < 0 else { throw FaceMeshError.pointBehindCamera(z: point.z) }
         let depth = -point.z
         let nearX = near * point.x / depth, nearY = near * point.y / depth
         let x = (nearX / size.x + 0.5) * Double(imageWidth)
@@ -196,7 +196,7 @@ public struct PerspectiveCamera: Hashable, Sendable {
     ///
     /// Clip coordinates divided by w give normalized device coordinates in [−1, 1] with y up and depth −1 at the
     /// near plane, +1 at the far plane; NDC (x, y) maps to pixels as ((x + 1)/2 · width, (1 − y)/2 · height).
-    /// - Throws: `FaceGeometryError.invalidImageSize` if a dimension is not positive.
+    /// - Throws: `FaceMeshError.invalidImageSize` if a dimension is not positive.
     public func projectionMatrixRowMajor(imageWidth: Int, imageHeight: Int) throws -> [Float] {
         let size = try nearPlaneSize(imageWidth: imageWidth, imageHeight: imageHeight)
         let depthRange = far - near

@@ -26,26 +26,26 @@ public enum WeightedProcrustes {
     ///   - target: target points, same count as `source`.
     ///   - weights: one non-negative weight per point.
     /// - Returns: scale, rotation (determinant +1) and translation with target ≈ scale · rotation · source + translation.
-    /// - Throws: `ProcrustesError` for empty or mismatched input, non-finite values, negative weights, or degenerate
+    /// - Throws: `FaceMeshError` for empty or mismatched input, non-finite values, negative weights, or degenerate
     ///   configurations (coincident or collinear points, vanishing scale).
     public static func solve(source: [SIMD3<Double>], target: [SIMD3<Double>],
                              weights: [Double]) throws -> SimilarityTransform {
-        guard !source.isEmpty else { throw ProcrustesError.noPoints }
+        guard !source.isEmpty else { throw FaceMeshError.noPoints }
         guard source.count == target.count, source.count == weights.count else {
-            throw ProcrustesError.countMismatch(source: source.count, target: target.count, weights: weights.count)
+            throw FaceMeshError.countMismatch(source: source.count, target: target.count, weights: weights.count)
         }
         var totalWeight = 0.0
         var weightedSourceSum = SIMD3<Double>.zero
         for index in source.indices {
             let weight = weights[index]
             guard weight.isFinite, isFinite(source[index]), isFinite(target[index]) else {
-                throw ProcrustesError.nonFiniteValue(index: index)
+                throw FaceMeshError.nonFiniteValue(index: index)
             }
-            guard weight >= 0 else { throw ProcrustesError.negativeWeight(index: index, weight: weight) }
+            guard weight >= 0 else { throw FaceMeshError.negativeWeight(index: index, weight: weight) }
             totalWeight += weight
             weightedSourceSum += weight * source[index]
         }
-        guard totalWeight > absoluteTolerance else { throw ProcrustesError.totalWeightTooSmall(totalWeight) }
+        guard totalWeight > absoluteTolerance else { throw FaceMeshError.totalWeightTooSmall(totalWeight) }
         let sourceCentroid = weightedSourceSum / totalWeight
 
         var crossCovariance = Matrix3x3.zero
@@ -54,7 +54,7 @@ public enum WeightedProcrustes {
                 + weights[index] * Matrix3x3.outerProduct(target[index], source[index] - sourceCentroid)
         }
         let norm = crossCovariance.frobeniusNorm
-        guard norm > absoluteTolerance else { throw ProcrustesError.crossCovarianceTooSmall(norm: norm) }
+        guard norm > absoluteTolerance else { throw FaceMeshError.crossCovarianceTooSmall(norm: norm) }
 
         let rotation = try properRotation(maximizingAlignmentWith: crossCovariance)
 
@@ -65,9 +65,9 @@ public enum WeightedProcrustes {
             numerator += weights[index] * Vector3.dot(rotation * centered, target[index])
             denominator += weights[index] * Vector3.dot(centered, centered)
         }
-        guard denominator > absoluteTolerance else { throw ProcrustesError.scaleDenominatorTooSmall(denominator) }
+        guard denominator > absoluteTolerance else { throw FaceMeshError.scaleDenominatorTooSmall(denominator) }
         let scale = numerator / denominator
-        guard scale > absoluteTolerance else { throw ProcrustesError.scaleTooSmall(scale) }
+        guard scale > absoluteTolerance else { throw FaceMeshError.scaleTooSmall(scale) }
 
         var translationSum = SIMD3<Double>.zero
         for index in source.indices where weights[index] > 0 {
@@ -81,7 +81,7 @@ public enum WeightedProcrustes {
     static func properRotation(maximizingAlignmentWith crossCovariance: Matrix3x3) throws -> Matrix3x3 {
         let svd = SingularValueDecomposition3x3(crossCovariance)
         let ratio = svd.singularValues[1] / svd.singularValues[0]
-        guard ratio > collinearityTolerance else { throw ProcrustesError.pointsNearlyCollinear(singularValueRatio: ratio) }
+        guard ratio > collinearityTolerance else { throw FaceMeshError.pointsNearlyCollinear(singularValueRatio: ratio) }
         var u = svd.u
         if u.determinant * svd.v.determinant < 0 {
             for row in 0..<3 { u[row, 2] = -u[row, 2] }
@@ -137,56 +137,5 @@ public struct SimilarityTransform: Hashable, Sendable, Codable {
         }
         values += [0, 0, 0, 1]
         return values
-    }
-}
-
-/// Why `WeightedProcrustes.solve` could not determine a similarity transform.
-///
-/// The thresholds of the last four cases are MediaPipe's (absolute 1e-9); `pointsNearlyCollinear` is an extra check
-/// of ours for input whose rotation is not determined.
-public enum ProcrustesError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// No points were given.
-    case noPoints
-    /// The source, target and weight arrays have different lengths.
-    case countMismatch(source: Int, target: Int, weights: Int)
-    /// A coordinate or weight is NaN or infinite.
-    case nonFiniteValue(index: Int)
-    /// A weight is negative.
-    case negativeWeight(index: Int, weight: Double)
-    /// The weights sum to ≤ 1e-9.
-    case totalWeightTooSmall(Double)
-    /// The weighted cross-covariance `Σ wᵢ bᵢ (aᵢ − ā)ᵀ` has Frobenius norm ≤ 1e-9: the weighted source or target
-    /// points (nearly) coincide.
-    case crossCovarianceTooSmall(norm: Double)
-    /// The weighted cross-covariance has rank ≤ 1 (second singular value ≤ 1e-6 × the first): the source or target
-    /// points lie on a line, so the rotation about that line is undetermined.
-    case pointsNearlyCollinear(singularValueRatio: Double)
-    /// The scale denominator `Σ wᵢ ‖aᵢ − ā‖²` is ≤ 1e-9: the weighted source points (nearly) coincide.
-    case scaleDenominatorTooSmall(Double)
-    /// The optimal scale is ≤ 1e-9: the target is (nearly) a single point relative to the source.
-    case scaleTooSmall(Double)
-
-    /// A one-line explanation of the failure.
-    public var description: String {
-        switch self {
-        case .noPoints:
-            return "Procrustes: no points"
-        case let .countMismatch(source, target, weights):
-            return "Procrustes: \(source) source points, \(target) target points and \(weights) weights differ"
-        case let .nonFiniteValue(index):
-            return "Procrustes: point or weight \(index) is not finite"
-        case let .negativeWeight(index, weight):
-            return "Procrustes: weight \(index) is negative (\(weight))"
-        case let .totalWeightTooSmall(total):
-            return "Procrustes: total weight \(total) is ≤ 1e-9"
-        case let .crossCovarianceTooSmall(norm):
-            return "Procrustes: cross-covariance norm \(norm) is ≤ 1e-9 (points coincide)"
-        case let .pointsNearlyCollinear(ratio):
-            return "Procrustes: points are collinear (singular value ratio \(ratio)); rotation undetermined"
-        case let .scaleDenominatorTooSmall(denominator):
-            return "Procrustes: source spread \(denominator) is ≤ 1e-9 (source points coincide)"
-        case let .scaleTooSmall(scale):
-            return "Procrustes: scale \(scale) is ≤ 1e-9"
-        }
     }
 }

@@ -1,23 +1,5 @@
 import Foundation
 
-/// Errors raised when a region cannot be built from landmarks.
-public enum RegionOfInterestError: Error, Equatable, CustomStringConvertible {
-    /// The landmark list is too short for the indices the region needs.
-    case missingLandmark(index: Int, count: Int)
-    /// Image width or height is not positive.
-    case invalidImageSize(width: Int, height: Int)
-
-    /// A readable explanation of the error.
-    public var description: String {
-        switch self {
-        case let .missingLandmark(index, count):
-            return "region of interest: landmark \(index) needed, only \(count) given"
-        case let .invalidImageSize(width, height):
-            return "region of interest: invalid image size \(width)×\(height)"
-        }
-    }
-}
-
 /// Builds the pipeline's regions of interest exactly as MediaPipe's graphs do (DetectionsToRects →
 /// RectTransformation, in normalized single precision):
 /// centre and size from an axis-aligned box; rotation = NormalizeRadians(0 − atan2(−(y₁ − y₀), x₁ − x₀)) from two
@@ -44,7 +26,7 @@ public enum RegionOfInterestBuilder {
         -> NormalizedRect
     {
         guard detection.keypoints.count >= 2 else {
-            throw RegionOfInterestError.missingLandmark(index: 1, count: detection.keypoints.count)
+            throw FaceMeshError.missingLandmark(index: 1, count: detection.keypoints.count)
         }
         return try region(box: detection.box, rotationFrom: detection.keypoints[0], to: detection.keypoints[1],
                           imageWidth: imageWidth, imageHeight: imageHeight, scale: faceScale)
@@ -67,7 +49,7 @@ public enum RegionOfInterestBuilder {
         -> NormalizedRect
     {
         guard imageWidth > 0, imageHeight > 0 else {
-            throw RegionOfInterestError.invalidImageSize(width: imageWidth, height: imageHeight)
+            throw FaceMeshError.invalidImageSize(width: imageWidth, height: imageHeight)
         }
         return try faceRegion(fromLandmarks: LandmarkCoordinates.toNormalized(landmarks, imageWidth: imageWidth,
                                                                               imageHeight: imageHeight),
@@ -94,7 +76,7 @@ public enum RegionOfInterestBuilder {
     public static func region(box: AxisAlignedBox, rotationFrom start: SIMD2<Float>, to end: SIMD2<Float>,
                               imageWidth: Int, imageHeight: Int, scale: Float) throws -> NormalizedRect {
         guard imageWidth > 0, imageHeight > 0 else {
-            throw RegionOfInterestError.invalidImageSize(width: imageWidth, height: imageHeight)
+            throw FaceMeshError.invalidImageSize(width: imageWidth, height: imageHeight)
         }
         let w = Float(imageWidth), h = Float(imageHeight)
         let rotation = rotationAngle(from: SIMD2(start.x * w, start.y * h), to: SIMD2(end.x * w, end.y * h))
@@ -126,7 +108,7 @@ public enum RegionOfInterestBuilder {
 
     private static func require(_ index: Int, in landmarks: [Landmark]) throws {
         guard index < landmarks.count else {
-            throw RegionOfInterestError.missingLandmark(index: index, count: landmarks.count)
+            throw FaceMeshError.missingLandmark(index: index, count: landmarks.count)
         }
     }
 }
@@ -138,21 +120,30 @@ public enum RegionOfInterestBuilder {
 /// element; every element added after it — the rest of that input, then each later input in turn — first removes
 /// every list element whose axis-aligned IoU with it (rotation ignored) is **strictly greater** than the threshold,
 /// then is appended. So later inputs win over overlapping earlier ones, and overlapping elements of one input are
-/// deduplicated (the later one stays). No identities; output order = list order.
+/// deduplicated (the later one stays). Output order = list order.
+///
+/// The merge works on any items that have a region (`region` reads it) and returns the surviving items themselves,
+/// so a caller's tracks keep their identity and detection score without searching for their rectangles afterwards.
 public enum ROIAssociation {
     /// The legacy face mesh graph's `min_similarity_threshold`.
     public static let legacyThreshold: Float = 0.5
 
-    /// Legacy Face Mesh order: detection ROIs first, tracked (previous-frame) ROIs second, so an overlapping
-    /// tracked ROI replaces a new detection ROI. Not clipped to the face count.
+    /// Legacy Face Mesh order: detection items first, tracked (previous-frame) items second, so an overlapping
+    /// tracked item replaces a new detection. Not clipped to the face count.
+    public static func mergeLegacy<Item>(detections: [Item], tracked: [Item], threshold: Float = legacyThreshold,
+                                         region: (Item) -> NormalizedRect) -> [Item] {
+        merge([detections, tracked], threshold: threshold, region: region)
+    }
+
+    /// `mergeLegacy` on bare regions.
     public static func mergeLegacy(detectionRegions: [NormalizedRect], trackedRegions: [NormalizedRect],
                                    threshold: Float = legacyThreshold) -> [NormalizedRect] {
-        merge([detectionRegions, trackedRegions], threshold: threshold)
+        mergeLegacy(detections: detectionRegions, tracked: trackedRegions, threshold: threshold) { $0 }
     }
 
     /// The general rule over any number of inputs in increasing priority.
-    public static func merge(_ inputs: [[NormalizedRect]], threshold: Float) -> [NormalizedRect] {
-        var result: [NormalizedRect] = []
+    public static func merge<Item>(_ inputs: [[Item]], threshold: Float, region: (Item) -> NormalizedRect) -> [Item] {
+        var result: [Item] = []
         var started = false
         for input in inputs where !input.isEmpty {
             for (position, element) in input.enumerated() {
@@ -161,10 +152,16 @@ public enum ROIAssociation {
                     started = true
                     continue
                 }
-                result.removeAll { $0.intersectionOverUnion(with: element) > threshold }
+                let elementRegion = region(element)
+                result.removeAll { region($0).intersectionOverUnion(with: elementRegion) > threshold }
                 result.append(element)
             }
         }
         return result
+    }
+
+    /// `merge` on bare regions.
+    public static func merge(_ inputs: [[NormalizedRect]], threshold: Float) -> [NormalizedRect] {
+        merge(inputs, threshold: threshold) { $0 }
     }
 }

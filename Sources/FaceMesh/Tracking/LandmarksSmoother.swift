@@ -13,6 +13,15 @@ public enum SmoothingMethod: Hashable, Sendable {
     public static let faceEffectDefault = SmoothingMethod.relativeVelocity(.faceEffect)
 }
 
+/// A scalar filter that smooths one axis of one landmark over time (`OneEuroFilter`, `RelativeVelocityFilter`).
+protocol LandmarkAxisFilter {
+    /// Filters `x` observed at `timestampNanoseconds`, with values scaled by `valueScale` for the filter's decisions.
+    mutating func apply(_ x: Float, timestampNanoseconds: Int64, valueScale: Float) -> Float
+}
+
+extension OneEuroFilter: LandmarkAxisFilter {}
+extension RelativeVelocityFilter: LandmarkAxisFilter {}
+
 /// Temporal smoothing of one face's landmarks, as MediaPipe's `LandmarksSmoothingCalculator` does it.
 ///
 /// Landmarks are in **pixels** (x, y, and z in x's pixel scale; see `LandmarkCoordinates`). Each axis of each
@@ -36,7 +45,7 @@ public struct LandmarksSmoother: Sendable {
     private var filters: Filters = .none
     private var landmarkCount = 0
 
-    /// A smoother for `method`; throws `SmoothingError.invalidParameter` for invalid filter parameters.
+    /// A smoother for `method`; throws `FaceMeshError.invalidSmoothingParameter` for invalid filter parameters.
     public init(method: SmoothingMethod) throws {
         self.method = method
         // Validate the parameters now rather than on the first frame.
@@ -76,26 +85,25 @@ public struct LandmarksSmoother: Sendable {
             break
         case var .oneEuro(bank):
             filters = .none  // keep `bank` uniquely referenced while mutating it
-            for i in landmarks.indices {
-                output[i].x = bank[3 * i].apply(landmarks[i].x, timestampNanoseconds: nanoseconds, valueScale: valueScale)
-                output[i].y = bank[3 * i + 1].apply(landmarks[i].y, timestampNanoseconds: nanoseconds,
-                                                    valueScale: valueScale)
-                output[i].z = bank[3 * i + 2].apply(landmarks[i].z, timestampNanoseconds: nanoseconds,
-                                                    valueScale: valueScale)
-            }
+            Self.apply(&bank, to: landmarks, into: &output, nanoseconds: nanoseconds, valueScale: valueScale)
             filters = .oneEuro(bank)
         case var .relativeVelocity(bank):
             filters = .none
-            for i in landmarks.indices {
-                output[i].x = bank[3 * i].apply(landmarks[i].x, timestampNanoseconds: nanoseconds, valueScale: valueScale)
-                output[i].y = bank[3 * i + 1].apply(landmarks[i].y, timestampNanoseconds: nanoseconds,
-                                                    valueScale: valueScale)
-                output[i].z = bank[3 * i + 2].apply(landmarks[i].z, timestampNanoseconds: nanoseconds,
-                                                    valueScale: valueScale)
-            }
+            Self.apply(&bank, to: landmarks, into: &output, nanoseconds: nanoseconds, valueScale: valueScale)
             filters = .relativeVelocity(bank)
         }
         return output
+    }
+
+    /// Runs filter `3i + axis` of `bank` on axis x, y, z of landmark i.
+    private static func apply<Filter: LandmarkAxisFilter>(_ bank: inout [Filter], to landmarks: [Landmark],
+                                                           into output: inout [Landmark], nanoseconds: Int64,
+                                                           valueScale: Float) {
+        for i in landmarks.indices {
+            output[i].x = bank[3 * i].apply(landmarks[i].x, timestampNanoseconds: nanoseconds, valueScale: valueScale)
+            output[i].y = bank[3 * i + 1].apply(landmarks[i].y, timestampNanoseconds: nanoseconds, valueScale: valueScale)
+            output[i].z = bank[3 * i + 2].apply(landmarks[i].z, timestampNanoseconds: nanoseconds, valueScale: valueScale)
+        }
     }
 
     /// ((max x − min x) + (max y − min y))/2 over the landmarks (pixels); 0 for an empty list.
@@ -126,27 +134,7 @@ public struct LandmarksSmoother: Sendable {
             return
         }
         guard count == landmarkCount else {
-            throw SmoothingError.landmarkCountChanged(expected: landmarkCount, actual: count)
-        }
-    }
-}
-
-/// Errors raised by the smoothing filters.
-public enum SmoothingError: Error, Equatable, CustomStringConvertible {
-    /// A filter parameter is out of its valid range (the message names it).
-    case invalidParameter(String)
-    /// A timestamp is not finite or does not fit in 64-bit nanoseconds.
-    case invalidTimestamp(Double)
-    /// The number of landmarks changed between frames without a reset.
-    case landmarkCountChanged(expected: Int, actual: Int)
-
-    /// A readable explanation of the error.
-    public var description: String {
-        switch self {
-        case let .invalidParameter(message): return "smoothing: invalid parameter: \(message)"
-        case let .invalidTimestamp(seconds): return "smoothing: invalid timestamp \(seconds) s"
-        case let .landmarkCountChanged(expected, actual):
-            return "smoothing: \(actual) landmarks given, the filters were set up for \(expected); reset first"
+            throw FaceMeshError.landmarkCountChanged(expected: landmarkCount, actual: count)
         }
     }
 }
@@ -156,7 +144,7 @@ public enum SmoothingError: Error, Equatable, CustomStringConvertible {
 enum FilterTimestamp {
     static func nanoseconds(fromSeconds seconds: Double) throws -> Int64 {
         let value = (seconds * 1e9).rounded()
-        guard value.isFinite, value >= -9.2e18, value <= 9.2e18 else { throw SmoothingError.invalidTimestamp(seconds) }
+        guard value.isFinite, value >= -9.2e18, value <= 9.2e18 else { throw FaceMeshError.invalidTimestamp(seconds) }
         return Int64(value)
     }
 }

@@ -46,14 +46,14 @@ public struct OneEuroFilter: Sendable {
     public init(parameters: Parameters = .faceLandmarker) throws {
         let p = parameters
         guard p.frequency > 0, p.frequency.isFinite else {
-            throw SmoothingError.invalidParameter("One Euro frequency \(p.frequency) must be positive")
+            throw FaceMeshError.invalidSmoothingParameter("One Euro frequency \(p.frequency) must be positive")
         }
         guard p.minCutoff > 0, p.minCutoff.isFinite, p.derivativeCutoff > 0, p.derivativeCutoff.isFinite else {
-            throw SmoothingError.invalidParameter(
+            throw FaceMeshError.invalidSmoothingParameter(
                 "One Euro cutoffs (min \(p.minCutoff), derivative \(p.derivativeCutoff)) must be positive")
         }
         guard p.beta >= 0, p.beta.isFinite else {
-            throw SmoothingError.invalidParameter("One Euro beta \(p.beta) must be ≥ 0")
+            throw FaceMeshError.invalidSmoothingParameter("One Euro beta \(p.beta) must be ≥ 0")
         }
         self.parameters = parameters
         frequency = p.frequency
@@ -147,10 +147,10 @@ public struct RelativeVelocityFilter: Sendable {
     /// A fresh filter; throws if the window is not positive or the velocity scale is negative/not finite.
     public init(parameters: Parameters = .faceEffect) throws {
         guard parameters.windowSize > 0 else {
-            throw SmoothingError.invalidParameter("velocity filter window \(parameters.windowSize) must be positive")
+            throw FaceMeshError.invalidSmoothingParameter("velocity filter window \(parameters.windowSize) must be positive")
         }
         guard parameters.velocityScale >= 0, parameters.velocityScale.isFinite else {
-            throw SmoothingError.invalidParameter("velocity scale \(parameters.velocityScale) must be ≥ 0")
+            throw FaceMeshError.invalidSmoothingParameter("velocity scale \(parameters.velocityScale) must be ≥ 0")
         }
         self.parameters = parameters
         window = Array(repeating: (0, 0), count: parameters.windowSize)
@@ -209,7 +209,7 @@ public struct LowPassFilter: Sendable {
 
     /// A filter with the given α in [0, 1].
     public init(alpha: Float) throws {
-        guard alpha >= 0, alpha <= 1 else { throw SmoothingError.invalidParameter("low-pass alpha \(alpha) ∉ [0, 1]") }
+        guard alpha >= 0, alpha <= 1 else { throw FaceMeshError.invalidSmoothingParameter("low-pass alpha \(alpha) ∉ [0, 1]") }
         self.alpha = alpha
     }
 

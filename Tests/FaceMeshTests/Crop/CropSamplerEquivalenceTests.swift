@@ -7,15 +7,15 @@ import TestSupport
 /// fixed-point formula OpenCV uses.
 final class CropSamplerEquivalenceTests: XCTestCase {
     struct Case {
-        var image: ImageFrame
+        var image: RGBImage
         var region: RotatedRect
         var outputWidth: Int
         var outputHeight: Int
         var border: BorderMode
     }
 
-    static func randomImage(width: Int, height: Int, using generator: inout SplitMix64) throws -> ImageFrame {
-        try ImageFrame(width: width, height: height,
+    static func randomImage(width: Int, height: Int, using generator: inout SplitMix64) throws -> RGBImage {
+        try RGBImage(width: width, height: height,
                        pixels: (0..<(width * height * 3)).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 
@@ -144,7 +144,7 @@ final class CropSamplerEquivalenceTests: XCTestCase {
                         + "\(item.image.width)×\(item.image.height), \(item.border): \(message)")
                 }
                 compared += 1
-            } catch CropError.degenerateRegion {
+            } catch FaceMeshError.degenerateRegion {
                 continue  // both samplers refuse the same regions (checked below)
             }
         }
@@ -181,13 +181,13 @@ final class CropSamplerEquivalenceTests: XCTestCase {
                        RotatedRect(centerX: .nan, centerY: 1, width: 2, height: 2),
                        RotatedRect(centerX: 1, centerY: 1, width: 1e-30, height: 1e-30)]
         for region in regions {
-            var fastError: CropError?, referenceError: CropError?
+            var fastError: FaceMeshError?, referenceError: FaceMeshError?
             do { _ = try ImageCropper.cropBytes(image, region: region, outputWidth: 4, outputHeight: 4, border: .zero) }
-            catch { fastError = error as? CropError }
+            catch { fastError = error as? FaceMeshError }
             do {
                 _ = try ReferenceBilinearWarp.cropBytes(image, region: region, outputWidth: 4, outputHeight: 4,
                                                         border: .zero)
-            } catch { referenceError = error as? CropError }
+            } catch { referenceError = error as? FaceMeshError }
             XCTAssertNotNil(fastError, "\(region)")
             // (Compared by description: a NaN field makes the errors themselves unequal.)
             XCTAssertEqual(fastError.map(String.init(describing:)), referenceError.map(String.init(describing:)),

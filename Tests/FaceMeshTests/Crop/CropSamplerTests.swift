@@ -72,32 +72,32 @@ final class CropSamplerTests: XCTestCase {
     }
 
     func testBadInputsThrowTypedErrors() throws {
-        let image = try ImageFrame(width: 2, height: 2, pixels: [UInt8](repeating: 7, count: 12))
-        XCTAssertThrowsError(try ImageFrame(width: 2, height: 2, pixels: [1, 2, 3])) {
-            XCTAssertEqual($0 as? ImageFrameError, .pixelCountMismatch(expected: 12, actual: 3))
+        let image = try RGBImage(width: 2, height: 2, pixels: [UInt8](repeating: 7, count: 12))
+        XCTAssertThrowsError(try RGBImage(width: 2, height: 2, pixels: [1, 2, 3])) {
+            XCTAssertEqual($0 as? RGBImageError, .pixelCountMismatch(width: 2, height: 2, expected: 12, actual: 3))
         }
-        XCTAssertThrowsError(try ImageFrame(width: 0, height: 2, pixels: [])) {
-            XCTAssertEqual($0 as? ImageFrameError, .invalidSize(width: 0, height: 2))
+        XCTAssertThrowsError(try RGBImage(width: 0, height: 2, pixels: [])) {
+            XCTAssertEqual($0 as? RGBImageError, .invalidDimensions(width: 0, height: 2))
         }
         let zeroSize = RotatedRect(centerX: 1, centerY: 1, width: 0, height: 2)
         XCTAssertThrowsError(try ImageCropper.cropBytes(image, region: zeroSize, outputWidth: 4, outputHeight: 4,
                                                         border: .zero)) {
-            XCTAssertEqual($0 as? CropError, .invalidRegion(zeroSize))
+            XCTAssertEqual($0 as? FaceMeshError, .invalidRegion(zeroSize))
         }
         let good = RotatedRect(centerX: 1, centerY: 1, width: 2, height: 2)
         XCTAssertThrowsError(try ImageCropper.cropBytes(image, region: good, outputWidth: 0, outputHeight: 4,
                                                         border: .zero)) {
-            XCTAssertEqual($0 as? CropError, .invalidOutputSize(width: 0, height: 4))
+            XCTAssertEqual($0 as? FaceMeshError, .invalidOutputSize(width: 0, height: 4))
         }
         var small = [Float](repeating: 0, count: 10)
         XCTAssertThrowsError(try small.withUnsafeMutableBufferPointer { buffer in
             try ImageCropper.crop(image, region: good, outputWidth: 4, outputHeight: 4, border: .zero,
                                   valueRange: 0...1, into: buffer.baseAddress!, destinationCount: buffer.count)
-        }) { XCTAssertEqual($0 as? CropError, .destinationTooSmall(required: 48, actual: 10)) }
+        }) { XCTAssertEqual($0 as? FaceMeshError, .destinationTooSmall(required: 48, actual: 10)) }
         let input = try DetectorInput(imageWidth: 3, imageHeight: 2)
         XCTAssertThrowsError(try input.makeTensorBytes(from: image)) {
-            XCTAssertEqual($0 as? DetectorInputError,
-                           .imageSizeMismatch(expectedWidth: 3, expectedHeight: 2, actualWidth: 2, actualHeight: 2))
+            XCTAssertEqual($0 as? FaceMeshError,
+                           .detectorImageSizeMismatch(expectedWidth: 3, expectedHeight: 2, actualWidth: 2, actualHeight: 2))
         }
     }
 
@@ -113,7 +113,7 @@ final class CropSamplerTests: XCTestCase {
 
     /// A uniform image stays uniform whatever the ROI, border replicate included (the weights sum to 2^15).
     func testUniformImageStaysUniform() throws {
-        let image = try ImageFrame(width: 5, height: 7, pixels: [UInt8](repeating: 201, count: 5 * 7 * 3))
+        let image = try RGBImage(width: 5, height: 7, pixels: [UInt8](repeating: 201, count: 5 * 7 * 3))
         let region = RotatedRect(centerX: 1.3, centerY: 6.1, width: 11, height: 9, rotation: 0.8)
         let bytes = try ImageCropper.cropBytes(image, region: region, outputWidth: 16, outputHeight: 12,
                                                border: .replicate)

@@ -96,8 +96,8 @@ final class DetectionTests: XCTestCase {
         XCTAssertEqual(detections[2].box.width, 0.05, accuracy: 1e-6)
 
         XCTAssertThrowsError(try decoder.decode(regressors: [Float](repeating: 0, count: 10), logits: logits)) {
-            XCTAssertEqual($0 as? FaceDetectionDecodingError,
-                           .tensorSizeMismatch(tensor: "regressors", expected: 896 * 16, actual: 10))
+            XCTAssertEqual($0 as? FaceMeshError,
+                           .wrongOutputSize(output: "regressors", expected: 896 * 16, actual: 10))
         }
         XCTAssertThrowsError(try decoder.decode(regressors: regressors, logits: [1]))
     }

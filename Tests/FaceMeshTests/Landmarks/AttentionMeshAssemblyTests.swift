@@ -33,7 +33,7 @@ final class AttentionMeshAssemblyTests: XCTestCase {
     func testWrongLengthIsAnError() {
         XCTAssertThrowsError(try AttentionMeshAssembly.assemble(mesh: [], lips: [], imageLeftEye: [], imageRightEye: [],
                                                                 imageLeftIris: [], imageRightIris: [])) {
-            XCTAssertEqual($0 as? AttentionMeshAssembly.AssemblyError, .wrongLength(output: "mesh", expected: 1404, actual: 0))
+            XCTAssertEqual($0 as? FaceMeshError, .wrongOutputSize(output: "mesh", expected: 1404, actual: 0))
         }
     }
 }

@@ -34,7 +34,7 @@ final class IrisCascadeTests: XCTestCase {
             XCTAssertEqual(untiedMismatches, 0, "\(item.name): nearest-neighbour crop")
 
             // Resize, letterbox and mirroring from OpenCV's own crop: byte-exact.
-            let fromCrop = try IrisEyeInput(crop: ImageFrame(width: item.cropWidth, height: item.cropHeight,
+            let fromCrop = try IrisEyeInput(crop: RGBImage(width: item.cropWidth, height: item.cropHeight,
                                                              pixels: expectedCrop),
                                             region: region, mirrored: item.mirrored)
             let expected = try PipelineFixtures.bytes(item.expected)
@@ -60,7 +60,7 @@ final class IrisCascadeTests: XCTestCase {
     /// Without mirroring or letterbox, decoding is the §6 projection with a 64-pixel crop; mirroring maps x to
     /// 64 − x first.
     func testDecodingIsProjectionOfTheCrop() throws {
-        let image = try ImageFrame(width: 200, height: 100, pixels: [UInt8](repeating: 90, count: 200 * 100 * 3))
+        let image = try RGBImage(width: 200, height: 100, pixels: [UInt8](repeating: 90, count: 200 * 100 * 3))
         // Square in pixels: 40 px → width 0.2, height 0.4.
         let region = NormalizedRect(xCenter: 0.4, yCenter: 0.55, width: 0.2, height: 0.4, rotation: 0.35)
         let contour = (0..<213).map { Float(($0 * 37) % 64) + 0.25 }
@@ -88,7 +88,7 @@ final class IrisCascadeTests: XCTestCase {
     /// A 40×30 crop fits 64×48 with 8 black rows above and below: padding 0.125 top and bottom; a point at the
     /// top of the content (y = 8) lands on the ROI's top edge.
     func testLetterboxRemoval() throws {
-        let image = try ImageFrame(width: 160, height: 180, pixels: [UInt8](repeating: 10, count: 160 * 180 * 3))
+        let image = try RGBImage(width: 160, height: 180, pixels: [UInt8](repeating: 10, count: 160 * 180 * 3))
         let region = NormalizedRect(xCenter: 0.5, yCenter: 0.5, width: 40 / 160, height: 30 / 180, rotation: 0)
         let input = try IrisEyeInput(image: image, region: region, mirrored: false)
         XCTAssertEqual(input.padding.top, 0.125)
@@ -128,20 +128,20 @@ final class IrisCascadeTests: XCTestCase {
                                                         imageRightContour: right, imageRightIris: irisRight,
                                                         imageLeftIndices: [3, 10], imageRightIndices: [8, 9]))
 
-        let image = try ImageFrame(width: 20, height: 20, pixels: [UInt8](repeating: 0, count: 1200))
+        let image = try RGBImage(width: 20, height: 20, pixels: [UInt8](repeating: 0, count: 1200))
         let input = try IrisEyeInput(image: image, region: NormalizedRect(xCenter: 0.5, yCenter: 0.5, width: 0.5,
                                                                           height: 0.5), mirrored: false)
         let short = [Float](repeating: 0, count: 12)
         XCTAssertThrowsError(try short.withUnsafeBufferPointer { try input.decode(contour: $0, iris: $0) }) {
-            XCTAssertEqual($0 as? IrisCascadeError, .rawOutputSize(output: "eye contour", expected: 213, actual: 12))
+            XCTAssertEqual($0 as? FaceMeshError, .wrongOutputSize(output: "eye contour", expected: 213, actual: 12))
         }
         XCTAssertThrowsError(try NearestNeighbourCrop.crop(image, region: NormalizedRect(
             xCenter: 0.5, yCenter: 0.5, width: 0.02, height: 0.5)))
     }
 
-    private func pixel(_ bytes: [UInt8], _ width: Int, _ x: Int, _ y: Int) -> (red: UInt8, green: UInt8, blue: UInt8) {
+    private func pixel(_ bytes: [UInt8], _ width: Int, _ x: Int, _ y: Int) -> RGBColor {
         let o = (y * width + x) * 3
-        return (bytes[o], bytes[o + 1], bytes[o + 2])
+        return RGBColor(red: bytes[o], green: bytes[o + 1], blue: bytes[o + 2])
     }
 
     /// Whether output index `i` of an unrotated pixel-centred crop maps exactly half-way between two pixels:

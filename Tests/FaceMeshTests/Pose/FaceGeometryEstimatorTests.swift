@@ -172,34 +172,34 @@ final class FaceGeometryEstimatorTests: XCTestCase {
                                  imageHeight: 480)
         XCTAssertThrowsError(try estimator.estimate(imageLandmarks: Array(face.imageLandmarks.prefix(467)),
                                                     imageWidth: 640, imageHeight: 480)) { error in
-            XCTAssertEqual(error as? FaceGeometryError, .tooFewLandmarks(count: 467, required: 468))
+            XCTAssertEqual(error as? FaceMeshError, .tooFewLandmarks(count: 467, required: 468))
         }
         XCTAssertThrowsError(try estimator.estimate(imageLandmarks: face.imageLandmarks, imageWidth: 0,
                                                     imageHeight: 480)) { error in
-            XCTAssertEqual(error as? FaceGeometryError, .invalidImageSize(width: 0, height: 480))
+            XCTAssertEqual(error as? FaceMeshError, .invalidImageSize(width: 0, height: 480))
         }
         XCTAssertThrowsError(try estimator.estimate(normalizedLandmarks: face.imageLandmarks, imageWidth: 640,
                                                     imageHeight: -1)) { error in
-            XCTAssertEqual(error as? FaceGeometryError, .invalidImageSize(width: 640, height: -1))
+            XCTAssertEqual(error as? FaceMeshError, .invalidImageSize(width: 640, height: -1))
         }
         var broken = face.imageLandmarks
         broken[200].z = .nan
         XCTAssertThrowsError(try estimator.estimate(imageLandmarks: broken, imageWidth: 640, imageHeight: 480)) {
-            XCTAssertEqual($0 as? FaceGeometryError, .nonFiniteLandmark(index: 200))
+            XCTAssertEqual($0 as? FaceMeshError, .nonFiniteLandmark(index: 200))
         }
         // A face shrunk to within 0.5 px of its centre in a 640-px-wide image: 0.5/640 < 1e-3 normalized.
         let tiny = face.imageLandmarks.map {
             Landmark(x: 320 + ($0.x - 320) * 0.002, y: 240 + ($0.y - 240) * 0.002, z: $0.z * 0.002)
         }
         XCTAssertThrowsError(try estimator.estimate(imageLandmarks: tiny, imageWidth: 640, imageHeight: 480)) {
-            guard case .landmarksTooCompact = $0 as? FaceGeometryError else {
+            guard case .landmarksTooCompact = $0 as? FaceMeshError else {
                 return XCTFail("expected landmarksTooCompact, got \($0)")
             }
         }
         // All landmarks on one image line with equal depth: the fit is degenerate.
         let line = (0..<468).map { Landmark(x: Float(100 + $0), y: 200, z: 0) }
         XCTAssertThrowsError(try estimator.estimate(imageLandmarks: line, imageWidth: 640, imageHeight: 480)) {
-            guard case .procrustesFailed(.pointsNearlyCollinear) = $0 as? FaceGeometryError else {
+            guard case .pointsNearlyCollinear = $0 as? FaceMeshError else {
                 return XCTFail("expected a collinearity failure, got \($0)")
             }
         }

@@ -46,7 +46,7 @@ final class MediaPipeFaceGeometryReferenceTests: XCTestCase {
             guard let expected = testCase.mediapipe else {
                 XCTAssertThrowsError(try estimator.estimate(normalizedLandmarks: landmarks, imageWidth: testCase.width,
                                                             imageHeight: testCase.height), testCase.name) {
-                    guard case .landmarksTooCompact = $0 as? FaceGeometryError else {
+                    guard case .landmarksTooCompact = $0 as? FaceMeshError else {
                         return XCTFail("\(testCase.name): expected landmarksTooCompact, got \($0)")
                     }
                 }

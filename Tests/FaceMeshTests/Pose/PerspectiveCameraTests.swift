@@ -61,12 +61,12 @@ final class PerspectiveCameraTests: XCTestCase {
         for (fov, near, far) in [(0.0, 1.0, 10.0), (180, 1, 10), (63, 0, 10), (63, 5, 5), (.nan, 1, 10),
                                  (63, 1, .infinity)] {
             XCTAssertThrowsError(try PerspectiveCamera(verticalFieldOfViewDegrees: fov, near: near, far: far)) {
-                guard case .invalidCamera = $0 as? FaceGeometryError else { return XCTFail("\($0)") }
+                guard case .invalidCamera = $0 as? FaceMeshError else { return XCTFail("\($0)") }
             }
         }
         XCTAssertThrowsError(try camera.nearPlaneSize(imageWidth: 640, imageHeight: 0))
         XCTAssertThrowsError(try camera.imagePoint(ofCameraPoint: SIMD3(0, 0, 1), imageWidth: 640, imageHeight: 480)) {
-            XCTAssertEqual($0 as? FaceGeometryError, .pointBehindCamera(z: 1))
+            XCTAssertEqual($0 as? FaceMeshError, .pointBehindCamera(z: 1))
         }
     }
 }

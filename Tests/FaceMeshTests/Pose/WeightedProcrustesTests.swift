@@ -105,11 +105,11 @@ final class WeightedProcrustesTests: XCTestCase {
     func testDegenerateInputThrows() {
         let source = basisPoints
         let weights = basis.map(\.weight)
-        func expect(_ expected: (ProcrustesError) -> Bool, source: [SIMD3<Double>], target: [SIMD3<Double>],
+        func expect(_ expected: (FaceMeshError) -> Bool, source: [SIMD3<Double>], target: [SIMD3<Double>],
                     weights: [Double], line: UInt = #line) {
             XCTAssertThrowsError(try WeightedProcrustes.solve(source: source, target: target, weights: weights),
                                  line: line) { error in
-                guard let error = error as? ProcrustesError, expected(error) else {
+                guard let error = error as? FaceMeshError, expected(error) else {
                     return XCTFail("unexpected error \(error)", line: line)
                 }
             }

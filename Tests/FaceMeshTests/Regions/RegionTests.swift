@@ -67,7 +67,7 @@ final class RegionTests: XCTestCase {
                                                               imageHeight: 100).rotation, Float.pi / 6, accuracy: 1e-5)
         XCTAssertThrowsError(try RegionOfInterestBuilder.faceRegion(fromLandmarks: Array(landmarks[..<200]),
                                                                     imageWidth: 200, imageHeight: 100)) {
-            XCTAssertEqual($0 as? RegionOfInterestError, .missingLandmark(index: 263, count: 200))
+            XCTAssertEqual($0 as? FaceMeshError, .missingLandmark(index: 263, count: 200))
         }
         XCTAssertThrowsError(try RegionOfInterestBuilder.faceRegion(fromLandmarks: landmarks, imageWidth: 0,
                                                                     imageHeight: 100))
@@ -174,6 +174,6 @@ final class RegionTests: XCTestCase {
         XCTAssertEqual(fromRaw, fromArray)
         XCTAssertThrowsError(try raw.withUnsafeBufferPointer {
             try LandmarkProjection.cropToImage(raw: $0, landmarkCount: 4, inputSize: 192, region: region)
-        }) { XCTAssertEqual($0 as? LandmarkProjectionError, .invalidRawLayout(valueCount: 9, landmarkCount: 4, stride: 3)) }
+        }) { XCTAssertEqual($0 as? FaceMeshError, .invalidRawLayout(valueCount: 9, landmarkCount: 4, stride: 3)) }
     }
 }

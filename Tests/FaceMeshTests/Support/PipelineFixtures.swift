@@ -40,9 +40,9 @@ enum PipelineFixtures {
         [UInt8](try Data(contentsOf: directory.appendingPathComponent(file)))
     }
 
-    static func image(_ name: String, in manifest: Manifest) throws -> ImageFrame {
+    static func image(_ name: String, in manifest: Manifest) throws -> RGBImage {
         let info = try XCTUnwrap(manifest.images[name], "image \(name) missing from the manifest")
-        return try ImageFrame(width: info.width, height: info.height, pixels: bytes(info.file))
+        return try RGBImage(width: info.width, height: info.height, pixels: bytes(info.file))
     }
 }
 

@@ -58,7 +58,7 @@ final class FilterTests: XCTestCase {
         XCTAssertEqual(try filter.apply(11, timestamp: 1.1, valueScale: 0.01),
                        try reference.apply(11, timestamp: 1.1, valueScale: 0.01))
         XCTAssertThrowsError(try filter.apply(1, timestamp: .nan)) {
-            guard case .invalidTimestamp? = $0 as? SmoothingError else { return XCTFail("\($0)") }
+            guard case .invalidTimestamp? = $0 as? FaceMeshError else { return XCTFail("\($0)") }
         }
         XCTAssertThrowsError(try OneEuroFilter(parameters: .init(frequency: 0, minCutoff: 1, beta: 0, derivativeCutoff: 1)))
     }

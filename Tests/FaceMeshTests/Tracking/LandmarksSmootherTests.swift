@@ -128,7 +128,7 @@ final class LandmarksSmootherTests: XCTestCase {
         var smoother = try LandmarksSmoother(method: .faceLandmarkerDefault)
         _ = try smoother.smooth(face(), timestamp: 1)
         XCTAssertThrowsError(try smoother.smooth(Array(face().prefix(458)), timestamp: 2)) {
-            XCTAssertEqual($0 as? SmoothingError, .landmarkCountChanged(expected: 468, actual: 458))
+            XCTAssertEqual($0 as? FaceMeshError, .landmarkCountChanged(expected: 468, actual: 458))
         }
         smoother.reset()
         XCTAssertNoThrow(try smoother.smooth(Array(face().prefix(100)), timestamp: 3))
