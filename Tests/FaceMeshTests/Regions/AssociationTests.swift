@@ -44,4 +44,17 @@ final class AssociationTests: XCTestCase {
         XCTAssertEqual(ROIAssociation.merge([[a], [b]], threshold: iou), [a, b])
         XCTAssertEqual(ROIAssociation.merge([[a], [b]], threshold: iou.nextDown), [b])
     }
+
+    /// The merge returns the items it was given (here identifiers with their regions), so tracks keep identity
+    /// even when two items have equal rectangles.
+    func testMergeReturnsTheItemsThemselves() {
+        let shared = rect(0.5, 0.5)
+        let detections = [(identifier: 1, region: rect(0.2, 0.2)), (identifier: 2, region: shared)]
+        let tracked = [(identifier: 3, region: rect(0.52, 0.5)), (identifier: 4, region: rect(0.8, 0.8))]
+        let merged = ROIAssociation.mergeLegacy(detections: detections, tracked: tracked, region: \.region)
+        XCTAssertEqual(merged.map(\.identifier), [1, 3, 4])
+        let twins = ROIAssociation.merge([[(identifier: 5, region: shared)], [(identifier: 6, region: shared)]],
+                                         threshold: ROIAssociation.legacyThreshold, region: \.region)
+        XCTAssertEqual(twins.map(\.identifier), [6])
+    }
 }
