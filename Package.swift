@@ -12,10 +12,11 @@ let environment = ProcessInfo.processInfo.environment
 // slower, which would make the reference tests (whole networks on real images) crawl, and `-O` alone is not enough:
 // SwiftPM compiles debug targets file by file (batch mode), so the small SIMD helpers of one file
 // (SIMDMemory.load8, multiplyAdd, ...) are calls, not inlined instructions, in the kernels of the others; measured
-// 15x slower than `-c release`. Whole-module optimization (as `-c release` does) removes that.
+// 15x slower than `-c release`. Whole-module optimization (as `-c release` does) removes that; `-disable-batch-mode`
+// silences the driver's warning about SwiftPM's own `-enable-batch-mode`, which whole-module mode ignores.
 var numericFlags: [SwiftSetting] = [
     .unsafeFlags(["-enforce-exclusivity=unchecked"]),
-    .unsafeFlags(["-O", "-whole-module-optimization", "-num-threads", "2"], .when(configuration: .debug)),
+    .unsafeFlags(["-O", "-whole-module-optimization", "-num-threads", "2", "-disable-batch-mode"], .when(configuration: .debug)),
 ]
 #if arch(x86_64)
 let targetCPU = environment["FACEMESH_TARGET_CPU"] ?? "haswell"
