@@ -36,11 +36,14 @@ let package = Package(
         .library(name: "TensorRuntime", targets: ["TensorRuntime"]),
         .library(name: "FaceMesh", targets: ["FaceMesh"]),
         .library(name: "ImageCodecs", targets: ["ImageCodecs"]),
+        .library(name: "FaceMeshVideo", targets: ["FaceMeshVideo"]),
         .executable(name: "facemesh", targets: ["facemesh"]),
         .executable(name: "bench", targets: ["bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // `swift package generate-documentation` (DocC); Tools/build_docs.sh builds the catalogs with warnings as errors.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
@@ -56,6 +59,8 @@ let package = Package(
         // C shims around libjpeg/libpng: their fatal-error callbacks need setjmp/longjmp, which Swift cannot express.
         .target(name: "CImageShims", dependencies: ["CJPEG", "CPNG"]),
         .target(name: "ImageCodecs", dependencies: ["CImageShims", "ImageBasics"]),
+        // Face mesh results of a video file as an AsyncThrowingStream (FaceMesh + ImageCodecs' video reader).
+        .target(name: "FaceMeshVideo", dependencies: ["FaceMesh", "ImageCodecs"]),
         .executableTarget(name: "facemesh", dependencies: [
             "FaceMesh", "ImageCodecs", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -74,7 +79,7 @@ let package = Package(
         .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
         .testTarget(name: "AllocationTests", dependencies: ["TensorRuntime", "AllocationCounter"],
                     swiftSettings: numericFlags),
-        .testTarget(name: "FaceMeshTests", dependencies: ["FaceMesh", "ImageCodecs", "TestSupport"]),
+        .testTarget(name: "FaceMeshTests", dependencies: ["FaceMesh", "ImageCodecs", "FaceMeshVideo", "TestSupport"]),
         .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs", "TestSupport"]),
         // Runs the built `facemesh` binary as a subprocess (the dependency makes SwiftPM build it first).
         .testTarget(name: "FacemeshCommandTests", dependencies: ["FaceMesh", "ImageCodecs", "facemesh", "TestSupport"]),

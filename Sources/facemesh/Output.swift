@@ -4,13 +4,20 @@ import Foundation
 /// The command's JSON output, written by hand for a compact, stable layout (keys always in the same order, numbers
 /// rounded to a fixed number of decimals, no spaces):
 ///
-///     image:  {"width":W,"height":H,"faces":[FACE,...]}
-///     video:  {"frame":i,"timestamp":t,"faces":[FACE,...]}   (one line per frame)
-///     FACE:   {"landmarks":[[x,y,z],...],"presence":p,"detectionScore":s,
+///     image:  {"schema":"facemesh.image.v1","width":W,"height":H,"faces":[FACE,...]}
+///     video:  {"schema":"facemesh.video-line.v1","frame":i,"timestamp":t,"faces":[FACE,...]}   (one line per frame)
+///     FACE:   {"id":n,"landmarks":[[x,y,z],...],"presence":p,"detectionScore":s,
 ///              "pose":{"matrix":[16 numbers, row-major],"yawPitchRoll":[yaw,pitch,roll]}}
 ///
-/// `pose` is null when the head pose could not be estimated; a non-finite number is written as null.
+/// `pose` is null when the head pose could not be estimated; a non-finite number is written as null. `id` is the
+/// engine's `FaceMeshResult.trackIdentifier`. The JSON Schemas in docs/schema/ describe every document; the
+/// `schema` field names the one it follows (a new version whenever a field changes meaning or goes away).
 enum FaceJSON {
+    /// The `schema` value of `image` documents (docs/schema/image.schema.json).
+    static let imageSchema = "facemesh.image.v1"
+    /// The `schema` value of `video` lines (docs/schema/video-line.schema.json).
+    static let videoLineSchema = "facemesh.video-line.v1"
+
     /// Decimals kept for landmark coordinates (pixels) and angles (degrees).
     static let landmarkDecimals = 3
     /// Decimals kept for presence and detection scores (in [0, 1]).
@@ -22,12 +29,12 @@ enum FaceJSON {
 
     /// The document for one image.
     static func image(width: Int, height: Int, faces: [FaceMeshResult]) -> String {
-        "{\"width\":\(width),\"height\":\(height),\"faces\":\(faceList(faces))}"
+        "{\"schema\":\"\(imageSchema)\",\"width\":\(width),\"height\":\(height),\"faces\":\(faceList(faces))}"
     }
 
     /// One line (without the line break) for one video frame.
     static func frame(index: Int, timestamp: Double, faces: [FaceMeshResult]) -> String {
-        "{\"frame\":\(index),\"timestamp\":\(number(timestamp, decimals: timestampDecimals)),"
+        "{\"schema\":\"\(videoLineSchema)\",\"frame\":\(index),\"timestamp\":\(number(timestamp, decimals: timestampDecimals)),"
             + "\"faces\":\(faceList(faces))}"
     }
 
@@ -37,7 +44,7 @@ enum FaceJSON {
 
     /// One face object.
     static func face(_ face: FaceMeshResult) -> String {
-        var text = "{\"landmarks\":["
+        var text = "{\"id\":\(face.trackIdentifier),\"landmarks\":["
         text.reserveCapacity(face.landmarks.count * 28 + 400)
         for (index, landmark) in face.landmarks.enumerated() {
             if index > 0 { text += "," }

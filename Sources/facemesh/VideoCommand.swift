@@ -10,10 +10,16 @@ struct VideoCommand: ParsableCommand {
         commandName: "video",
         abstract: "Track faces through a video and write one JSON line per frame.",
         discussion: """
-        Each line: {"frame":i,"timestamp":t,"faces":[...]} with the face objects of `facemesh image`; t = i / frame \
-        rate in seconds. Files are decoded by an ffmpeg child process (ffmpeg and ffprobe must be on PATH). \
-        PATH "-" reads raw RGB24 frames (WIDTHxHEIGHTx3 bytes each) from standard input; give --size. A progress \
-        bar is shown when standard error is a terminal.
+        Each line: {"schema":"facemesh.video-line.v1","frame":i,"timestamp":t,"faces":[...]} with the face objects \
+        of `facemesh image` (docs/schema/video-line.schema.json); t = i / frame rate in seconds; a face keeps its \
+        "id" while it stays tracked. Files are decoded by an ffmpeg child process (ffmpeg and ffprobe must be on \
+        PATH). PATH "-" reads raw RGB24 frames (WIDTHxHEIGHTx3 bytes each) from standard input; give --size. A \
+        progress bar is shown when standard error is a terminal.
+
+        Examples:
+          facemesh video clip.mp4 --out faces.jsonl --overlay-video clip-mesh.mp4
+          facemesh video interview.mov --max-faces 2 --smoothing one-euro
+          ffmpeg -i clip.mp4 -f rawvideo -pix_fmt rgb24 - | facemesh video - --size 640x480 --fps 25
         """)
 
     @Argument(help: "The video file, or - for raw RGB24 frames on standard input.")
