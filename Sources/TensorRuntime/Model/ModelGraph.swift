@@ -67,3 +67,89 @@ public struct GraphOperator: Sendable, Equatable {
         return nil
     }
 }
+
+/// A bounds-checked cursor over little-endian bytes. Every read checks the remaining length first and throws
+/// `ModelFileError.malformedMetadata` instead of reading past the end.
+struct LittleEndianReader {
+    private let bytes: UnsafeRawBufferPointer
+    private(set) var offset: Int
+    private let end: Int
+    /// Added to `offset` in error messages so they give absolute file positions.
+    private let baseOffset: Int
+
+    init(bytes: UnsafeRawBufferPointer, start: Int, end: Int) {
+        self.bytes = bytes
+        self.offset = start
+        self.end = end
+        self.baseOffset = 0
+    }
+
+    var isAtEnd: Bool { offset == end }
+
+    private mutating func take(_ count: Int, _ what: String) throws -> Int {
+        guard count >= 0, end - offset >= count else {
+            throw ModelFileError.malformedMetadata(what: "\(what) runs past the end of the metadata", offset: offset)
+        }
+        let start = offset
+        offset += count
+        return start
+    }
+
+    mutating func u8(_ what: String) throws -> UInt8 {
+        bytes[try take(1, what)]
+    }
+
+    mutating func u32(_ what: String) throws -> UInt32 {
+        let start = try take(4, what)
+        return UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: start, as: UInt32.self))
+    }
+
+    mutating func i32(_ what: String) throws -> Int32 {
+        Int32(bitPattern: try u32(what))
+    }
+
+    mutating func u64(_ what: String) throws -> UInt64 {
+        let start = try take(8, what)
+        return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: start, as: UInt64.self))
+    }
+
+    mutating func i64(_ what: String) throws -> Int64 {
+        Int64(bitPattern: try u64(what))
+    }
+
+    mutating func f64(_ what: String) throws -> Double {
+        Double(bitPattern: try u64(what))
+    }
+
+    /// A count that announces `elementSize`-byte elements: refused when the rest of the metadata cannot hold them,
+    /// so a corrupt count never triggers a huge allocation.
+    mutating func count(_ what: String, elementSize: Int) throws -> Int {
+        let at = offset
+        let value = Int(try u32(what))
+        guard value <= (end - offset) / max(elementSize, 1) else {
+            throw ModelFileError.malformedMetadata(what: "\(what) \(value) exceeds the metadata size", offset: at)
+        }
+        return value
+    }
+
+    mutating func string(_ what: String) throws -> String {
+        let length = try count("\(what) length", elementSize: 1)
+        let start = try take(length, what)
+        let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + length)])
+        guard let text = String(validating: slice, as: UTF8.self) else {
+            throw ModelFileError.malformedMetadata(what: "\(what) is not valid UTF-8", offset: start)
+        }
+        return text
+    }
+}
+
+/// FNV-1a, 64 bits: the checksum of the weight file format.
+enum FNV1a64 {
+    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+        }
+        return hash
+    }
+}

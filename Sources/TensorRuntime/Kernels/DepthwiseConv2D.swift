@@ -113,3 +113,88 @@ public final class DepthwiseConvolution2D: @unchecked Sendable {
         }
     }
 }
+
+extension DepthwiseConvolution2D {
+    /// One output pixel for any window size and any border situation: only the taps inside the input are
+    /// summed (sums plus bias), vectorised over channels with a scalar tail. Used where the 3×3 fast path does not
+    /// apply (other window sizes, fewer than 8 channels, unusual paddings).
+    @inline(__always)
+    func genericPixel(input: UnsafePointer<Float>, outputY: Int, outputX: Int, output: UnsafeMutablePointer<Float>) {
+        let g = geometry
+        let channels = g.inputChannels
+        let firstY = outputY * g.strideHeight - g.padTop, firstX = outputX * g.strideWidth - g.padLeft
+        let kernelYRange = max(0, -firstY)..<max(0, min(g.kernelHeight, g.inputHeight - firstY))
+        let kernelXRange = max(0, -firstX)..<max(0, min(g.kernelWidth, g.inputWidth - firstX))
+        let destination = output + outputX * channels
+        let w = UnsafePointer(weights), bias = UnsafePointer(parameters.bias)
+        var channel = 0
+        while channel + 8 <= channels {
+            var sum = SIMDMemory.load8(bias + channel)
+            for kernelY in kernelYRange {
+                let row = input + (firstY + kernelY) * g.inputWidth * channels
+                for kernelX in kernelXRange {
+                    sum = SIMDMemory.multiplyAdd(
+                        sum, SIMDMemory.load8(row + (firstX + kernelX) * channels + channel),
+                        SIMDMemory.load8(w + (kernelY * g.kernelWidth + kernelX) * channels + channel))
+                }
+            }
+            SIMDMemory.store8(sum, destination + channel)
+            channel += 8
+        }
+        while channel < channels {
+            var sum = bias[channel]
+            for kernelY in kernelYRange {
+                let row = input + (firstY + kernelY) * g.inputWidth * channels
+                for kernelX in kernelXRange {
+                    sum = SIMDMemory.multiplyAdd(sum, row[(firstX + kernelX) * channels + channel],
+                                                 w[(kernelY * g.kernelWidth + kernelX) * channels + channel])
+                }
+            }
+            destination[channel] = sum
+            channel += 1
+        }
+    }
+}
+
+extension DepthwiseConvolution2D {
+    /// Scalar reference depthwise convolution (depth multiplier 1), used to check the fast paths.
+    ///
+    /// output[oy, ox, c] = activation(Σ_{ky,kx} input[iy, ix, c] · filter[0, ky, kx, c] + bias[c] + residual[oy, ox, c])
+    /// with iy = oy·strideHeight − padTop + ky, ix = ox·strideWidth − padLeft + kx; input positions outside the image
+    /// contribute zero, and the residual term is zero for c ≥ residual.channels.
+    /// - Parameters:
+    ///   - input: NHWC input, `geometry.inputElementCount` floats.
+    ///   - geometry: window geometry; `outputChannels` must equal `inputChannels`.
+    ///   - filter: [1, kernelHeight, kernelWidth, channels] weights.
+    ///   - bias: `channels` floats, or nil for no bias.
+    ///   - activation: applied last; `.prelu` needs one alpha per channel.
+    ///   - residual: optional shortcut tensor with the output's height and width.
+    ///   - output: NHWC output, `geometry.outputElementCount` floats.
+    public static func reference(input: UnsafePointer<Float>, geometry: ConvolutionGeometry,
+                                 filter: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                                 activation: Activation, residual: ResidualInput?,
+                                 output: UnsafeMutablePointer<Float>) {
+        let g = geometry
+        let channels = g.inputChannels
+        for outputY in 0..<g.outputHeight {
+            for outputX in 0..<g.outputWidth {
+                let pixel = outputY * g.outputWidth + outputX
+                for channel in 0..<channels {
+                    var sum: Float = 0
+                    for kernelY in 0..<g.kernelHeight {
+                        let inputY = outputY * g.strideHeight - g.padTop + kernelY
+                        if inputY < 0 || inputY >= g.inputHeight { continue }
+                        for kernelX in 0..<g.kernelWidth {
+                            let inputX = outputX * g.strideWidth - g.padLeft + kernelX
+                            if inputX < 0 || inputX >= g.inputWidth { continue }
+                            sum += input[(inputY * g.inputWidth + inputX) * channels + channel]
+                                * filter[(kernelY * g.kernelWidth + kernelX) * channels + channel]
+                        }
+                    }
+                    output[pixel * channels + channel] = ConvolutionReferenceEpilogue.finish(
+                        sum, pixel: pixel, channel: channel, bias: bias, residual: residual, activation: activation)
+                }
+            }
+        }
+    }
+}

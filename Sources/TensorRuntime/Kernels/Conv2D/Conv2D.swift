@@ -181,3 +181,113 @@ public final class Convolution2D: @unchecked Sendable {
         .direct
     }
 }
+
+/// Owned, validated bias and activation parameters of a convolution layer, and the epilogue that applies them
+/// (internal; shared by `Convolution2D` and `DepthwiseConvolution2D`).
+final class ConvolutionParameters {
+    /// Output channel count the parameters were validated for.
+    let channels: Int
+    /// Channel count rounded up to a multiple of 16, the length of the padded buffers.
+    let paddedChannels: Int
+    /// Bias per output channel, zeros when the layer has none, zero-padded to `paddedChannels`.
+    let bias: UnsafeMutablePointer<Float>
+    /// PReLU alphas per output channel (zeros unless the activation is `.prelu`), padded to `paddedChannels`.
+    let alphas: UnsafeMutablePointer<Float>
+    /// The epilogue reading `bias` and `alphas`.
+    let epilogue: ConvolutionEpilogue
+
+    /// Validates `bias` and `activation` against `channels` output channels and copies them.
+    /// - Throws: `KernelError.shapeMismatch` when the bias or the PReLU alphas do not have `channels` values.
+    init(channels: Int, bias: [Float]?, activation: Activation, layer: String) throws {
+        if let bias, bias.count != channels {
+            throw KernelError.shapeMismatch("\(layer): bias has \(bias.count) values, expected \(channels)")
+        }
+        var kind = ConvolutionEpilogue.Kind.none
+        var alphaValues: [Float] = []
+        switch activation {
+        case .none: kind = .none
+        case .relu: kind = .relu
+        case .prelu(let values):
+            guard values.count == channels else {
+                throw KernelError.shapeMismatch(
+                    "\(layer): PReLU has \(values.count) alphas, expected one per output channel (\(channels))")
+            }
+            kind = .prelu
+            alphaValues = values
+        }
+        self.channels = channels
+        paddedChannels = (channels + 15) / 16 * 16
+        self.bias = .allocate(capacity: paddedChannels)
+        self.bias.initialize(repeating: 0, count: paddedChannels)
+        if let bias { self.bias.update(from: bias, count: channels) }
+        alphas = .allocate(capacity: paddedChannels)
+        alphas.initialize(repeating: 0, count: paddedChannels)
+        alphas.update(from: alphaValues, count: alphaValues.count)
+        epilogue = ConvolutionEpilogue(channels: channels, bias: self.bias, kind: kind, alphas: alphas)
+    }
+
+    deinit {
+        bias.deallocate()
+        alphas.deallocate()
+    }
+}
+
+extension Convolution2D {
+    /// Scalar reference convolution: the definition, written for clarity, used to check the fast paths.
+    ///
+    /// output[oy, ox, o] = activation(Σ_{ky,kx,i} input[iy, ix, i] · filter[o, ky, kx, i] + bias[o] + residual[oy, ox, o])
+    /// with iy = oy·strideHeight − padTop + ky, ix = ox·strideWidth − padLeft + kx; input positions outside the image
+    /// contribute zero, and the residual term is zero for o ≥ residual.channels.
+    /// - Parameters:
+    ///   - input: NHWC input, `geometry.inputElementCount` floats.
+    ///   - filter: [outputChannels, kernelHeight, kernelWidth, inputChannels] weights.
+    ///   - bias: `outputChannels` floats, or nil for no bias.
+    ///   - activation: applied last; `.prelu` needs `outputChannels` alphas.
+    ///   - residual: optional shortcut tensor with the output's height and width.
+    ///   - output: NHWC output, `geometry.outputElementCount` floats.
+    public static func reference(input: UnsafePointer<Float>, geometry: ConvolutionGeometry,
+                                 filter: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                                 activation: Activation, residual: ResidualInput?,
+                                 output: UnsafeMutablePointer<Float>) {
+        let g = geometry
+        for outputY in 0..<g.outputHeight {
+            for outputX in 0..<g.outputWidth {
+                let pixel = outputY * g.outputWidth + outputX
+                for outputChannel in 0..<g.outputChannels {
+                    var sum: Float = 0
+                    for kernelY in 0..<g.kernelHeight {
+                        let inputY = outputY * g.strideHeight - g.padTop + kernelY
+                        if inputY < 0 || inputY >= g.inputHeight { continue }
+                        for kernelX in 0..<g.kernelWidth {
+                            let inputX = outputX * g.strideWidth - g.padLeft + kernelX
+                            if inputX < 0 || inputX >= g.inputWidth { continue }
+                            for inputChannel in 0..<g.inputChannels {
+                                let inputIndex = (inputY * g.inputWidth + inputX) * g.inputChannels + inputChannel
+                                let filterIndex = ((outputChannel * g.kernelHeight + kernelY) * g.kernelWidth + kernelX)
+                                    * g.inputChannels + inputChannel
+                                sum += input[inputIndex] * filter[filterIndex]
+                            }
+                        }
+                    }
+                    output[pixel * g.outputChannels + outputChannel] = ConvolutionReferenceEpilogue.finish(
+                        sum, pixel: pixel, channel: outputChannel, bias: bias, residual: residual,
+                        activation: activation)
+                }
+            }
+        }
+    }
+}
+
+/// Plain scalar reference for the epilogue of both convolution references (internal).
+enum ConvolutionReferenceEpilogue {
+    /// `sum + bias[c]`, plus the residual value when `c < residual.channels`, then the activation.
+    static func finish(_ sum: Float, pixel: Int, channel: Int, bias: UnsafePointer<Float>?,
+                       residual: ResidualInput?, activation: Activation) -> Float {
+        var value = sum
+        if let bias { value += bias[channel] }
+        if let residual, channel < residual.channels {
+            value += residual.values[pixel * residual.channels + channel]
+        }
+        return activation.apply(value, channel: channel)
+    }
+}
