@@ -2,7 +2,7 @@
 ///
 /// All inputs have the same rank and agree on every axis except `axis`, whose sizes add up. A negative `axis`
 /// counts from the end (−1 is the innermost axis).
-public enum ConcatenationKernel {
+public enum Concatenation {
     /// The concatenated shape.
     /// - Throws: `KernelError.invalidArgument` for an empty input list, rank 0, an axis outside −rank..<rank or
     ///   negative sizes; `KernelError.shapeMismatch` when ranks or the non-concatenated sizes differ.

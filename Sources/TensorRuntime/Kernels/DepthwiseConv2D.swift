@@ -8,7 +8,7 @@
 /// The fast path (3×3 windows, at least 8 channels) keeps each 8-channel block's weights in SIMD registers and
 /// handles the padded border with dedicated column variants and a zero row; other windows use a generic path
 /// vectorised over channels. Instances are immutable and may be shared between threads.
-public final class DepthwiseConvolution2D: @unchecked Sendable {
+public final class DepthwiseConv2D: @unchecked Sendable {
     /// The window geometry this layer was built for (`outputChannels == inputChannels`).
     public let geometry: ConvolutionGeometry
     /// The fused activation.
@@ -114,7 +114,7 @@ public final class DepthwiseConvolution2D: @unchecked Sendable {
     }
 }
 
-extension DepthwiseConvolution2D {
+extension DepthwiseConv2D {
     /// One output pixel for any window size and any border situation: only the taps inside the input are
     /// summed (sums plus bias), vectorised over channels with a scalar tail. Used where the 3×3 fast path does not
     /// apply (other window sizes, fewer than 8 channels, unusual paddings).
@@ -156,7 +156,7 @@ extension DepthwiseConvolution2D {
     }
 }
 
-extension DepthwiseConvolution2D {
+extension DepthwiseConv2D {
     /// Scalar reference depthwise convolution (depth multiplier 1), used to check the fast paths.
     ///
     /// output[oy, ox, c] = activation(Σ_{ky,kx} input[iy, ix, c] · filter[0, ky, kx, c] + bias[c] + residual[oy, ox, c])

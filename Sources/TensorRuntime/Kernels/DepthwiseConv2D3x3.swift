@@ -155,7 +155,7 @@ struct Depthwise3x3Columns: Equatable {
     }
 }
 
-extension DepthwiseConvolution2D {
+extension DepthwiseConv2D {
     /// Output columns per chunk: the chunk's three input row segments must stay in L1 while every 8-channel block
     /// sweeps them.
     static func columnsPerChunk(_ g: ConvolutionGeometry) -> Int {

@@ -2,7 +2,7 @@ import Foundation
 
 /// The `Landmarks2TransformMatrix` v2 custom operator: from a set of 2-D landmarks, builds the affine matrix that
 /// maps the pixels of an oriented, axis-scaled crop around a subset of those landmarks back to the landmarks'
-/// coordinate frame. `BilinearSpatialTransformer` then samples the crop with it.
+/// coordinate frame. `TransformTensorBilinear` then samples the crop with it.
 ///
 /// Math (all in `Float`, as the reference operator does; `Rot(a) = [[cos a, −sin a], [sin a, cos a]]`):
 /// 1. Orientation: `φ = targetRotationRadians − atan2(P_r.y − P_l.y, P_r.x − P_l.x)` with `l`, `r` the left and
@@ -23,7 +23,7 @@ import Foundation
 ///
 /// The reference parser groups `subset_idxs` in pairs and repeats the last index when the count is odd; since only
 /// the minimum and maximum matter, that has no effect and this kernel takes the plain index list.
-public enum LandmarksToTransformMatrix {
+public enum Landmarks2TransformMatrix {
     /// Computes the 4×4 row-major matrix `T` described on the type.
     ///
     /// - Parameters:
@@ -36,8 +36,8 @@ public enum LandmarksToTransformMatrix {
     /// - Throws: `SpatialTransformerError` for a non-positive size or count, `dimensions < 2`, an index out of range,
     ///   an empty subset, a non-positive or non-finite scale, a non-finite target rotation, or a non-finite x or y
     ///   among the landmarks the computation reads.
-    public static func compute(landmarks: UnsafePointer<Float>, count: Int, dimensions: Int,
-                               options: LandmarksToTransformMatrixOptions,
+    public static func run(landmarks: UnsafePointer<Float>, count: Int, dimensions: Int,
+                               options: Landmarks2TransformMatrixOptions,
                                matrix: UnsafeMutablePointer<Float>) throws {
         try validate(count: count, dimensions: dimensions, options: options)
         func point(_ index: Int) -> (x: Float, y: Float) {
@@ -92,7 +92,7 @@ public enum LandmarksToTransformMatrix {
     }
 
     /// Checks sizes, indices and scalar options; see `compute` for the rules.
-    static func validate(count: Int, dimensions: Int, options: LandmarksToTransformMatrixOptions) throws {
+    static func validate(count: Int, dimensions: Int, options: Landmarks2TransformMatrixOptions) throws {
         guard count > 0 else { throw SpatialTransformerError.nonPositiveSize(name: "count", value: count) }
         guard dimensions >= 2 else {
             throw SpatialTransformerError.unsupportedDimensions(dimensions, supported: "at least 2: x, y, ...")
@@ -130,9 +130,9 @@ public enum LandmarksToTransformMatrix {
     }
 }
 
-/// Options of `LandmarksToTransformMatrix` (the `Landmarks2TransformMatrix` v2 custom operator's flexbuffer
+/// Options of `Landmarks2TransformMatrix` (the `Landmarks2TransformMatrix` v2 custom operator's flexbuffer
 /// options). They describe which landmarks set the crop's orientation and extent, and the crop's size in pixels.
-public struct LandmarksToTransformMatrixOptions: Sendable, Equatable {
+public struct Landmarks2TransformMatrixOptions: Sendable, Equatable {
     /// Width of the crop the matrix maps from, in crop pixels (`output_width`; 16 in the Attention Mesh).
     public var outputWidth: Int
     /// Height of the crop the matrix maps from, in crop pixels (`output_height`; 16 in the Attention Mesh).

@@ -3,7 +3,7 @@
 /// Shapes are right-aligned; missing leading dimensions count as 1. Along every axis the two sizes must be equal
 /// or one of them 1 (that operand is then repeated). The output is row-major with `outputShape(a, b)`.
 /// A rank-0 shape `[]` is a scalar.
-public enum BroadcastMultiply {
+public enum Mul {
     /// The largest supported rank.
     public static let maximumRank = 8
 

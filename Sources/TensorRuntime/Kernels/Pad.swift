@@ -3,7 +3,7 @@
 /// Axis d of the output has `paddings[d].before + inputShape[d] + paddings[d].after` entries; the input occupies
 /// the block starting at the `before` offsets and everything else is 0. The models use it as the trailing channel
 /// pad [[0,0],[0,0],[0,0],[0,k]] of residual shortcuts, which has a dedicated fast path.
-public enum PadKernel {
+public enum Pad {
     /// The padded shape.
     /// - Throws: `KernelError.shapeMismatch` when `paddings` does not have one entry per input axis,
     ///   `KernelError.invalidArgument` for negative sizes or paddings (cropping is not supported).

@@ -6,7 +6,7 @@
 /// and takes the widest range in the stride's direction. Bit i of `shrinkAxisMask` takes the single element at the
 /// (mask-adjusted, wrapped) start and removes axis i from the output; that index must lie inside the axis and the
 /// stride must be positive. Ellipsis and new-axis masks are not supported.
-public enum StridedSliceKernel {
+public enum StridedSlice {
     /// The slice specification: one begin, end and stride per input axis, plus bit masks (bit i = axis i).
     public struct Parameters: Sendable, Equatable {
         /// First index per axis (ignored where `beginMask` has the axis bit).

@@ -3,7 +3,7 @@
 /// For each point `(x, y[, z])`: `x' = M00·x + M01·y + M03`, `y' = M10·x + M11·y + M13`. There is no half-pixel
 /// term. The reference operator sets the point's z to 0 before the product, so column 2 of `M` never matters, and
 /// with three components it copies z through unchanged. Rows 2–3 of `M` are ignored.
-public enum TransformLandmarksKernel {
+public enum TransformLandmarks {
     /// Transforms `count` points of `dimensions` components each (2: x, y; or 3: x, y, z with z copied unchanged).
     ///
     /// - Parameters:
@@ -12,7 +12,7 @@ public enum TransformLandmarksKernel {
     ///   - output: `count × dimensions` floats, same layout. May be the same buffer as `points` (in place).
     /// - Throws: `SpatialTransformerError` when `count` is not positive, `dimensions` is not 2 or 3, the element
     ///   count overflows, or a used matrix entry is infinite or NaN. Nothing is written then.
-    public static func apply(points: UnsafePointer<Float>, count: Int, dimensions: Int, matrix: UnsafePointer<Float>,
+    public static func run(points: UnsafePointer<Float>, count: Int, dimensions: Int, matrix: UnsafePointer<Float>,
                              output: UnsafeMutablePointer<Float>) throws {
         guard count > 0 else { throw SpatialTransformerError.nonPositiveSize(name: "count", value: count) }
         guard dimensions == 2 || dimensions == 3 else {
@@ -38,8 +38,8 @@ public enum TransformLandmarksKernel {
     }
 }
 
-/// Why one of the spatial-transformer kernels (`LandmarksToTransformMatrix`, `BilinearSpatialTransformer`,
-/// `TransformLandmarksKernel`) refused its input. Every check runs before anything is read or written through the
+/// Why one of the spatial-transformer kernels (`Landmarks2TransformMatrix`, `TransformTensorBilinear`,
+/// `TransformLandmarks`) refused its input. Every check runs before anything is read or written through the
 /// caller's pointers, so bad input never traps and never produces a partial or silently wrong result.
 public enum SpatialTransformerError: Error, Equatable, CustomStringConvertible {
     /// A size (`name`: height, width, channels, count, outputWidth, ...) is zero or negative.

@@ -18,13 +18,13 @@
 ///
 /// Layouts: `input` is `[height, width, channels]`, `output` `[outputHeight, outputWidth, channels]`, both
 /// row-major NHWC without the batch dimension, and must not overlap. Units are pixels of the input map.
-public enum BilinearSpatialTransformer {
+public enum TransformTensorBilinear {
     /// Resamples `input` into `output` as described on the type. SIMD over channels (8, then 4, then scalar
-    /// lanes); allocates nothing. Produces exactly the same bits as `forwardReference`.
+    /// lanes); allocates nothing. Produces exactly the same bits as `reference`.
     ///
     /// - Throws: `SpatialTransformerError` when a size is not positive, an element count overflows, or one of the
     ///   six used matrix entries is infinite or NaN. Nothing is written then.
-    public static func forward(input: UnsafePointer<Float>, height: Int, width: Int, channels: Int,
+    public static func run(input: UnsafePointer<Float>, height: Int, width: Int, channels: Int,
                                matrix: UnsafePointer<Float>, outputHeight: Int, outputWidth: Int,
                                output: UnsafeMutablePointer<Float>) throws {
         try BilinearSamplingGeometry.validateSizes(height: height, width: width, channels: channels,
@@ -52,11 +52,11 @@ public enum BilinearSpatialTransformer {
         }
     }
 
-    /// The same resampling as `forward`, written as the plain per-channel formula on the type (no SIMD). It is the
+    /// The same resampling as `run`, written as the plain per-channel formula on the type (no SIMD). It is the
     /// readable reference the fast path is tested against.
     ///
-    /// - Throws: `SpatialTransformerError`, as `forward`.
-    public static func forwardReference(input: UnsafePointer<Float>, height: Int, width: Int, channels: Int,
+    /// - Throws: `SpatialTransformerError`, as `run`.
+    public static func reference(input: UnsafePointer<Float>, height: Int, width: Int, channels: Int,
                                         matrix: UnsafePointer<Float>, outputHeight: Int, outputWidth: Int,
                                         output: UnsafeMutablePointer<Float>) throws {
         try BilinearSamplingGeometry.validateSizes(height: height, width: width, channels: channels,
@@ -131,8 +131,8 @@ public enum BilinearSpatialTransformer {
     }
 }
 
-extension BilinearSpatialTransformer {
-    /// Gradients of a scalar loss `L` through `forward`, given `outputGradient = ∂L/∂output`
+extension TransformTensorBilinear {
+    /// Gradients of a scalar loss `L` through `run`, given `outputGradient = ∂L/∂output`
     /// (`[outputHeight, outputWidth, channels]`).
     ///
     /// - `inputGradient` (`[height, width, channels]`) is **overwritten** with `∂L/∂input`: every in-range sample
@@ -148,7 +148,7 @@ extension BilinearSpatialTransformer {
     /// coordinate and jumps to 0 where it leaves `[0, width − 1] × [0, height − 1]`. The gradient returned is that of
     /// the cell the sample lies in (one-sided on a kink); out-of-range samples contribute nothing.
     ///
-    /// - Throws: `SpatialTransformerError`, as `forward`. Nothing is written then.
+    /// - Throws: `SpatialTransformerError`, as `run`. Nothing is written then.
     public static func backward(input: UnsafePointer<Float>, height: Int, width: Int, channels: Int,
                                 matrix: UnsafePointer<Float>, outputHeight: Int, outputWidth: Int,
                                 outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>,
@@ -205,7 +205,7 @@ extension BilinearSpatialTransformer {
     }
 }
 
-/// Where each output pixel of `BilinearSpatialTransformer` samples its input: the half-pixel-corrected affine map
+/// Where each output pixel of `TransformTensorBilinear` samples its input: the half-pixel-corrected affine map
 /// of `TransformTensorBilinear` v2 and the bilinear cell a sample falls in. Shared by the forward passes and the
 /// backward pass so that all three agree on every coordinate bit for bit.
 struct BilinearSamplingGeometry {

@@ -229,7 +229,7 @@ public struct ModelFile: Sendable {
             }
             attributes[key] = value
         }
-        return GraphOperator(type: type, inputs: inputs, outputs: outputs, attributes: attributes)
+        return GraphOperator(type: OperatorType(name: type), inputs: inputs, outputs: outputs, attributes: attributes)
     }
 }
 

@@ -32,12 +32,64 @@ public enum AttributeValue: Sendable, Equatable {
     case floatList([Double])
 }
 
-/// One operator of a model graph: its type (TFLite builtin name or custom op name), operand tensor indices and
-/// attributes. `-1` in `inputs` marks an absent optional input.
+/// The operators this runtime executes: the TFLite builtins of the shipped models and MediaPipe's three custom
+/// ops, named as in the `.tflite` file (`name`). A name with no kernel here is kept as `.unsupported(name)`, and
+/// `ModelRunner(file:)` rejects it with `PlanError.unsupportedOperator` when it compiles the plan (names are
+/// case-sensitive). `Sources/TensorRuntime/Kernels/README.md` maps each case to its plan step, kernel and test.
+public enum OperatorType: Sendable, Hashable {
+    case conv2D, depthwiseConv2D, add, mul, relu, prelu, maxPool2D, pad, reshape, concatenation, stridedSlice
+    /// MediaPipe custom op (attention mesh): affine matrix from landmark pairs.
+    case landmarks2TransformMatrix
+    /// MediaPipe custom op (attention mesh): bilinear spatial transformer.
+    case transformTensorBilinear
+    /// MediaPipe custom op (attention mesh): applies an affine matrix to landmarks.
+    case transformLandmarks
+    /// An operator name this runtime has no kernel for.
+    case unsupported(String)
+
+    /// Every supported operator, in the order of the kernel table.
+    public static let supported: [OperatorType] = [
+        .conv2D, .depthwiseConv2D, .add, .mul, .relu, .prelu, .maxPool2D, .pad, .reshape, .concatenation,
+        .stridedSlice, .landmarks2TransformMatrix, .transformTensorBilinear, .transformLandmarks,
+    ]
+
+    /// The operator for a `.tflite` operator name (TFLite builtin name, or the custom op's name).
+    public init(name: String) {
+        self = OperatorType.supported.first { $0.name == name } ?? .unsupported(name)
+    }
+
+    /// The name as written in the `.tflite` file.
+    public var name: String {
+        switch self {
+        case .conv2D: return "CONV_2D"
+        case .depthwiseConv2D: return "DEPTHWISE_CONV_2D"
+        case .add: return "ADD"
+        case .mul: return "MUL"
+        case .relu: return "RELU"
+        case .prelu: return "PRELU"
+        case .maxPool2D: return "MAX_POOL_2D"
+        case .pad: return "PAD"
+        case .reshape: return "RESHAPE"
+        case .concatenation: return "CONCATENATION"
+        case .stridedSlice: return "STRIDED_SLICE"
+        case .landmarks2TransformMatrix: return "Landmarks2TransformMatrix"
+        case .transformTensorBilinear: return "TransformTensorBilinear"
+        case .transformLandmarks: return "TransformLandmarks"
+        case .unsupported(let name): return name
+        }
+    }
+}
+
+/// One operator of a model graph: its type, operand tensor indices and attributes. `-1` in `inputs` marks an
+/// absent optional input.
 public struct GraphOperator: Sendable, Equatable {
-    public let type: String
+    /// The operator (TFLite builtin or MediaPipe custom op).
+    public let type: OperatorType
+    /// Input tensor indices (`-1`: absent optional input).
     public let inputs: [Int]
+    /// Output tensor indices.
     public let outputs: [Int]
+    /// Attributes by their `.tflite` option name (e.g. `stride_w`, `fused_activation_function`).
     public let attributes: [String: AttributeValue]
 
     /// The integer attribute `key`, or `nil` when absent or not an integer.

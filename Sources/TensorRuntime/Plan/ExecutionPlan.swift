@@ -34,7 +34,7 @@ final class ExecutionPlan {
         var fusionAtLast: [Int: ConvolutionFusion] = [:]
         var absorbed = Set<Int>()
         for (index, op) in file.operators.enumerated()
-        where (op.type == "CONV_2D" || op.type == "DEPTHWISE_CONV_2D") && !absorbed.contains(index) {
+        where (op.type == .conv2D || op.type == .depthwiseConv2D) && !absorbed.contains(index) {
             let fusion = ConvolutionFusion.find(startingAt: index, in: builder)
             // A member already claimed by another chain cannot be shared.
             guard fusion.members.allSatisfy({ $0 == index || (!absorbed.contains($0) && fusionAtLast[$0] == nil) }) else {
@@ -141,19 +141,19 @@ final class ExecutionPlan {
 
     private static func planSingle(_ index: Int, _ builder: PlanBuilder) throws -> PlannedStep {
         switch builder.op(index).type {
-        case "CONV_2D", "DEPTHWISE_CONV_2D": return try builder.planConvolution(ConvolutionFusion(convolution: index))
-        case "ADD": return try builder.planAdd(index)
-        case "MUL": return try builder.planMultiply(index)
-        case "PRELU", "RELU": return try builder.planActivation(index)
-        case "MAX_POOL_2D": return try builder.planMaxPool(index)
-        case "PAD": return try builder.planPad(index)
-        case "RESHAPE": return try builder.planReshape(index)
-        case "CONCATENATION": return try builder.planConcatenation(index)
-        case "STRIDED_SLICE": return try builder.planStridedSlice(index)
-        case "Landmarks2TransformMatrix": return try builder.planLandmarksToTransformMatrix(index)
-        case "TransformTensorBilinear": return try builder.planTransformTensorBilinear(index)
-        case "TransformLandmarks": return try builder.planTransformLandmarks(index)
-        case let type: throw PlanError.unsupportedOperator(index: index, type: type)
+        case .conv2D, .depthwiseConv2D: return try builder.planConvolution(ConvolutionFusion(convolution: index))
+        case .add: return try builder.planAdd(index)
+        case .mul: return try builder.planMultiply(index)
+        case .prelu, .relu: return try builder.planActivation(index)
+        case .maxPool2D: return try builder.planMaxPool(index)
+        case .pad: return try builder.planPad(index)
+        case .reshape: return try builder.planReshape(index)
+        case .concatenation: return try builder.planConcatenation(index)
+        case .stridedSlice: return try builder.planStridedSlice(index)
+        case .landmarks2TransformMatrix: return try builder.planLandmarksToTransformMatrix(index)
+        case .transformTensorBilinear: return try builder.planTransformTensorBilinear(index)
+        case .transformLandmarks: return try builder.planTransformLandmarks(index)
+        case .unsupported(let name): throw PlanError.unsupportedOperator(index: index, type: name)
         }
     }
 }

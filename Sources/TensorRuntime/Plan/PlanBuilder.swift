@@ -33,10 +33,10 @@ final class PlanBuilder {
     /// is not float32.
     func shape(of tensor: Int, operator index: Int) throws -> [Int] {
         guard let shape = shapes[tensor] else {
-            throw PlanError.notTopological(index: index, type: op(index).type, tensor: file.tensors[tensor].name)
+            throw PlanError.notTopological(index: index, type: op(index).type.name, tensor: file.tensors[tensor].name)
         }
         guard file.tensors[tensor].dataType == .float32 else {
-            throw PlanError.wrongDataType(index: index, type: op(index).type, tensor: file.tensors[tensor].name)
+            throw PlanError.wrongDataType(index: index, type: op(index).type.name, tensor: file.tensors[tensor].name)
         }
         return shape
     }
@@ -45,15 +45,15 @@ final class PlanBuilder {
     func produce(_ tensor: Int, shape: [Int], operator index: Int) throws {
         let declared = file.tensors[tensor].shape
         guard declared == shape else {
-            throw PlanError.shapeMismatch(index: index, type: op(index).type,
+            throw PlanError.shapeMismatch(index: index, type: op(index).type.name,
                                           reason: "output '\(file.tensors[tensor].name)' is \(shape), file declares \(declared)")
         }
         guard shapes[tensor] == nil, !file.tensors[tensor].isConstant else {
-            throw PlanError.wrongArity(index: index, type: op(index).type,
+            throw PlanError.wrongArity(index: index, type: op(index).type.name,
                                        reason: "tensor '\(file.tensors[tensor].name)' is written twice or is a constant")
         }
         guard file.tensors[tensor].dataType == .float32 else {
-            throw PlanError.wrongDataType(index: index, type: op(index).type, tensor: file.tensors[tensor].name)
+            throw PlanError.wrongDataType(index: index, type: op(index).type.name, tensor: file.tensors[tensor].name)
         }
         shapes[tensor] = shape
     }
@@ -63,19 +63,19 @@ final class PlanBuilder {
     func requireArity(_ index: Int, inputs: ClosedRange<Int>, outputs: Int = 1, required: Int? = nil) throws {
         let op = op(index)
         guard inputs.contains(op.inputs.count), op.outputs.count == outputs else {
-            throw PlanError.wrongArity(index: index, type: op.type,
+            throw PlanError.wrongArity(index: index, type: op.type.name,
                                        reason: "has \(op.inputs.count) inputs and \(op.outputs.count) outputs, expects \(inputs) and \(outputs)")
         }
         let needed = required ?? inputs.lowerBound
         guard op.inputs.prefix(needed).allSatisfy({ $0 >= 0 }) else {
-            throw PlanError.wrongArity(index: index, type: op.type, reason: "a required input is absent")
+            throw PlanError.wrongArity(index: index, type: op.type.name, reason: "a required input is absent")
         }
     }
 
     /// Float constant data of operand `tensor`, or `PlanError.expectedConstant`.
     func floatConstant(_ tensor: Int, operator index: Int, operand: String) throws -> [Float] {
         guard tensor >= 0, file.tensors[tensor].isConstant, file.tensors[tensor].dataType == .float32 else {
-            throw PlanError.expectedConstant(index: index, type: op(index).type, operand: operand)
+            throw PlanError.expectedConstant(index: index, type: op(index).type.name, operand: operand)
         }
         return file.floatData(ofTensor: tensor)
     }
@@ -83,7 +83,7 @@ final class PlanBuilder {
     /// Integer constant data of operand `tensor`, or `PlanError.expectedConstant`.
     func intConstant(_ tensor: Int, operator index: Int, operand: String) throws -> [Int] {
         guard tensor >= 0, file.tensors[tensor].isConstant, file.tensors[tensor].dataType == .int32 else {
-            throw PlanError.expectedConstant(index: index, type: op(index).type, operand: operand)
+            throw PlanError.expectedConstant(index: index, type: op(index).type.name, operand: operand)
         }
         return file.intData(ofTensor: tensor)
     }
@@ -106,7 +106,7 @@ final class PlanBuilder {
         case "NONE": return .none
         case "RELU": return .relu
         case let other:
-            throw PlanError.invalidAttributes(index: index, type: op(index).type, reason: "fused activation \(other) not supported")
+            throw PlanError.invalidAttributes(index: index, type: op(index).type.name, reason: "fused activation \(other) not supported")
         }
     }
 
@@ -117,7 +117,7 @@ final class PlanBuilder {
         } catch let error as PlanError {
             throw error
         } catch {
-            throw PlanError.shapeMismatch(index: index, type: op(index).type, reason: "\(error)")
+            throw PlanError.shapeMismatch(index: index, type: op(index).type.name, reason: "\(error)")
         }
     }
 }

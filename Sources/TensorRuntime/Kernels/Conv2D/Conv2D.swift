@@ -8,7 +8,7 @@
 /// patch gathering plus OpenBLAS SGEMM). `run` never allocates when given a workspace of `workspaceCount` floats.
 /// Instances are immutable after initialisation and may be shared between threads (each call needs its own
 /// output and workspace).
-public final class Convolution2D: @unchecked Sendable {
+public final class Conv2D: @unchecked Sendable {
     /// How `run` computes the convolution (internal; chosen at initialisation).
     enum Strategy: Equatable {
         /// Register-blocked SIMD kernel reading the input in place (patches gathered only at borders).
@@ -183,7 +183,7 @@ public final class Convolution2D: @unchecked Sendable {
 }
 
 /// Owned, validated bias and activation parameters of a convolution layer, and the epilogue that applies them
-/// (internal; shared by `Convolution2D` and `DepthwiseConvolution2D`).
+/// (internal; shared by `Conv2D` and `DepthwiseConv2D`).
 final class ConvolutionParameters {
     /// Output channel count the parameters were validated for.
     let channels: Int
@@ -232,7 +232,7 @@ final class ConvolutionParameters {
     }
 }
 
-extension Convolution2D {
+extension Conv2D {
     /// Scalar reference convolution: the definition, written for clarity, used to check the fast paths.
     ///
     /// output[oy, ox, o] = activation(Σ_{ky,kx,i} input[iy, ix, i] · filter[o, ky, kx, i] + bias[o] + residual[oy, ox, o])

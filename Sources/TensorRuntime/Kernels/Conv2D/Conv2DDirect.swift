@@ -1,4 +1,4 @@
-extension Convolution2D {
+extension Conv2D {
     /// The direct strategy over the work units `units` (see `workUnits`): interior pixels are read in place by the
     /// register-blocked micro-kernel; pixels whose window crosses the border have their patch gathered
     /// (zero-padded) into the workspace first. Bias, residual and activation are applied in registers by the

@@ -1,6 +1,6 @@
 import CBLAS
 
-extension Convolution2D {
+extension Conv2D {
     /// The GEMM strategy: output[pixels × O] = patches[pixels × K] · filterᵀ with OpenBLAS SGEMM, chunk by chunk
     /// (patches gathered into the workspace; a 1×1 stride-1 convolution uses the input itself as the patch matrix),
     /// followed by the SIMD epilogue on each chunk while it is still in cache.

@@ -2,7 +2,7 @@ import XCTest
 @testable import TensorRuntime
 
 /// CONV_2D: the scalar reference against hand-computed results, and every fast path against the reference.
-final class Convolution2DTests: XCTestCase {
+final class Conv2DTests: XCTestCase {
     // MARK: - Reference against independent truth
 
     func testReferenceSameStride2PadsOnlyAfter() throws {
@@ -121,7 +121,7 @@ final class Convolution2DTests: XCTestCase {
                                         kernelHeight: 3, kernelWidth: 3, strideHeight: 2, strideWidth: 2,
                                         padding: .same)
         let problem = ConvolutionTestCase(geometry: g, depthwise: false, random: &random)
-        let convolution = try Convolution2D(geometry: g, filter: problem.filter, bias: problem.bias,
+        let convolution = try Conv2D(geometry: g, filter: problem.filter, bias: problem.bias,
                                             activation: problem.activation)
         XCTAssertGreaterThan(convolution.workspaceCount, 0)
         let output = GuardedBuffer(count: g.outputElementCount)
@@ -137,20 +137,20 @@ final class Convolution2DTests: XCTestCase {
                                         padding: .same)
         let filter = [Float](repeating: 0, count: 3 * 3 * 3 * 2)
         assertThrowsKernelError("filter size") {
-            _ = try Convolution2D(geometry: g, filter: Array(filter.dropLast()), bias: nil, activation: .none)
+            _ = try Conv2D(geometry: g, filter: Array(filter.dropLast()), bias: nil, activation: .none)
         }
         assertThrowsKernelError("bias size") {
-            _ = try Convolution2D(geometry: g, filter: filter, bias: [1, 2], activation: .none)
+            _ = try Conv2D(geometry: g, filter: filter, bias: [1, 2], activation: .none)
         }
         assertThrowsKernelError("alpha count") {
-            _ = try Convolution2D(geometry: g, filter: filter, bias: nil, activation: .prelu([0.1]))
+            _ = try Conv2D(geometry: g, filter: filter, bias: nil, activation: .prelu([0.1]))
         }
         var broken = g
         broken.padTop = -1
         assertThrowsKernelError("invalid geometry") {
-            _ = try Convolution2D(geometry: broken, filter: filter, bias: nil, activation: .none)
+            _ = try Conv2D(geometry: broken, filter: filter, bias: nil, activation: .none)
         }
-        XCTAssertNoThrow(try Convolution2D(geometry: g, filter: filter, bias: [1, 2, 3], activation: .prelu([1, 2, 3])))
+        XCTAssertNoThrow(try Conv2D(geometry: g, filter: filter, bias: [1, 2, 3], activation: .prelu([1, 2, 3])))
     }
 
     // MARK: - Helpers
@@ -162,10 +162,10 @@ final class Convolution2DTests: XCTestCase {
         let g = problem.geometry
         var random = TestRandom(seed: UInt64(problem.input.count))
         let convolutions = [
-            try Convolution2D(geometry: g, filter: problem.filter, bias: problem.bias, activation: problem.activation),
-            try Convolution2D(geometry: g, filter: problem.filter, bias: problem.bias, activation: problem.activation,
+            try Conv2D(geometry: g, filter: problem.filter, bias: problem.bias, activation: problem.activation),
+            try Conv2D(geometry: g, filter: problem.filter, bias: problem.bias, activation: problem.activation,
                               strategy: .direct),
-            try Convolution2D(geometry: g, filter: problem.filter, bias: problem.bias, activation: problem.activation,
+            try Conv2D(geometry: g, filter: problem.filter, bias: problem.bias, activation: problem.activation,
                               strategy: .gemm(chunkPixels: random.int(1...9))),
         ]
         for convolution in convolutions {
@@ -186,7 +186,7 @@ final class Convolution2DTests: XCTestCase {
         var output = [Float](repeating: .nan, count: problem.geometry.outputElementCount)
         problem.withResidual { residual in
             problem.bias.withOptionalPointer { bias in
-                Convolution2D.reference(input: problem.input, geometry: problem.geometry, filter: problem.filter,
+                Conv2D.reference(input: problem.input, geometry: problem.geometry, filter: problem.filter,
                                         bias: bias, activation: problem.activation, residual: residual,
                                         output: &output)
             }
@@ -200,13 +200,13 @@ final class Convolution2DTests: XCTestCase {
         bias.withOptionalPointer { biasPointer in
             if let residual {
                 residual.0.withUnsafeBufferPointer { values in
-                    Convolution2D.reference(input: input, geometry: g, filter: filter, bias: biasPointer,
+                    Conv2D.reference(input: input, geometry: g, filter: filter, bias: biasPointer,
                                             activation: activation,
                                             residual: ResidualInput(values: values.baseAddress!, channels: residual.1),
                                             output: &output)
                 }
             } else {
-                Convolution2D.reference(input: input, geometry: g, filter: filter, bias: biasPointer,
+                Conv2D.reference(input: input, geometry: g, filter: filter, bias: biasPointer,
                                         activation: activation, residual: nil, output: &output)
             }
         }

@@ -1,7 +1,7 @@
 import XCTest
 @testable import TensorRuntime
 
-final class TransformLandmarksKernelTests: XCTestCase {
+final class TransformLandmarksTests: XCTestCase {
     /// M has used entries M00 = 2, M01 = −1, M03 = 3, M10 = ½, M11 = 4, M13 = −2; every other entry is junk that
     /// must not matter (column 2 multiplies z = 0 in the reference operator; rows 2–3 are unused).
     private let matrix: [Float] = [2, -1, 7, 3,
@@ -12,7 +12,7 @@ final class TransformLandmarksKernelTests: XCTestCase {
     private func apply(_ points: [Float], dimensions: Int, matrix: [Float]) throws -> [Float] {
         var output = [Float](repeating: .nan, count: points.count)
         try output.withUnsafeMutableBufferPointer { out in
-            try TransformLandmarksKernel.apply(points: points, count: points.count / dimensions,
+            try TransformLandmarks.run(points: points, count: points.count / dimensions,
                                                dimensions: dimensions, matrix: matrix, output: out.baseAddress!)
         }
         return output
@@ -34,7 +34,7 @@ final class TransformLandmarksKernelTests: XCTestCase {
     func testInPlace() throws {
         var points: [Float] = [1, 2, 5, 0, 0, 1]
         try points.withUnsafeMutableBufferPointer { buffer in
-            try TransformLandmarksKernel.apply(points: buffer.baseAddress!, count: 2, dimensions: 3, matrix: matrix,
+            try TransformLandmarks.run(points: buffer.baseAddress!, count: 2, dimensions: 3, matrix: matrix,
                                                output: buffer.baseAddress!)
         }
         XCTAssertEqual(points, [3, 6.5, 5, 3, -2, 1])
@@ -61,7 +61,7 @@ final class TransformLandmarksKernelTests: XCTestCase {
         func attempt(count: Int, dimensions: Int, matrix: [Float]) -> SpatialTransformerError? {
             do {
                 try output.withUnsafeMutableBufferPointer { out in
-                    try TransformLandmarksKernel.apply(points: [Float](repeating: 1, count: 8), count: count,
+                    try TransformLandmarks.run(points: [Float](repeating: 1, count: 8), count: count,
                                                        dimensions: dimensions, matrix: matrix, output: out.baseAddress!)
                 }
                 return nil

@@ -2,11 +2,11 @@ import XCTest
 @testable import TensorRuntime
 
 /// CONCATENATION: hand-computed results, fast path against the reference, shape errors.
-final class ConcatenationKernelTests: XCTestCase {
+final class ConcatenationTests: XCTestCase {
     func testAxis1LikeTheDetectorAnchors() throws {
         // [1,2,2] ++ [1,3,2] along axis 1 = rows of the first, then rows of the second.
         let a: [Float] = [1, 2, 3, 4], b: [Float] = [5, 6, 7, 8, 9, 10]
-        XCTAssertEqual(try ConcatenationKernel.outputShape([[1, 2, 2], [1, 3, 2]], axis: 1), [1, 5, 2])
+        XCTAssertEqual(try Concatenation.outputShape([[1, 2, 2], [1, 3, 2]], axis: 1), [1, 5, 2])
         assertEqualFloats(try both([(a, [1, 2, 2]), (b, [1, 3, 2])], axis: 1), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
         assertEqualFloats(try both([(a, [1, 2, 2]), (b, [1, 3, 2])], axis: -2), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     }
@@ -35,27 +35,27 @@ final class ConcatenationKernelTests: XCTestCase {
     }
 
     func testErrors() {
-        assertThrowsKernelError("no inputs") { _ = try ConcatenationKernel.outputShape([], axis: 0) }
-        assertThrowsKernelError("axis out of range") { _ = try ConcatenationKernel.outputShape([[1, 2]], axis: 2) }
+        assertThrowsKernelError("no inputs") { _ = try Concatenation.outputShape([], axis: 0) }
+        assertThrowsKernelError("axis out of range") { _ = try Concatenation.outputShape([[1, 2]], axis: 2) }
         assertThrowsKernelError("negative axis out of range") {
-            _ = try ConcatenationKernel.outputShape([[1, 2]], axis: -3)
+            _ = try Concatenation.outputShape([[1, 2]], axis: -3)
         }
-        assertThrowsKernelError("rank mismatch") { _ = try ConcatenationKernel.outputShape([[1, 2], [1, 2, 1]], axis: 0) }
-        assertThrowsKernelError("other axis differs") { _ = try ConcatenationKernel.outputShape([[1, 2], [2, 3]], axis: 1) }
-        assertThrowsKernelError("rank 0") { _ = try ConcatenationKernel.outputShape([[]], axis: 0) }
+        assertThrowsKernelError("rank mismatch") { _ = try Concatenation.outputShape([[1, 2], [1, 2, 1]], axis: 0) }
+        assertThrowsKernelError("other axis differs") { _ = try Concatenation.outputShape([[1, 2], [2, 3]], axis: 1) }
+        assertThrowsKernelError("rank 0") { _ = try Concatenation.outputShape([[]], axis: 0) }
     }
 
     /// Runs reference and fast path on Swift arrays, checks they agree exactly and returns the result.
     private func both(_ inputs: [([Float], [Int])], axis: Int) throws -> [Float] {
-        let count = try ConcatenationKernel.outputShape(inputs.map(\.1), axis: axis).reduce(1, *)
+        let count = try Concatenation.outputShape(inputs.map(\.1), axis: axis).reduce(1, *)
         let buffers = inputs.map { GuardedBuffer($0.0) }
         // The views hold raw pointers into the buffers: keep the buffers alive until the kernels are done.
         return try withExtendedLifetime(buffers) {
             let views = zip(buffers, inputs).map { (values: UnsafePointer($0.0.pointer), shape: $0.1.1) }
             var expected = [Float](repeating: .nan, count: count)
-            try ConcatenationKernel.reference(inputs: views, axis: axis, output: &expected)
+            try Concatenation.reference(inputs: views, axis: axis, output: &expected)
             let output = GuardedBuffer(count: count)
-            try ConcatenationKernel.run(inputs: views, axis: axis, output: output.pointer)
+            try Concatenation.run(inputs: views, axis: axis, output: output.pointer)
             assertEqualFloats(output.values, expected, "fast vs reference \(inputs.map(\.1)) axis \(axis)")
             XCTAssertTrue(output.guardsIntact)
             return expected

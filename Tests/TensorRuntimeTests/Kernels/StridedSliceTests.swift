@@ -3,14 +3,14 @@ import XCTest
 
 /// STRIDED_SLICE: hand-computed slices (identity, masks, negative strides, shrink), fast path against the
 /// reference, errors.
-final class StridedSliceKernelTests: XCTestCase {
-    typealias Parameters = StridedSliceKernel.Parameters
+final class StridedSliceTests: XCTestCase {
+    typealias Parameters = StridedSlice.Parameters
 
     func testIdentityCopyOfTheMesh() throws {
         // The attention model's identity slice of [1,1,1,1404].
         let mesh = (0..<1404).map { Float($0) * 0.5 }
         let parameters = Parameters(begin: [0, 0, 0, 0], end: [1, 1, 1, 1404], strides: [1, 1, 1, 1])
-        XCTAssertEqual(try StridedSliceKernel.outputShape(inputShape: [1, 1, 1, 1404], parameters: parameters),
+        XCTAssertEqual(try StridedSlice.outputShape(inputShape: [1, 1, 1, 1404], parameters: parameters),
                        [1, 1, 1, 1404])
         assertEqualFloats(try both(mesh, [1, 1, 1, 1404], parameters), mesh)
         // Same with all bits of both masks set and meaningless begin/end.
@@ -35,13 +35,13 @@ final class StridedSliceKernelTests: XCTestCase {
         // 3x4 matrix: shrink axis 0 at row −1 gives the last row; shrink axis 1 at column 2 gives a column.
         let matrix = (0..<12).map(Float.init)
         let lastRow = Parameters(begin: [-1, 0], end: [0, 4], strides: [1, 1], shrinkAxisMask: 0b01)
-        XCTAssertEqual(try StridedSliceKernel.outputShape(inputShape: [3, 4], parameters: lastRow), [4])
+        XCTAssertEqual(try StridedSlice.outputShape(inputShape: [3, 4], parameters: lastRow), [4])
         assertEqualFloats(try both(matrix, [3, 4], lastRow), [8, 9, 10, 11])
         let column = Parameters(begin: [0, 2], end: [3, 3], strides: [1, 1], endMask: 0b01, shrinkAxisMask: 0b10)
-        XCTAssertEqual(try StridedSliceKernel.outputShape(inputShape: [3, 4], parameters: column), [3])
+        XCTAssertEqual(try StridedSlice.outputShape(inputShape: [3, 4], parameters: column), [3])
         assertEqualFloats(try both(matrix, [3, 4], column), [2, 6, 10])
         let element = Parameters(begin: [1, 3], end: [2, 4], strides: [1, 1], shrinkAxisMask: 0b11)
-        XCTAssertEqual(try StridedSliceKernel.outputShape(inputShape: [3, 4], parameters: element), [])
+        XCTAssertEqual(try StridedSlice.outputShape(inputShape: [3, 4], parameters: element), [])
         assertEqualFloats(try both(matrix, [3, 4], element), [7])
         // Sub-block with a column stride.
         let block = Parameters(begin: [1, 0], end: [3, 4], strides: [1, 2])
@@ -69,7 +69,7 @@ final class StridedSliceKernelTests: XCTestCase {
                                         beginMask: random.int(0...15), endMask: random.int(0...15),
                                         shrinkAxisMask: shrink)
             let input = random.floats(shape.reduce(1, *))
-            guard let outputShape = try? StridedSliceKernel.outputShape(inputShape: shape, parameters: parameters)
+            guard let outputShape = try? StridedSlice.outputShape(inputShape: shape, parameters: parameters)
             else { continue }  // e.g. a begin mask moved a shrink index out of range
             _ = try both(input, shape, parameters)
             XCTAssertEqual(outputShape.count, rank - shrink.nonzeroBitCount)
@@ -78,35 +78,35 @@ final class StridedSliceKernelTests: XCTestCase {
 
     func testErrors() {
         assertThrowsKernelError("ellipsis") {
-            _ = try StridedSliceKernel.outputShape(
+            _ = try StridedSlice.outputShape(
                 inputShape: [2], parameters: Parameters(begin: [0], end: [1], strides: [1], ellipsisMask: 1))
         }
         assertThrowsKernelError("new axis") {
-            _ = try StridedSliceKernel.outputShape(
+            _ = try StridedSlice.outputShape(
                 inputShape: [2], parameters: Parameters(begin: [0], end: [1], strides: [1], newAxisMask: 1))
         }
         assertThrowsKernelError("zero stride") {
-            _ = try StridedSliceKernel.outputShape(inputShape: [2], parameters: Parameters(begin: [0], end: [1], strides: [0]))
+            _ = try StridedSlice.outputShape(inputShape: [2], parameters: Parameters(begin: [0], end: [1], strides: [0]))
         }
         assertThrowsKernelError("length mismatch") {
-            _ = try StridedSliceKernel.outputShape(inputShape: [2, 2], parameters: Parameters(begin: [0], end: [1], strides: [1]))
+            _ = try StridedSlice.outputShape(inputShape: [2, 2], parameters: Parameters(begin: [0], end: [1], strides: [1]))
         }
         assertThrowsKernelError("shrink out of range") {
-            _ = try StridedSliceKernel.outputShape(
+            _ = try StridedSlice.outputShape(
                 inputShape: [2], parameters: Parameters(begin: [2], end: [3], strides: [1], shrinkAxisMask: 1))
         }
         assertThrowsKernelError("shrink with negative stride") {
-            _ = try StridedSliceKernel.outputShape(
+            _ = try StridedSlice.outputShape(
                 inputShape: [2], parameters: Parameters(begin: [1], end: [0], strides: [-1], shrinkAxisMask: 1))
         }
     }
 
     private func both(_ input: [Float], _ shape: [Int], _ parameters: Parameters) throws -> [Float] {
-        let count = try StridedSliceKernel.outputShape(inputShape: shape, parameters: parameters).reduce(1, *)
+        let count = try StridedSlice.outputShape(inputShape: shape, parameters: parameters).reduce(1, *)
         var expected = [Float](repeating: .nan, count: count)
-        try StridedSliceKernel.reference(input: input, inputShape: shape, parameters: parameters, output: &expected)
+        try StridedSlice.reference(input: input, inputShape: shape, parameters: parameters, output: &expected)
         let output = GuardedBuffer(count: count)
-        try StridedSliceKernel.run(input: input, inputShape: shape, parameters: parameters, output: output.pointer)
+        try StridedSlice.run(input: input, inputShape: shape, parameters: parameters, output: output.pointer)
         assertEqualFloats(output.values, expected, "fast vs reference \(shape) \(parameters)")
         XCTAssertTrue(output.guardsIntact)
         return expected

@@ -1,12 +1,12 @@
 import XCTest
 @testable import TensorRuntime
 
-/// `BilinearSpatialTransformer.backward` against central finite differences of an independent double-precision
+/// `TransformTensorBilinear.backward` against central finite differences of an independent double-precision
 /// sampler (`SpatialTestDoubleSampler`), for the input and the six affine parameters. The matrices are chosen so
 /// that no sample lies within 1e-3 of an integer coordinate (a cell change or the map border); the steps are small
 /// enough that no sample crosses one, so the loss is exactly linear in each perturbed parameter and the central
 /// difference has no truncation error.
-final class BilinearSpatialTransformerBackwardTests: XCTestCase {
+final class TransformTensorBilinearBackwardTests: XCTestCase {
     private struct Shape {
         let height: Int, width: Int, channels: Int, outputHeight: Int, outputWidth: Int
         var sampler: SpatialTestDoubleSampler {
@@ -26,7 +26,7 @@ final class BilinearSpatialTransformerBackwardTests: XCTestCase {
                                   matrix: [Float](repeating: 7, count: 6))
         try gradients.input.withUnsafeMutableBufferPointer { inputGradient in
             try gradients.matrix.withUnsafeMutableBufferPointer { matrixGradient in
-                try BilinearSpatialTransformer.backward(
+                try TransformTensorBilinear.backward(
                     input: input, height: shape.height, width: shape.width, channels: shape.channels,
                     matrix: matrix, outputHeight: shape.outputHeight, outputWidth: shape.outputWidth,
                     outputGradient: outputGradient, inputGradient: inputGradient.baseAddress!,
@@ -175,7 +175,7 @@ final class BilinearSpatialTransformerBackwardTests: XCTestCase {
                 let outputGradient = random.floats(outputHeight * outputWidth * channels)
                 var output = [Float](repeating: 0, count: outputGradient.count)
                 try output.withUnsafeMutableBufferPointer { out in
-                    try BilinearSpatialTransformer.forward(
+                    try TransformTensorBilinear.run(
                         input: input, height: height, width: width, channels: channels, matrix: matrix,
                         outputHeight: outputHeight, outputWidth: outputWidth, output: out.baseAddress!)
                 }

@@ -1,7 +1,7 @@
 import XCTest
 @testable import TensorRuntime
 
-final class BilinearSpatialTransformerForwardTests: XCTestCase {
+final class TransformTensorBilinearTests: XCTestCase {
     private enum Path { case fast, reference }
 
     private func run(_ path: Path, input: [Float], height: Int, width: Int, channels: Int, matrix: [Float],
@@ -10,11 +10,11 @@ final class BilinearSpatialTransformerForwardTests: XCTestCase {
         try output.withUnsafeMutableBufferPointer { out in
             switch path {
             case .fast:
-                try BilinearSpatialTransformer.forward(
+                try TransformTensorBilinear.run(
                     input: input, height: height, width: width, channels: channels, matrix: matrix,
                     outputHeight: outputHeight, outputWidth: outputWidth, output: out.baseAddress!)
             case .reference:
-                try BilinearSpatialTransformer.forwardReference(
+                try TransformTensorBilinear.reference(
                     input: input, height: height, width: width, channels: channels, matrix: matrix,
                     outputHeight: outputHeight, outputWidth: outputWidth, output: out.baseAddress!)
             }
@@ -192,7 +192,7 @@ final class BilinearSpatialTransformerForwardTests: XCTestCase {
                      outputHeight: Int = 4, outputWidth: Int = 4) -> SpatialTransformerError? {
             do {
                 try output.withUnsafeMutableBufferPointer { out in
-                    try BilinearSpatialTransformer.forward(
+                    try TransformTensorBilinear.run(
                         input: input, height: height, width: width, channels: channels, matrix: matrix,
                         outputHeight: outputHeight, outputWidth: outputWidth, output: out.baseAddress!)
                 }

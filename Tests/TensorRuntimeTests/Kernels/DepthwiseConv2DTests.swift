@@ -2,7 +2,7 @@ import XCTest
 @testable import TensorRuntime
 
 /// DEPTHWISE_CONV_2D: the scalar reference against hand-computed results, and the fast path against the reference.
-final class DepthwiseConvolution2DTests: XCTestCase {
+final class DepthwiseConv2DTests: XCTestCase {
     func testReferenceBoxSumAndIdentityChannels() throws {
         // 3x3 image, 2 channels: channel 0 = 1...9 with a 3x3 box filter (zero padding), channel 1 = 1...9 with a
         // centre-only filter (identity). Stride 1 SAME pads 1 on every side.
@@ -31,7 +31,7 @@ final class DepthwiseConvolution2DTests: XCTestCase {
         let residual: [Float] = [-5]
         var output = [Float](repeating: .nan, count: 3)
         residual.withUnsafeBufferPointer { values in
-            DepthwiseConvolution2D.reference(input: [1, 2, -3], geometry: g, filter: [2, -1, 1], bias: [1, 0, 0],
+            DepthwiseConv2D.reference(input: [1, 2, -3], geometry: g, filter: [2, -1, 1], bias: [1, 0, 0],
                                              activation: .prelu([0.5, 0.25, 2]),
                                              residual: ResidualInput(values: values.baseAddress!, channels: 1),
                                              output: &output)
@@ -74,21 +74,21 @@ final class DepthwiseConvolution2DTests: XCTestCase {
         let g = try geometry(4, channels: 3, kernel: 3, stride: 1, .same)
         let filter = [Float](repeating: 0, count: 27)
         assertThrowsKernelError("filter size") {
-            _ = try DepthwiseConvolution2D(geometry: g, filter: filter + [0], bias: nil, activation: .none)
+            _ = try DepthwiseConv2D(geometry: g, filter: filter + [0], bias: nil, activation: .none)
         }
         assertThrowsKernelError("bias size") {
-            _ = try DepthwiseConvolution2D(geometry: g, filter: filter, bias: [0], activation: .none)
+            _ = try DepthwiseConv2D(geometry: g, filter: filter, bias: [0], activation: .none)
         }
         assertThrowsKernelError("alpha count") {
-            _ = try DepthwiseConvolution2D(geometry: g, filter: filter, bias: nil, activation: .prelu([]))
+            _ = try DepthwiseConv2D(geometry: g, filter: filter, bias: nil, activation: .prelu([]))
         }
         let multiplier = try ConvolutionGeometry(inputHeight: 4, inputWidth: 4, inputChannels: 3, outputChannels: 6,
                                                  kernelHeight: 3, kernelWidth: 3, strideHeight: 1, strideWidth: 1,
                                                  padding: .same)
         assertThrowsKernelError("depth multiplier 2") {
-            _ = try DepthwiseConvolution2D(geometry: multiplier, filter: filter + filter, bias: nil, activation: .none)
+            _ = try DepthwiseConv2D(geometry: multiplier, filter: filter + filter, bias: nil, activation: .none)
         }
-        let layer = try DepthwiseConvolution2D(geometry: g, filter: filter, bias: nil, activation: .relu)
+        let layer = try DepthwiseConv2D(geometry: g, filter: filter, bias: nil, activation: .relu)
         XCTAssertEqual(layer.workspaceCount, 0)
         XCTAssertEqual(layer.geometry, g)
     }
@@ -107,11 +107,11 @@ final class DepthwiseConvolution2DTests: XCTestCase {
         var expected = [Float](repeating: .nan, count: g.outputElementCount)
         problem.withResidual { residual in
             problem.bias.withOptionalPointer { bias in
-                DepthwiseConvolution2D.reference(input: problem.input, geometry: g, filter: problem.filter, bias: bias,
+                DepthwiseConv2D.reference(input: problem.input, geometry: g, filter: problem.filter, bias: bias,
                                                  activation: problem.activation, residual: residual, output: &expected)
             }
         }
-        let layer = try DepthwiseConvolution2D(geometry: g, filter: problem.filter, bias: problem.bias,
+        let layer = try DepthwiseConv2D(geometry: g, filter: problem.filter, bias: problem.bias,
                                                activation: problem.activation)
         let output = GuardedBuffer(count: g.outputElementCount)
         problem.withResidual { residual in
@@ -124,7 +124,7 @@ final class DepthwiseConvolution2DTests: XCTestCase {
     private func reference(_ g: ConvolutionGeometry, input: [Float], filter: [Float], bias: [Float]?) -> [Float] {
         var output = [Float](repeating: .nan, count: g.outputElementCount)
         bias.withOptionalPointer { bias in
-            DepthwiseConvolution2D.reference(input: input, geometry: g, filter: filter, bias: bias, activation: .none,
+            DepthwiseConv2D.reference(input: input, geometry: g, filter: filter, bias: bias, activation: .none,
                                              residual: nil, output: &output)
         }
         return output

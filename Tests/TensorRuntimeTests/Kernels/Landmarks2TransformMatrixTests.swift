@@ -2,9 +2,9 @@ import Foundation
 import XCTest
 @testable import TensorRuntime
 
-/// `LandmarksToTransformMatrix` on synthetic rotated rectangles, whose matrix has the closed form of
+/// `Landmarks2TransformMatrix` on synthetic rotated rectangles, whose matrix has the closed form of
 /// docs/models.md §5.2: `T = Shift(c) · Rot(θ) · Scale(s_x, s_y) · Shift(−W/2, −H/2)`.
-final class LandmarksToTransformMatrixTests: XCTestCase {
+final class Landmarks2TransformMatrixTests: XCTestCase {
     /// A rotated rectangle: landmark 0 = midpoint of its left edge, 1 = midpoint of its right edge (so the
     /// left→right direction has angle `angle`), 2–5 its corners, then `interior` points strictly inside it, then
     /// `distractors` far-away points that are not in the subset.
@@ -48,10 +48,10 @@ final class LandmarksToTransformMatrixTests: XCTestCase {
     }
 
     private func compute(_ landmarks: [Float], count: Int, dimensions: Int,
-                         _ options: LandmarksToTransformMatrixOptions) throws -> [Float] {
+                         _ options: Landmarks2TransformMatrixOptions) throws -> [Float] {
         var matrix = [Float](repeating: .nan, count: 16)
         try matrix.withUnsafeMutableBufferPointer { out in
-            try LandmarksToTransformMatrix.compute(landmarks: landmarks, count: count, dimensions: dimensions,
+            try Landmarks2TransformMatrix.run(landmarks: landmarks, count: count, dimensions: dimensions,
                                                    options: options, matrix: out.baseAddress!)
         }
         return matrix
@@ -66,8 +66,8 @@ final class LandmarksToTransformMatrixTests: XCTestCase {
     }
 
     private func options(_ rectangle: Rectangle, width: Int = 16, height: Int = 16, scaleX: Float = 1.5,
-                         scaleY: Float = 1.5, target: Float = 0, left: Int = 0, right: Int = 1) -> LandmarksToTransformMatrixOptions {
-        LandmarksToTransformMatrixOptions(outputWidth: width, outputHeight: height, scaleX: scaleX, scaleY: scaleY,
+                         scaleY: Float = 1.5, target: Float = 0, left: Int = 0, right: Int = 1) -> Landmarks2TransformMatrixOptions {
+        Landmarks2TransformMatrixOptions(outputWidth: width, outputHeight: height, scaleX: scaleX, scaleY: scaleY,
                                           targetRotationRadians: target, leftRotationIndex: left,
                                           rightRotationIndex: right, subsetIndices: rectangle.subset)
     }
@@ -176,13 +176,13 @@ final class LandmarksToTransformMatrixTests: XCTestCase {
         let count = rectangle.count
         let valid = options(rectangle)
         func attempt(_ landmarks: [Float], count: Int, dimensions: Int = 3,
-                     _ change: (inout LandmarksToTransformMatrixOptions) -> Void = { _ in }) -> SpatialTransformerError? {
+                     _ change: (inout Landmarks2TransformMatrixOptions) -> Void = { _ in }) -> SpatialTransformerError? {
             var options = valid
             change(&options)
             var matrix = [Float](repeating: 42, count: 16)
             do {
                 try matrix.withUnsafeMutableBufferPointer { out in
-                    try LandmarksToTransformMatrix.compute(landmarks: landmarks, count: count, dimensions: dimensions,
+                    try Landmarks2TransformMatrix.run(landmarks: landmarks, count: count, dimensions: dimensions,
                                                            options: options, matrix: out.baseAddress!)
                 }
                 return nil
