@@ -27,8 +27,22 @@ public final class ModelRunner {
         /// Threads that compute one inference: the calling thread plus `threads − 1` workers owned by the runner
         /// (at least 1; default 1). Outputs do not depend on it.
         public var threads: Int = 1
+        /// `.fast` (default) or `.reference`: the whole model through the kernels' scalar references.
+        public var execution: Execution = .fast
         /// Creates the default options.
         public init() {}
+    }
+
+    /// How a runner computes its steps.
+    public enum Execution: Sendable, Equatable {
+        /// Fused steps (convolution + residual ADD + activation, depthwise + 1×1) through the fast kernels,
+        /// split across threads.
+        case fast
+        /// One step per operator, nothing fused, every step through its kernel's scalar `reference(...)` as one
+        /// piece (threads then only overlap independent steps). Orders of magnitude slower; it exists to check
+        /// fusion, the fast kernels and threading against a plain computation of the whole model. The custom ops
+        /// Landmarks2TransformMatrix and TransformLandmarks and RESHAPE have only one (scalar) path.
+        case reference
     }
 
     /// Name and shape of a graph input or output.
@@ -82,7 +96,7 @@ public final class ModelRunner {
         guard options.threads >= 1 else { throw PlanError.invalidThreadCount(options.threads) }
         var options = options
         if #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *) {} else { options.threads = 1 }
-        let plan = try ExecutionPlan(file: file)
+        let plan = try ExecutionPlan(file: file, reference: options.execution == .reference)
         self.plan = plan
         self.options = options
         name = file.name

@@ -9,12 +9,56 @@ struct PreparedConvolution {
     let multiplyAccumulates: Int
     let inputCount: Int
     let outputCount: Int
+    /// The scalar reference of the same convolution (built in reference mode only).
+    let referenceKernel: ReferenceConvolution?
+}
+
+/// A convolution run through `Conv2D.reference` or `DepthwiseConv2D.reference` on the file's filter layout
+/// (whole-model reference mode).
+struct ReferenceConvolution {
+    let depthwise: Bool
+    let geometry: ConvolutionGeometry
+    let filter: [Float]
+    let bias: [Float]?
+    let activation: Activation
+
+    func run(input: UnsafePointer<Float>, residual: ResidualInput?, output: UnsafeMutablePointer<Float>) {
+        filter.withUnsafeBufferPointer { filter in
+            let run = { (bias: UnsafePointer<Float>?) in
+                if depthwise {
+                    DepthwiseConv2D.reference(input: input, geometry: geometry, filter: filter.baseAddress!, bias: bias,
+                                              activation: activation, residual: residual, output: output)
+                } else {
+                    Conv2D.reference(input: input, geometry: geometry, filter: filter.baseAddress!, bias: bias,
+                                     activation: activation, residual: residual, output: output)
+                }
+            }
+            if let bias { bias.withUnsafeBufferPointer { run($0.baseAddress) } } else { run(nil) }
+        }
+    }
 }
 
 extension PlanBuilder {
     /// Plans a CONV_2D or DEPTHWISE_CONV_2D with its fused residual ADD and activation.
     func planConvolution(_ fusion: ConvolutionFusion) throws -> PlannedStep {
         let prepared = try prepareConvolution(fusion)
+        if reference, let kernel = prepared.referenceKernel {
+            let (input, residual, output) = (prepared.input, prepared.residual, prepared.output)
+            let residualChannels = prepared.residualChannels
+            return PlannedStep(label: prepared.label, reads: activations([input] + (residual.map { [$0] } ?? [])),
+                               writes: [output], workspaceCount: 0,
+                               multiplyAccumulates: prepared.multiplyAccumulates) { address in
+                let inputAddress = address(input), outputAddress = address(output)
+                let residualAddress = residual.map(address)
+                return CompiledStep { context in
+                    let residualInput = residualAddress.map {
+                        ResidualInput(values: UnsafePointer($0.pointer(context)), channels: residualChannels)
+                    }
+                    kernel.run(input: inputAddress.pointer(context), residual: residualInput,
+                               output: outputAddress.pointer(context))
+                }
+            }
+        }
         let cost = StepPartition.estimate(
             multiplyAccumulates: prepared.multiplyAccumulates,
             floatsMoved: prepared.inputCount + prepared.outputCount + (prepared.residual == nil ? 0 : prepared.outputCount))
@@ -147,7 +191,10 @@ extension PlanBuilder {
             * geometry.kernelWidth * (depthwise ? 1 : geometry.inputChannels)
         return PreparedConvolution(label: "\(label) #\(index)", kernel: kernel, input: input, residual: fusion.residual,
                                    residualChannels: residualChannels, output: finalOutput, multiplyAccumulates: macs,
-                                   inputCount: inputShape.reduce(1, *), outputCount: outputShape.reduce(1, *))
+                                   inputCount: inputShape.reduce(1, *), outputCount: outputShape.reduce(1, *),
+                                   referenceKernel: reference ? ReferenceConvolution(
+                                       depthwise: depthwise, geometry: geometry, filter: filter, bias: bias,
+                                       activation: activation) : nil)
     }
 }
 

@@ -52,6 +52,14 @@ extension PlanBuilder {
         return PlannedStep(label: "TransformTensorBilinear #\(index)", reads: activations([features, matrix]),
                            writes: [out], workspaceCount: 0, multiplyAccumulates: 0) { address in
             let (pf, pm, po) = (address(features), address(matrix), address(out))
+            if self.reference {
+                return CompiledStep { context in
+                    try TransformTensorBilinear.reference(
+                        input: pf.pointer(context), height: shape[1], width: shape[2], channels: shape[3],
+                        matrix: pm.pointer(context), outputHeight: height, outputWidth: width,
+                        output: po.pointer(context))
+                }
+            }
             return CompiledStep { context in
                 try TransformTensorBilinear.run(input: pf.pointer(context), height: shape[1], width: shape[2],
                                                    channels: shape[3], matrix: pm.pointer(context),

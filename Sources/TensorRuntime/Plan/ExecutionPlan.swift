@@ -28,13 +28,15 @@ final class ExecutionPlan {
     /// the bound keeps a file that declares enormous activations from exhausting memory when the runner allocates.
     static let maximumMemoryFloats = 1 << 28
 
-    init(file: ModelFile) throws {
+    /// Compiles `file`. With `reference`, nothing is fused (one step per operator) and every step runs its
+    /// kernel's scalar reference as one piece (see `ModelRunner.Execution.reference`).
+    init(file: ModelFile, reference: Bool = false) throws {
         guard !file.inputs.isEmpty, !file.outputs.isEmpty else { throw PlanError.emptyGraph }
-        let builder = PlanBuilder(file: file)
+        let builder = PlanBuilder(file: file, reference: reference)
         var fusionAtLast: [Int: ConvolutionFusion] = [:]
         var absorbed = Set<Int>()
         for (index, op) in file.operators.enumerated()
-        where (op.type == .conv2D || op.type == .depthwiseConv2D) && !absorbed.contains(index) {
+        where !reference && (op.type == .conv2D || op.type == .depthwiseConv2D) && !absorbed.contains(index) {
             let fusion = ConvolutionFusion.find(startingAt: index, in: builder)
             // A member already claimed by another chain cannot be shared.
             guard fusion.members.allSatisfy({ $0 == index || (!absorbed.contains($0) && fusionAtLast[$0] == nil) }) else {

@@ -14,6 +14,12 @@ extension PlanBuilder {
         return PlannedStep(label: "ADD #\(index)", reads: activations([a, b]), writes: [out],
                            workspaceCount: 0, multiplyAccumulates: 0) { address in
             let (pa, pb, po) = (address(a), address(b), address(out))
+            if self.reference {
+                return CompiledStep { context in
+                    Add.reference(pa.pointer(context), pb.pointer(context), count: count, activation: activation,
+                                  output: po.pointer(context))
+                }
+            }
             return CompiledStep { context in
                 Add.run(pa.pointer(context), pb.pointer(context), count: count, activation: activation,
                                        output: po.pointer(context))
@@ -36,6 +42,12 @@ extension PlanBuilder {
                            workspaceCount: 0, multiplyAccumulates: 0) { address in
             let pa = address(a), pb = address(b)
             let po = address(out)
+            if self.reference {
+                return CompiledStep { context in
+                    try Mul.reference(pa.pointer(context), shape: shapeA, pb.pointer(context), shape: shapeB,
+                                      output: po.pointer(context))
+                }
+            }
             let layout = try self.wrap(index) { try Mul.Layout(shapeA, shapeB) }
             return CompiledStep { context in
                 layout.run(pa.pointer(context), pb.pointer(context), output: po.pointer(context))
@@ -64,6 +76,16 @@ extension PlanBuilder {
         return PlannedStep(label: "\(op.type.name) #\(index)", reads: activations([x]), writes: [out],
                            workspaceCount: 0, multiplyAccumulates: 0) { address in
             let (px, po) = (address(x), address(out))
+            if self.reference {
+                return CompiledStep { context in
+                    if let alpha {
+                        PReLU.reference(px.pointer(context), count: count, alpha: alpha.pointer(context),
+                                        channels: channels, output: po.pointer(context))
+                    } else {
+                        ReLU.reference(px.pointer(context), count: count, output: po.pointer(context))
+                    }
+                }
+            }
             return CompiledStep { context in
                 if let alpha {
                     PReLU.run(px.pointer(context), count: count, alpha: alpha.pointer(context),
@@ -102,6 +124,15 @@ extension PlanBuilder {
         try produce(out, shape: [1, geometry.outputHeight, geometry.outputWidth, shape[3]], operator: index)
         let cost = StepPartition.estimate(multiplyAccumulates: 0,
                                           floatsMoved: geometry.inputElementCount + geometry.outputElementCount)
+        if reference {
+            return PlannedStep(label: "MAX_POOL_2D #\(index)", reads: activations([x]), writes: [out],
+                               workspaceCount: 0, multiplyAccumulates: 0) { address in
+                let (px, po) = (address(x), address(out))
+                return CompiledStep { context in
+                    MaxPool2D.reference(input: px.pointer(context), geometry: geometry, output: po.pointer(context))
+                }
+            }
+        }
         return PlannedStep(label: "MAX_POOL_2D #\(index)", reads: activations([x]), writes: [out],
                            workspaceCount: 0, multiplyAccumulates: 0, splittable: true) { address in
             let (px, po) = (address(x), address(out))
@@ -127,6 +158,12 @@ extension PlanBuilder {
         return PlannedStep(label: "PAD #\(index)", reads: activations([x]), writes: [out],
                            workspaceCount: 0, multiplyAccumulates: 0) { address in
             let (px, po) = (address(x), address(out))
+            if self.reference {
+                return CompiledStep { context in
+                    try Pad.reference(input: px.pointer(context), inputShape: shape, paddings: paddings,
+                                      output: po.pointer(context))
+                }
+            }
             let outputStrides = ShapeArithmetic.strides(outputShape)
             return CompiledStep { context in
                 Pad.run(input: px.pointer(context), inputShape: shape, outputShape: outputShape,
@@ -170,6 +207,14 @@ extension PlanBuilder {
                            workspaceCount: 0, multiplyAccumulates: 0) { address in
             let addresses = inputs.map(address)
             let po = address(out)
+            if self.reference {
+                return CompiledStep { context in
+                    try Concatenation.reference(
+                        inputs: addresses.indices.map { (values: UnsafePointer(addresses[$0].pointer(context)),
+                                                         shape: shapes[$0]) },
+                        axis: axis, output: po.pointer(context))
+                }
+            }
             let layout = try self.wrap(index) { try Concatenation.Layout(shapes: shapes, axis: axis) }
             return CompiledStep { context in
                 layout.run(input: { UnsafePointer(addresses[$0].pointer(context)) }, output: po.pointer(context))
@@ -197,6 +242,12 @@ extension PlanBuilder {
         return PlannedStep(label: "STRIDED_SLICE #\(index)", reads: activations([x]), writes: [out],
                            workspaceCount: 0, multiplyAccumulates: 0) { address in
             let (px, po) = (address(x), address(out))
+            if self.reference {
+                return CompiledStep { context in
+                    try StridedSlice.reference(input: px.pointer(context), inputShape: shape, parameters: parameters,
+                                               output: po.pointer(context))
+                }
+            }
             let walks = try self.wrap(index) { try StridedSlice.resolve(inputShape: shape, parameters: parameters) }
             let strides = ShapeArithmetic.strides(shape)
             return CompiledStep { context in

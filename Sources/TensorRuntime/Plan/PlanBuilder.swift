@@ -9,9 +9,12 @@ final class PlanBuilder {
     let consumers: [[Int]]
     /// Graph output tensors (they must be materialized and stay alive to the end).
     let graphOutputs: Set<Int>
+    /// Whole-model reference mode: every step runs its kernel's scalar `reference` (see `ModelRunner.Execution`).
+    let reference: Bool
 
-    init(file: ModelFile) {
+    init(file: ModelFile, reference: Bool = false) {
         self.file = file
+        self.reference = reference
         shapes = file.tensors.map { $0.isConstant ? $0.shape : nil }
         for input in file.inputs { shapes[input] = file.tensors[input].shape }
         var consumers = [[Int]](repeating: [], count: file.tensors.count)
