@@ -2,7 +2,7 @@
 /// `TransformTensorBilinear` and friends). Matrices are [1, 4, 4] row-major tensors.
 extension PlanBuilder {
     /// Landmarks2TransformMatrix: landmarks [1, N, D] → affine matrix [1, 4, 4] of the crop around a subset.
-    func planLandmarksToTransformMatrix(_ index: Int) throws -> PlannedStep {
+    func planLandmarks2TransformMatrix(_ index: Int) throws -> PlannedStep {
         try requireArity(index, inputs: 1...1)
         let op = op(index)
         let (landmarks, out) = (op.inputs[0], op.outputs[0])

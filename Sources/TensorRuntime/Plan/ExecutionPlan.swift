@@ -152,7 +152,7 @@ final class ExecutionPlan {
         case .reshape: return try builder.planReshape(index)
         case .concatenation: return try builder.planConcatenation(index)
         case .stridedSlice: return try builder.planStridedSlice(index)
-        case .landmarks2TransformMatrix: return try builder.planLandmarksToTransformMatrix(index)
+        case .landmarks2TransformMatrix: return try builder.planLandmarks2TransformMatrix(index)
         case .transformTensorBilinear: return try builder.planTransformTensorBilinear(index)
         case .transformLandmarks: return try builder.planTransformLandmarks(index)
         case .unsupported(let name): throw PlanError.unsupportedOperator(index: index, type: name)
