@@ -105,25 +105,6 @@ public enum StridedSlice {
         }
     }
 
-    /// Scalar reference: each output element maps its own multi-index to an input index.
-    /// - Throws: as `outputShape(inputShape:parameters:)`.
-    public static func reference(input: UnsafePointer<Float>, inputShape: [Int], parameters: Parameters,
-                                 output: UnsafeMutablePointer<Float>) throws {
-        let walks = try resolve(inputShape: inputShape, parameters: parameters)
-        let strides = ShapeArithmetic.strides(inputShape)
-        let count = walks.reduce(1) { $0 * $1.count }
-        for flat in 0..<count {
-            var remainder = flat
-            var inputIndex = 0
-            for axis in stride(from: walks.count - 1, through: 0, by: -1) {
-                let coordinate = remainder % walks[axis].count
-                remainder /= walks[axis].count
-                inputIndex += (walks[axis].start + coordinate * walks[axis].step) * strides[axis]
-            }
-            output[flat] = input[inputIndex]
-        }
-    }
-
     /// Applies the TFLite begin/end/stride/mask rules to every axis.
     static func resolve(inputShape: [Int], parameters p: Parameters) throws -> [AxisWalk] {
         guard p.ellipsisMask == 0 else { throw KernelError.unsupported("STRIDED_SLICE ellipsis_mask \(p.ellipsisMask)") }
@@ -175,5 +156,69 @@ public enum StridedSlice {
             walks.append(AxisWalk(start: start, step: step, count: count, shrinks: false))
         }
         return walks
+    }
+
+    // MARK: - Reference
+
+    /// Scalar reference, independent of `resolve` (the fast path's mask logic): it applies the TFLite rules
+    /// axis by axis to list the selected input indices explicitly (walking from the start while before the stop),
+    /// then reads the row-major product of those lists. Throws `KernelError` for the same inputs as `run`.
+    public static func reference(input: UnsafePointer<Float>, inputShape: [Int], parameters p: Parameters,
+                                 output: UnsafeMutablePointer<Float>) throws {
+        let rank = inputShape.count
+        guard p.ellipsisMask == 0, p.newAxisMask == 0 else {
+            throw KernelError.unsupported("STRIDED_SLICE ellipsis/new-axis masks \(p.ellipsisMask)/\(p.newAxisMask)")
+        }
+        guard p.begin.count == rank, p.end.count == rank, p.strides.count == rank else {
+            throw KernelError.shapeMismatch("STRIDED_SLICE parameters do not match rank \(rank)")
+        }
+        _ = try ShapeArithmetic.elementCount(inputShape, name: "STRIDED_SLICE input")
+        guard rank <= 62 else { throw KernelError.unsupported("STRIDED_SLICE of rank \(rank)") }
+        var selected: [[Int]] = []
+        for axis in 0..<rank {
+            let size = inputShape[axis], step = p.strides[axis]
+            let isSet = { (mask: Int) in (mask >> axis) & 1 == 1 }
+            guard step != 0, step != Int.min else { throw KernelError.invalidArgument("STRIDED_SLICE stride \(step)") }
+            func wrapped(_ index: Int) -> Int { index < 0 ? index + size : index }
+            if isSet(p.shrinkAxisMask) {
+                let index = isSet(p.beginMask) ? 0 : wrapped(p.begin[axis])
+                guard step > 0, (0..<size).contains(index) else {
+                    throw KernelError.invalidArgument("STRIDED_SLICE cannot shrink axis \(axis) at \(p.begin[axis])")
+                }
+                selected.append([index])
+                continue
+            }
+            var first: Int, stop: Int
+            if step > 0 {
+                first = isSet(p.beginMask) ? 0 : min(max(wrapped(p.begin[axis]), 0), size)
+                stop = isSet(p.endMask) ? size : min(max(wrapped(p.end[axis]), 0), size)
+            } else {
+                first = isSet(p.beginMask) ? size - 1 : min(max(wrapped(p.begin[axis]), -1), size - 1)
+                stop = isSet(p.endMask) ? -1 : min(max(wrapped(p.end[axis]), -1), size - 1)
+            }
+            var indices: [Int] = []
+            var index = first
+            while step > 0 ? index < stop : index > stop {
+                indices.append(index)
+                index += step
+            }
+            selected.append(indices)
+        }
+        // Row-major input strides, computed here rather than shared with the fast path.
+        var inputStrides = [Int](repeating: 1, count: rank)
+        for axis in stride(from: rank - 2, through: 0, by: -1) {
+            inputStrides[axis] = inputStrides[axis + 1] * inputShape[axis + 1]
+        }
+        let count = selected.reduce(1) { $0 * $1.count }
+        for flat in 0..<count {
+            var remainder = flat
+            var inputIndex = 0
+            for axis in stride(from: rank - 1, through: 0, by: -1) {
+                let choices = selected[axis]
+                inputIndex += choices[remainder % choices.count] * inputStrides[axis]
+                remainder /= choices.count
+            }
+            output[flat] = input[inputIndex]
+        }
     }
 }

@@ -50,7 +50,8 @@ final class StridedSliceTests: XCTestCase {
 
     func testFastPathMatchesReferenceOnRandomSlices() throws {
         var random = TestRandom(seed: 51)
-        for _ in 0..<250 {
+        var masked = 0, negative = 0, rejected = 0
+        for _ in 0..<1000 {
             let rank = random.int(1...4)
             let shape = (0..<rank).map { _ in random.int(1...6) }
             var begin: [Int] = [], end: [Int] = [], strides: [Int] = []
@@ -62,6 +63,8 @@ final class StridedSliceTests: XCTestCase {
                 if random.int(0...4) == 0 {
                     shrink |= 1 << axis
                     begin[axis] = random.int(-shape[axis]...(shape[axis] - 1))
+                    // Now and then a shrink index just outside the axis (valid only when a begin mask overrides it).
+                    if random.int(0...5) == 0 { begin[axis] = random.pick([shape[axis], -shape[axis] - 1]) }
                     strides[axis] = 1
                 }
             }
@@ -69,11 +72,44 @@ final class StridedSliceTests: XCTestCase {
                                         beginMask: random.int(0...15), endMask: random.int(0...15),
                                         shrinkAxisMask: shrink)
             let input = random.floats(shape.reduce(1, *))
-            guard let outputShape = try? StridedSlice.outputShape(inputShape: shape, parameters: parameters)
-            else { continue }  // e.g. a begin mask moved a shrink index out of range
+            guard let outputShape = try? StridedSlice.outputShape(inputShape: shape, parameters: parameters) else {
+                // e.g. a begin mask moved a shrink index out of range: the independent reference rejects it too.
+                var scratch = [Float](repeating: 0, count: input.count)
+                XCTAssertThrowsError(try StridedSlice.reference(input: input, inputShape: shape, parameters: parameters,
+                                                                output: &scratch), "\(shape) \(parameters)")
+                rejected += 1
+                continue
+            }
             _ = try both(input, shape, parameters)
             XCTAssertEqual(outputShape.count, rank - shrink.nonzeroBitCount)
+            if parameters.beginMask != 0 || parameters.endMask != 0 { masked += 1 }
+            if strides.contains(where: { $0 < 0 }) { negative += 1 }
         }
+        // Counts fixed by the seed: most cases use masks and negative strides, a few are rejected.
+        XCTAssertGreaterThan(masked, 500)
+        XCTAssertGreaterThan(negative, 300)
+        XCTAssertGreaterThan(rejected, 0)
+    }
+
+    /// Masks with negative strides, values worked out by hand on the 3×4 matrix 0...11 (row-major).
+    func testMasksWithNegativeStridesByHand() throws {
+        let matrix = (0..<12).map(Float.init)
+        // Begin mask on axis 1 with stride −1: columns from the last one (3) down to, not including, end 0.
+        let fromLast = Parameters(begin: [0, 0], end: [3, 0], strides: [1, -1], beginMask: 0b10)
+        assertEqualFloats(try both(matrix, [3, 4], fromLast), [3, 2, 1, 7, 6, 5, 11, 10, 9])
+        // End mask on axis 1 with stride −1: from begin 2 down through column 0.
+        let toFirst = Parameters(begin: [0, 2], end: [3, 3], strides: [1, -1], endMask: 0b10)
+        assertEqualFloats(try both(matrix, [3, 4], toFirst), [2, 1, 0, 6, 5, 4, 10, 9, 8])
+        // Both masks on axis 0 with stride −2: rows 2 and 0; begin/end values on that axis are ignored.
+        let everyOtherRow = Parameters(begin: [0, 1], end: [0, 3], strides: [-2, 1], beginMask: 0b01, endMask: 0b01)
+        assertEqualFloats(try both(matrix, [3, 4], everyOtherRow), [9, 10, 1, 2])
+        // Shrink axis 0 with a begin mask: row 0, axis dropped.
+        let firstRow = Parameters(begin: [2, 0], end: [3, 4], strides: [1, 1], beginMask: 0b01, shrinkAxisMask: 0b01)
+        XCTAssertEqual(try StridedSlice.outputShape(inputShape: [3, 4], parameters: firstRow), [4])
+        assertEqualFloats(try both(matrix, [3, 4], firstRow), [0, 1, 2, 3])
+        // Out-of-range begin and end are clamped: begin −9 → 0, end 99 → 4.
+        let clamped = Parameters(begin: [1, -9], end: [2, 99], strides: [1, 3])
+        assertEqualFloats(try both(matrix, [3, 4], clamped), [4, 7])
     }
 
     func testErrors() {
