@@ -4,11 +4,11 @@
 /// counts from the end (−1 is the innermost axis).
 public enum Concatenation {
     /// The concatenated shape.
-    /// - Throws: `KernelError.invalidArgument` for an empty input list, rank 0, an axis outside −rank..<rank or
-    ///   negative sizes; `KernelError.shapeMismatch` when ranks or the non-concatenated sizes differ.
+    /// - Throws: `PlanError.invalidArgument` for an empty input list, rank 0, an axis outside −rank..<rank or
+    ///   negative sizes; `PlanError.sizeMismatch` when ranks or the non-concatenated sizes differ.
     public static func outputShape(_ shapes: [[Int]], axis: Int) throws -> [Int] {
         guard let first = shapes.first else {
-            throw KernelError.invalidArgument("CONCATENATION needs at least one input")
+            throw PlanError.invalidArgument("CONCATENATION needs at least one input")
         }
         let resolved = try resolvedAxis(axis, rank: first.count)
         var shape = first
@@ -16,11 +16,11 @@ public enum Concatenation {
         for (index, inputShape) in shapes.enumerated() {
             _ = try ShapeArithmetic.elementCount(inputShape, name: "CONCATENATION input \(index)")
             guard inputShape.count == first.count else {
-                throw KernelError.shapeMismatch(
+                throw PlanError.sizeMismatch(
                     "CONCATENATION input \(index) has rank \(inputShape.count) \(inputShape), expected \(first.count)")
             }
             for dimension in 0..<first.count where dimension != resolved && inputShape[dimension] != first[dimension] {
-                throw KernelError.shapeMismatch(
+                throw PlanError.sizeMismatch(
                     "CONCATENATION input \(index) shape \(inputShape) differs from \(first) outside axis \(resolved)")
             }
             shape[resolved] += inputShape[resolved]
@@ -98,9 +98,9 @@ public enum Concatenation {
 
     /// `axis` mapped into 0..<rank.
     private static func resolvedAxis(_ axis: Int, rank: Int) throws -> Int {
-        guard rank > 0 else { throw KernelError.invalidArgument("CONCATENATION of rank-0 tensors") }
+        guard rank > 0 else { throw PlanError.invalidArgument("CONCATENATION of rank-0 tensors") }
         guard axis >= -rank && axis < rank else {
-            throw KernelError.invalidArgument("CONCATENATION axis \(axis) is outside \(-rank)..<\(rank)")
+            throw PlanError.invalidArgument("CONCATENATION axis \(axis) is outside \(-rank)..<\(rank)")
         }
         return axis < 0 ? axis + rank : axis
     }

@@ -30,19 +30,19 @@ public final class DepthwiseConv2D: @unchecked Sendable {
     ///   - filter: `kernelHeight · kernelWidth · channels` weights, layout [1, kh, kw, C].
     ///   - bias: `channels` values, or nil for none.
     ///   - activation: fused activation; `.prelu` needs one alpha per channel.
-    /// - Throws: `KernelError` for an invalid geometry, a channel multiplier other than 1, or wrongly sized
+    /// - Throws: `PlanError` for an invalid geometry, a channel multiplier other than 1, or wrongly sized
     ///   filter, bias or alphas.
     public init(geometry: ConvolutionGeometry, filter: [Float], bias: [Float]?, activation: Activation) throws {
         try geometry.validate()
         let g = geometry
         guard g.outputChannels == g.inputChannels else {
-            throw KernelError.unsupported(
+            throw PlanError.unsupported(
                 "DEPTHWISE_CONV_2D with \(g.inputChannels) input and \(g.outputChannels) output channels "
                     + "(only depth multiplier 1 is supported)")
         }
         let expected = g.kernelHeight * g.kernelWidth * g.inputChannels
         guard filter.count == expected else {
-            throw KernelError.shapeMismatch(
+            throw PlanError.sizeMismatch(
                 "DEPTHWISE_CONV_2D filter has \(filter.count) values, expected [1, \(g.kernelHeight), "
                     + "\(g.kernelWidth), \(g.inputChannels)] = \(expected)")
         }

@@ -33,7 +33,7 @@ public enum Landmarks2TransformMatrix {
     ///   - dimensions: components per landmark, at least 2.
     ///   - options: crop size, margins, orientation landmarks and subset.
     ///   - matrix: receives 16 floats, row-major. Written only on success.
-    /// - Throws: `SpatialTransformerError` for a non-positive size or count, `dimensions < 2`, an index out of range,
+    /// - Throws: `PlanError` for a non-positive size or count, `dimensions < 2`, an index out of range,
     ///   an empty subset, a non-positive or non-finite scale, a non-finite target rotation, or a non-finite x or y
     ///   among the landmarks the computation reads.
     public static func run(landmarks: UnsafePointer<Float>, count: Int, dimensions: Int,
@@ -46,7 +46,7 @@ public enum Landmarks2TransformMatrix {
         func checkFinite(_ index: Int, _ name: String) throws {
             let p = point(index)
             guard p.x.isFinite && p.y.isFinite else {
-                throw SpatialTransformerError.nonFinite(name: "\(name) landmark \(index)")
+                throw PlanError.nonFinite(name: "\(name) landmark \(index)")
             }
         }
         try checkFinite(options.leftRotationIndex, "left rotation")
@@ -93,39 +93,39 @@ public enum Landmarks2TransformMatrix {
 
     /// Checks sizes, indices and scalar options; see `compute` for the rules.
     static func validate(count: Int, dimensions: Int, options: Landmarks2TransformMatrixOptions) throws {
-        guard count > 0 else { throw SpatialTransformerError.nonPositiveSize(name: "count", value: count) }
+        guard count > 0 else { throw PlanError.nonPositiveSize(name: "count", value: count) }
         guard dimensions >= 2 else {
-            throw SpatialTransformerError.unsupportedDimensions(dimensions, supported: "at least 2: x, y, ...")
+            throw PlanError.unsupportedDimensions(dimensions, supported: "at least 2: x, y, ...")
         }
         guard !count.multipliedReportingOverflow(by: dimensions).overflow else {
-            throw SpatialTransformerError.sizeOverflow(name: "landmarks")
+            throw PlanError.sizeOverflow(name: "landmarks")
         }
         guard options.outputWidth > 0 else {
-            throw SpatialTransformerError.nonPositiveSize(name: "outputWidth", value: options.outputWidth)
+            throw PlanError.nonPositiveSize(name: "outputWidth", value: options.outputWidth)
         }
         guard options.outputHeight > 0 else {
-            throw SpatialTransformerError.nonPositiveSize(name: "outputHeight", value: options.outputHeight)
+            throw PlanError.nonPositiveSize(name: "outputHeight", value: options.outputHeight)
         }
         guard options.scaleX > 0 && options.scaleX.isFinite else {
-            throw SpatialTransformerError.invalidScale(name: "scaleX", value: options.scaleX)
+            throw PlanError.invalidScale(name: "scaleX", value: options.scaleX)
         }
         guard options.scaleY > 0 && options.scaleY.isFinite else {
-            throw SpatialTransformerError.invalidScale(name: "scaleY", value: options.scaleY)
+            throw PlanError.invalidScale(name: "scaleY", value: options.scaleY)
         }
         guard options.targetRotationRadians.isFinite else {
-            throw SpatialTransformerError.nonFinite(name: "targetRotationRadians")
+            throw PlanError.nonFinite(name: "targetRotationRadians")
         }
         guard (0..<count).contains(options.leftRotationIndex) else {
-            throw SpatialTransformerError.indexOutOfRange(name: "leftRotationIndex",
+            throw PlanError.indexOutOfRange(name: "leftRotationIndex",
                                                           index: options.leftRotationIndex, count: count)
         }
         guard (0..<count).contains(options.rightRotationIndex) else {
-            throw SpatialTransformerError.indexOutOfRange(name: "rightRotationIndex",
+            throw PlanError.indexOutOfRange(name: "rightRotationIndex",
                                                           index: options.rightRotationIndex, count: count)
         }
-        guard !options.subsetIndices.isEmpty else { throw SpatialTransformerError.emptySubset }
+        guard !options.subsetIndices.isEmpty else { throw PlanError.emptySubset }
         for (position, index) in options.subsetIndices.enumerated() where !(0..<count).contains(index) {
-            throw SpatialTransformerError.indexOutOfRange(name: "subsetIndices[\(position)]", index: index, count: count)
+            throw PlanError.indexOutOfRange(name: "subsetIndices[\(position)]", index: index, count: count)
         }
     }
 }

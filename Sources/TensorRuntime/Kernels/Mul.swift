@@ -8,12 +8,12 @@ public enum Mul {
     public static let maximumRank = 8
 
     /// The broadcast shape of `a` and `b`.
-    /// - Throws: `KernelError.unsupported` for ranks above 8, `KernelError.invalidArgument` for negative sizes,
-    ///   `KernelError.shapeMismatch` when an axis has two different sizes, neither of them 1.
+    /// - Throws: `PlanError.unsupported` for ranks above 8, `PlanError.invalidArgument` for negative sizes,
+    ///   `PlanError.sizeMismatch` when an axis has two different sizes, neither of them 1.
     public static func outputShape(_ a: [Int], _ b: [Int]) throws -> [Int] {
         for shape in [a, b] {
             guard shape.count <= maximumRank else {
-                throw KernelError.unsupported("MUL supports ranks up to \(maximumRank), got shape \(shape)")
+                throw PlanError.unsupported("MUL supports ranks up to \(maximumRank), got shape \(shape)")
             }
             _ = try ShapeArithmetic.elementCount(shape, name: "MUL operand")
         }
@@ -28,7 +28,7 @@ public enum Mul {
             } else if sizeA == 1 {
                 shape.append(sizeB)
             } else {
-                throw KernelError.shapeMismatch("MUL cannot broadcast shapes \(a) and \(b) (axis \(axis))")
+                throw PlanError.sizeMismatch("MUL cannot broadcast shapes \(a) and \(b) (axis \(axis))")
             }
         }
         return shape

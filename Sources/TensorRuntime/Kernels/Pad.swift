@@ -5,18 +5,18 @@
 /// pad [[0,0],[0,0],[0,0],[0,k]] of residual shortcuts, which has a dedicated fast path.
 public enum Pad {
     /// The padded shape.
-    /// - Throws: `KernelError.shapeMismatch` when `paddings` does not have one entry per input axis,
-    ///   `KernelError.invalidArgument` for negative sizes or paddings (cropping is not supported).
+    /// - Throws: `PlanError.sizeMismatch` when `paddings` does not have one entry per input axis,
+    ///   `PlanError.invalidArgument` for negative sizes or paddings (cropping is not supported).
     public static func outputShape(inputShape: [Int], paddings: [(before: Int, after: Int)]) throws -> [Int] {
         guard paddings.count == inputShape.count else {
-            throw KernelError.shapeMismatch(
+            throw PlanError.sizeMismatch(
                 "PAD has \(paddings.count) padding pairs for an input of rank \(inputShape.count) \(inputShape)")
         }
         _ = try ShapeArithmetic.elementCount(inputShape, name: "PAD input")
         var shape: [Int] = []
         for (axis, padding) in paddings.enumerated() {
             guard padding.before >= 0, padding.after >= 0 else {
-                throw KernelError.invalidArgument(
+                throw PlanError.invalidArgument(
                     "PAD axis \(axis) has a negative padding (\(padding.before), \(padding.after))")
             }
             shape.append(inputShape[axis] + padding.before + padding.after)

@@ -49,7 +49,7 @@ public enum StridedSlice {
     }
 
     /// The output shape (input axes in order, shrunk axes removed).
-    /// - Throws: `KernelError` for unsupported masks, parameter arrays whose length is not the input rank,
+    /// - Throws: `PlanError` for unsupported masks, parameter arrays whose length is not the input rank,
     ///   zero strides, negative sizes, or shrink indices outside their axis.
     public static func outputShape(inputShape: [Int], parameters: Parameters) throws -> [Int] {
         try resolve(inputShape: inputShape, parameters: parameters).filter { !$0.shrinks }.map(\.count)
@@ -107,21 +107,21 @@ public enum StridedSlice {
 
     /// Applies the TFLite begin/end/stride/mask rules to every axis.
     static func resolve(inputShape: [Int], parameters p: Parameters) throws -> [AxisWalk] {
-        guard p.ellipsisMask == 0 else { throw KernelError.unsupported("STRIDED_SLICE ellipsis_mask \(p.ellipsisMask)") }
-        guard p.newAxisMask == 0 else { throw KernelError.unsupported("STRIDED_SLICE new_axis_mask \(p.newAxisMask)") }
+        guard p.ellipsisMask == 0 else { throw PlanError.unsupported("STRIDED_SLICE ellipsis_mask \(p.ellipsisMask)") }
+        guard p.newAxisMask == 0 else { throw PlanError.unsupported("STRIDED_SLICE new_axis_mask \(p.newAxisMask)") }
         let rank = inputShape.count
         guard p.begin.count == rank, p.end.count == rank, p.strides.count == rank else {
-            throw KernelError.shapeMismatch(
+            throw PlanError.sizeMismatch(
                 "STRIDED_SLICE of a rank-\(rank) input needs \(rank) begin/end/strides values, got "
                     + "\(p.begin.count)/\(p.end.count)/\(p.strides.count)")
         }
         _ = try ShapeArithmetic.elementCount(inputShape, name: "STRIDED_SLICE input")
-        guard rank <= 62 else { throw KernelError.unsupported("STRIDED_SLICE of rank \(rank)") }
+        guard rank <= 62 else { throw PlanError.unsupported("STRIDED_SLICE of rank \(rank)") }
         var walks: [AxisWalk] = []
         for axis in 0..<rank {
             let size = inputShape[axis], step = p.strides[axis]
             guard step != 0, step != Int.min else {
-                throw KernelError.invalidArgument("STRIDED_SLICE axis \(axis) has stride \(step)")
+                throw PlanError.invalidArgument("STRIDED_SLICE axis \(axis) has stride \(step)")
             }
             let bit = 1 << axis
             var start: Int
@@ -132,10 +132,10 @@ public enum StridedSlice {
             }
             if p.shrinkAxisMask & bit != 0 {
                 guard step > 0 else {
-                    throw KernelError.invalidArgument("STRIDED_SLICE shrinks axis \(axis) with stride \(step) ≤ 0")
+                    throw PlanError.invalidArgument("STRIDED_SLICE shrinks axis \(axis) with stride \(step) ≤ 0")
                 }
                 guard start >= 0 && start < size else {
-                    throw KernelError.invalidArgument(
+                    throw PlanError.invalidArgument(
                         "STRIDED_SLICE shrink index \(p.begin[axis]) is outside axis \(axis) of size \(size)")
                 }
                 walks.append(AxisWalk(start: start, step: 1, count: 1, shrinks: true))
@@ -162,28 +162,28 @@ public enum StridedSlice {
 
     /// Scalar reference, independent of `resolve` (the fast path's mask logic): it applies the TFLite rules
     /// axis by axis to list the selected input indices explicitly (walking from the start while before the stop),
-    /// then reads the row-major product of those lists. Throws `KernelError` for the same inputs as `run`.
+    /// then reads the row-major product of those lists. Throws `PlanError` for the same inputs as `run`.
     public static func reference(input: UnsafePointer<Float>, inputShape: [Int], parameters p: Parameters,
                                  output: UnsafeMutablePointer<Float>) throws {
         let rank = inputShape.count
         guard p.ellipsisMask == 0, p.newAxisMask == 0 else {
-            throw KernelError.unsupported("STRIDED_SLICE ellipsis/new-axis masks \(p.ellipsisMask)/\(p.newAxisMask)")
+            throw PlanError.unsupported("STRIDED_SLICE ellipsis/new-axis masks \(p.ellipsisMask)/\(p.newAxisMask)")
         }
         guard p.begin.count == rank, p.end.count == rank, p.strides.count == rank else {
-            throw KernelError.shapeMismatch("STRIDED_SLICE parameters do not match rank \(rank)")
+            throw PlanError.sizeMismatch("STRIDED_SLICE parameters do not match rank \(rank)")
         }
         _ = try ShapeArithmetic.elementCount(inputShape, name: "STRIDED_SLICE input")
-        guard rank <= 62 else { throw KernelError.unsupported("STRIDED_SLICE of rank \(rank)") }
+        guard rank <= 62 else { throw PlanError.unsupported("STRIDED_SLICE of rank \(rank)") }
         var selected: [[Int]] = []
         for axis in 0..<rank {
             let size = inputShape[axis], step = p.strides[axis]
             let isSet = { (mask: Int) in (mask >> axis) & 1 == 1 }
-            guard step != 0, step != Int.min else { throw KernelError.invalidArgument("STRIDED_SLICE stride \(step)") }
+            guard step != 0, step != Int.min else { throw PlanError.invalidArgument("STRIDED_SLICE stride \(step)") }
             func wrapped(_ index: Int) -> Int { index < 0 ? index + size : index }
             if isSet(p.shrinkAxisMask) {
                 let index = isSet(p.beginMask) ? 0 : wrapped(p.begin[axis])
                 guard step > 0, (0..<size).contains(index) else {
-                    throw KernelError.invalidArgument("STRIDED_SLICE cannot shrink axis \(axis) at \(p.begin[axis])")
+                    throw PlanError.invalidArgument("STRIDED_SLICE cannot shrink axis \(axis) at \(p.begin[axis])")
                 }
                 selected.append([index])
                 continue

@@ -10,23 +10,23 @@ public enum TransformLandmarks {
     ///   - points: `count × dimensions` floats, row-major.
     ///   - matrix: 16 floats, row-major 4×4; entries `M00, M01, M03, M10, M11, M13` are used.
     ///   - output: `count × dimensions` floats, same layout. May be the same buffer as `points` (in place).
-    /// - Throws: `SpatialTransformerError` when `count` is not positive, `dimensions` is not 2 or 3, the element
+    /// - Throws: `PlanError` when `count` is not positive, `dimensions` is not 2 or 3, the element
     ///   count overflows, or a used matrix entry is infinite or NaN. Nothing is written then.
     public static func run(points: UnsafePointer<Float>, count: Int, dimensions: Int, matrix: UnsafePointer<Float>,
                              output: UnsafeMutablePointer<Float>) throws {
-        guard count > 0 else { throw SpatialTransformerError.nonPositiveSize(name: "count", value: count) }
+        guard count > 0 else { throw PlanError.nonPositiveSize(name: "count", value: count) }
         guard dimensions == 2 || dimensions == 3 else {
-            throw SpatialTransformerError.unsupportedDimensions(dimensions, supported: "2 (x, y) or 3 (x, y, z)")
+            throw PlanError.unsupportedDimensions(dimensions, supported: "2 (x, y) or 3 (x, y, z)")
         }
         guard !count.multipliedReportingOverflow(by: dimensions).overflow else {
-            throw SpatialTransformerError.sizeOverflow(name: "points")
+            throw PlanError.sizeOverflow(name: "points")
         }
         let m00 = matrix[0], m01 = matrix[1], m03 = matrix[3]
         let m10 = matrix[4], m11 = matrix[5], m13 = matrix[7]
         if !(m00.isFinite && m01.isFinite && m03.isFinite && m10.isFinite && m11.isFinite && m13.isFinite) {
             let named = [(m00, "M00"), (m01, "M01"), (m03, "M03"), (m10, "M10"), (m11, "M11"), (m13, "M13")]
             let name = named.first { !$0.0.isFinite }!.1
-            throw SpatialTransformerError.nonFinite(name: "matrix entry " + name)
+            throw PlanError.nonFinite(name: "matrix entry " + name)
         }
         for index in 0..<count {
             let base = index * dimensions
@@ -34,42 +34,6 @@ public enum TransformLandmarks {
             output[base] = m00 * x + m01 * y + m03
             output[base + 1] = m10 * x + m11 * y + m13
             if dimensions == 3 { output[base + 2] = points[base + 2] }
-        }
-    }
-}
-
-/// Why one of the spatial-transformer kernels (`Landmarks2TransformMatrix`, `TransformTensorBilinear`,
-/// `TransformLandmarks`) refused its input. Every check runs before anything is read or written through the
-/// caller's pointers, so bad input never traps and never produces a partial or silently wrong result.
-public enum SpatialTransformerError: Error, Equatable, CustomStringConvertible {
-    /// A size (`name`: height, width, channels, count, outputWidth, ...) is zero or negative.
-    case nonPositiveSize(name: String, value: Int)
-    /// The element count of a tensor (`name`) does not fit in `Int`.
-    case sizeOverflow(name: String)
-    /// The number of components per point is not one the kernel supports (`supported` describes which are).
-    case unsupportedDimensions(Int, supported: String)
-    /// An index (`name`: leftRotationIndex, rightRotationIndex, subsetIndices[k]) is outside `0..<count`.
-    case indexOutOfRange(name: String, index: Int, count: Int)
-    /// `subsetIndices` is empty, so no bounding box can be measured.
-    case emptySubset
-    /// A scale option (`name`: scaleX or scaleY) is zero, negative, infinite or NaN.
-    case invalidScale(name: String, value: Float)
-    /// A value that must be finite (`name`: a matrix entry, an option, a landmark coordinate) is infinite or NaN.
-    case nonFinite(name: String)
-
-    /// A one-line, human-readable explanation naming the offending argument and value.
-    public var description: String {
-        switch self {
-        case let .nonPositiveSize(name, value): return "spatial transformer: \(name) must be positive, got \(value)"
-        case let .sizeOverflow(name): return "spatial transformer: the element count of \(name) overflows Int"
-        case let .unsupportedDimensions(value, supported):
-            return "spatial transformer: \(value) components per point is not supported (\(supported))"
-        case let .indexOutOfRange(name, index, count):
-            return "spatial transformer: \(name) = \(index) is outside 0..<\(count)"
-        case .emptySubset: return "spatial transformer: subsetIndices is empty"
-        case let .invalidScale(name, value):
-            return "spatial transformer: \(name) must be positive and finite, got \(value)"
-        case let .nonFinite(name): return "spatial transformer: \(name) is not finite"
         }
     }
 }

@@ -22,7 +22,7 @@ public enum TransformTensorBilinear {
     /// Resamples `input` into `output` as described on the type. SIMD over channels (8, then 4, then scalar
     /// lanes); allocates nothing. Produces exactly the same bits as `reference`.
     ///
-    /// - Throws: `SpatialTransformerError` when a size is not positive, an element count overflows, or one of the
+    /// - Throws: `PlanError` when a size is not positive, an element count overflows, or one of the
     ///   six used matrix entries is infinite or NaN. Nothing is written then.
     public static func run(input: UnsafePointer<Float>, height: Int, width: Int, channels: Int,
                                matrix: UnsafePointer<Float>, outputHeight: Int, outputWidth: Int,
@@ -55,7 +55,7 @@ public enum TransformTensorBilinear {
     /// The same resampling as `run`, written as the plain per-channel formula on the type (no SIMD). It is the
     /// readable reference the fast path is tested against.
     ///
-    /// - Throws: `SpatialTransformerError`, as `run`.
+    /// - Throws: `PlanError`, as `run`.
     public static func reference(input: UnsafePointer<Float>, height: Int, width: Int, channels: Int,
                                         matrix: UnsafePointer<Float>, outputHeight: Int, outputWidth: Int,
                                         output: UnsafeMutablePointer<Float>) throws {
@@ -148,7 +148,7 @@ extension TransformTensorBilinear {
     /// coordinate and jumps to 0 where it leaves `[0, width − 1] × [0, height − 1]`. The gradient returned is that of
     /// the cell the sample lies in (one-sided on a kink); out-of-range samples contribute nothing.
     ///
-    /// - Throws: `SpatialTransformerError`, as `run`. Nothing is written then.
+    /// - Throws: `PlanError`, as `run`. Nothing is written then.
     public static func backward(input: UnsafePointer<Float>, height: Int, width: Int, channels: Int,
                                 matrix: UnsafePointer<Float>, outputHeight: Int, outputWidth: Int,
                                 outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>,
@@ -267,16 +267,16 @@ struct BilinearSamplingGeometry {
     }
 
     private static func requireFinite(_ value: Float, _ name: String) throws {
-        if !value.isFinite { throw SpatialTransformerError.nonFinite(name: "matrix entry " + name) }
+        if !value.isFinite { throw PlanError.nonFinite(name: "matrix entry " + name) }
     }
 
     private static func requirePositive(_ value: Int, _ name: String) throws {
-        if value <= 0 { throw SpatialTransformerError.nonPositiveSize(name: name, value: value) }
+        if value <= 0 { throw PlanError.nonPositiveSize(name: name, value: value) }
     }
 
     private static func requireElementCount(_ rows: Int, _ columns: Int, _ channels: Int, _ name: String) throws {
         let (pixels, pixelOverflow) = rows.multipliedReportingOverflow(by: columns)
         let (_, elementOverflow) = pixels.multipliedReportingOverflow(by: channels)
-        if pixelOverflow || elementOverflow { throw SpatialTransformerError.sizeOverflow(name: name) }
+        if pixelOverflow || elementOverflow { throw PlanError.sizeOverflow(name: name) }
     }
 }

@@ -90,7 +90,7 @@ public final class ModelRunner {
 
     /// Compiles `file` into an execution plan. Throws `PlanError` when the graph uses unsupported operators or its
     /// shapes do not fit together, or the thread count is invalid or threads cannot be started, and
-    /// `RuntimeEnvironmentError` on a CPU the kernels were not compiled for.
+    /// `PlanError.unsupportedCPU` on a CPU the kernels were not compiled for.
     public init(file: ModelFile, options: Options = Options()) throws {
         try RuntimeEnvironment.checkCPU()
         guard options.threads >= 1 else { throw PlanError.invalidThreadCount(options.threads) }
@@ -262,18 +262,6 @@ public struct StepProfile: Sendable, Equatable {
     public let medianSeconds: Double
 }
 
-/// Why a profile could not be taken.
-public enum ProfilingError: Error, Equatable, CustomStringConvertible {
-    /// The number of runs is not at least 1.
-    case invalidRunCount(Int)
-
-    public var description: String {
-        switch self {
-        case let .invalidRunCount(runs): return "profiling needs at least 1 run, got \(runs)"
-        }
-    }
-}
-
 extension ModelRunner {
     /// Times every step of the plan separately on a model with one input (NHWC Float32, exactly
     /// `inputs[0].elementCount` values): one untimed run first (it validates the input and warms the caches), then
@@ -287,7 +275,7 @@ extension ModelRunner {
 
     /// Like `profile(input:runs:)` for a model with several inputs, given in graph-input order.
     public func profile(inputs values: [UnsafeBufferPointer<Float>], runs: Int) throws -> [StepProfile] {
-        guard runs >= 1 else { throw ProfilingError.invalidRunCount(runs) }
+        guard runs >= 1 else { throw PlanError.invalidRunCount(runs) }
         try run(inputs: values)  // validates counts and values; later runs only copy
         let steps = plan.steps
         var samples = [[UInt64]](repeating: [], count: steps.count)
@@ -318,31 +306,19 @@ extension ModelRunner {
     }
 }
 
-/// The running CPU lacks an instruction set the kernels were compiled for.
-public enum RuntimeEnvironmentError: Error, Equatable, CustomStringConvertible {
-    case unsupportedCPU(required: String)
-
-    public var description: String {
-        switch self {
-        case let .unsupportedCPU(required):
-            return "this CPU lacks \(required), which SwiftFaceMesh was compiled for; rebuild with FACEMESH_TARGET_CPU=generic (see README)"
-        }
-    }
-}
-
 /// Checks that the CPU supports what `Package.swift` compiled the numeric code for (AVX2 + FMA by default).
 public enum RuntimeEnvironment {
     /// Whether the running CPU supports AVX-512F (reported by the benchmarks).
     public static var supportsAVX512: Bool { facemesh_cpu_supports_avx512f() != 0 }
 
-    /// Throws `RuntimeEnvironmentError.unsupportedCPU` when the build requires AVX2/FMA or AVX-512 and the CPU
+    /// Throws `PlanError.unsupportedCPU` when the build requires AVX2/FMA or AVX-512 and the CPU
     /// lacks it. The check itself is compiled without those instructions.
     public static func checkCPU() throws {
         #if FACEMESH_REQUIRES_AVX2_FMA
-        guard facemesh_cpu_supports_avx2_fma() != 0 else { throw RuntimeEnvironmentError.unsupportedCPU(required: "AVX2 and FMA") }
+        guard facemesh_cpu_supports_avx2_fma() != 0 else { throw PlanError.unsupportedCPU(required: "AVX2 and FMA") }
         #endif
         #if FACEMESH_REQUIRES_AVX512
-        guard facemesh_cpu_supports_avx512f() != 0 else { throw RuntimeEnvironmentError.unsupportedCPU(required: "AVX-512") }
+        guard facemesh_cpu_supports_avx512f() != 0 else { throw PlanError.unsupportedCPU(required: "AVX-512") }
         #endif
     }
 }

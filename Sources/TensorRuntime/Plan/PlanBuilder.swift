@@ -117,7 +117,7 @@ final class PlanBuilder {
     func wrap<T>(_ index: Int, _ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let error as PlanError {
+        } catch let error as PlanError where !error.isKernelArgumentError {
             throw error
         } catch {
             throw PlanError.shapeMismatch(index: index, type: op(index).type.name, reason: "\(error)")
@@ -126,7 +126,12 @@ final class PlanBuilder {
 }
 
 /// Why a model graph could not be turned into an execution plan, or an inference could not run.
+/// Every error of the runtime except a damaged weight file (`ModelFileError`): a graph the planner cannot
+/// compile, a kernel called with invalid sizes or parameters, bad inputs or options at run time, and a CPU the
+/// kernels were not compiled for. `description` is one line naming the operator, argument or value at fault.
 public enum PlanError: Error, Equatable, CustomStringConvertible {
+    // Graph (raised by `ModelRunner(file:)` while compiling the plan).
+
     /// The graph uses an operator this runtime does not implement.
     case unsupportedOperator(index: Int, type: String)
     /// An operator has the wrong number of inputs or outputs, or a required input is absent.
@@ -157,6 +162,50 @@ public enum PlanError: Error, Equatable, CustomStringConvertible {
     case invalidThreadCount(Int)
     /// The system refused to start worker thread number `worker` (1-based).
     case threadStartFailed(Int)
+    /// `ModelRunner.profile` was asked for fewer than 1 run.
+    case invalidRunCount(Int)
+    /// The running CPU lacks an instruction set the kernels were compiled for (`required`: e.g. "AVX2 and FMA").
+    case unsupportedCPU(required: String)
+
+    // Kernels called directly (the planner reports these for operator n as `shapeMismatch`).
+
+    /// Spatial sizes, kernel sizes, strides or paddings that do not describe a valid window geometry.
+    case invalidGeometry(String)
+    /// Tensor shapes, or parameter arrays (filters, biases, alphas), whose sizes do not agree.
+    case sizeMismatch(String)
+    /// A parameter value outside its allowed range (e.g. a zero stride or an out-of-range axis).
+    case invalidArgument(String)
+    /// A well-formed request the kernels deliberately do not implement (e.g. strided-slice ellipsis masks).
+    case unsupported(String)
+
+    // Spatial transformer custom ops (TransformTensorBilinear, Landmarks2TransformMatrix, TransformLandmarks).
+
+    /// A size (`name`: height, width, channels, count, outputWidth, ...) is zero or negative.
+    case nonPositiveSize(name: String, value: Int)
+    /// The element count of a tensor (`name`) does not fit in `Int`.
+    case sizeOverflow(name: String)
+    /// The number of components per point is not one the kernel supports (`supported` describes which are).
+    case unsupportedDimensions(Int, supported: String)
+    /// An index (`name`: leftRotationIndex, rightRotationIndex, subsetIndices[k]) is outside `0..<count`.
+    case indexOutOfRange(name: String, index: Int, count: Int)
+    /// `subsetIndices` is empty, so no bounding box can be measured.
+    case emptySubset
+    /// A scale option (`name`: scaleX or scaleY) is zero, negative, infinite or NaN.
+    case invalidScale(name: String, value: Float)
+    /// A value that must be finite (`name`: a matrix entry, an option, a landmark coordinate) is infinite or NaN.
+    case nonFinite(name: String)
+
+    /// Whether the error comes from a kernel's argument checks (geometry, sizes, parameters, spatial transformer)
+    /// rather than from the graph, the inputs or the environment.
+    public var isKernelArgumentError: Bool {
+        switch self {
+        case .invalidGeometry, .sizeMismatch, .invalidArgument, .unsupported, .nonPositiveSize, .sizeOverflow,
+             .unsupportedDimensions, .indexOutOfRange, .emptySubset, .invalidScale, .nonFinite:
+            return true
+        default:
+            return false
+        }
+    }
 
     public var description: String {
         switch self {
@@ -178,6 +227,23 @@ public enum PlanError: Error, Equatable, CustomStringConvertible {
         case let .unknownOutput(name): return "the model has no output named '\(name)'"
         case let .invalidThreadCount(count): return "thread count must be at least 1, got \(count)"
         case let .threadStartFailed(worker): return "could not start worker thread \(worker)"
+        case let .invalidRunCount(runs): return "profiling needs at least 1 run, got \(runs)"
+        case let .unsupportedCPU(required):
+            return "this CPU lacks \(required), which SwiftFaceMesh was compiled for; rebuild with FACEMESH_TARGET_CPU=generic (see README)"
+        case .invalidGeometry(let message): return "invalid geometry: \(message)"
+        case .sizeMismatch(let message): return "shape mismatch: \(message)"
+        case .invalidArgument(let message): return "invalid argument: \(message)"
+        case .unsupported(let message): return "unsupported: \(message)"
+        case let .nonPositiveSize(name, value): return "spatial transformer: \(name) must be positive, got \(value)"
+        case let .sizeOverflow(name): return "spatial transformer: the element count of \(name) overflows Int"
+        case let .unsupportedDimensions(value, supported):
+            return "spatial transformer: \(value) components per point is not supported (\(supported))"
+        case let .indexOutOfRange(name, index, count):
+            return "spatial transformer: \(name) = \(index) is outside 0..<\(count)"
+        case .emptySubset: return "spatial transformer: subsetIndices is empty"
+        case let .invalidScale(name, value):
+            return "spatial transformer: \(name) must be positive and finite, got \(value)"
+        case let .nonFinite(name): return "spatial transformer: \(name) is not finite"
         }
     }
 }

@@ -43,15 +43,15 @@ func assertEqualFloats(_ actual: [Float], _ expected: [Float], _ message: String
     }
 }
 
-/// Asserts that `body` throws a `KernelError` matching `predicate`.
+/// Asserts that `body` throws a `PlanError` matching `predicate`.
 func assertThrowsKernelError(_ message: String = "", file: StaticString = #filePath, line: UInt = #line,
                              _ body: () throws -> Void) {
     do {
         try body()
-        XCTFail("expected a KernelError: \(message)", file: file, line: line)
-    } catch is KernelError {
+        XCTFail("expected a kernel argument error: \(message)", file: file, line: line)
+    } catch let error as PlanError where error.isKernelArgumentError {
         // expected
     } catch {
-        XCTFail("expected a KernelError, got \(error): \(message)", file: file, line: line)
+        XCTFail("expected a kernel argument error, got \(error): \(message)", file: file, line: line)
     }
 }

@@ -176,7 +176,7 @@ final class Landmarks2TransformMatrixTests: XCTestCase {
         let count = rectangle.count
         let valid = options(rectangle)
         func attempt(_ landmarks: [Float], count: Int, dimensions: Int = 3,
-                     _ change: (inout Landmarks2TransformMatrixOptions) -> Void = { _ in }) -> SpatialTransformerError? {
+                     _ change: (inout Landmarks2TransformMatrixOptions) -> Void = { _ in }) -> PlanError? {
             var options = valid
             change(&options)
             var matrix = [Float](repeating: 42, count: 16)
@@ -188,7 +188,7 @@ final class Landmarks2TransformMatrixTests: XCTestCase {
                 return nil
             } catch {
                 XCTAssertTrue(matrix.allSatisfy { $0 == 42 }, "a rejected call must not write")
-                return error as? SpatialTransformerError
+                return error as? PlanError
             }
         }
         XCTAssertNil(attempt(landmarks, count: count))

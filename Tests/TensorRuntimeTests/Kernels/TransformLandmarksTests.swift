@@ -58,7 +58,7 @@ final class TransformLandmarksTests: XCTestCase {
     /// Unsupported layouts and non-finite used entries throw and write nothing.
     func testInvalidInputsThrow() {
         var output = [Float](repeating: 42, count: 8)
-        func attempt(count: Int, dimensions: Int, matrix: [Float]) -> SpatialTransformerError? {
+        func attempt(count: Int, dimensions: Int, matrix: [Float]) -> PlanError? {
             do {
                 try output.withUnsafeMutableBufferPointer { out in
                     try TransformLandmarks.run(points: [Float](repeating: 1, count: 8), count: count,
@@ -66,7 +66,7 @@ final class TransformLandmarksTests: XCTestCase {
                 }
                 return nil
             } catch {
-                return error as? SpatialTransformerError
+                return error as? PlanError
             }
         }
         XCTAssertEqual(attempt(count: 0, dimensions: 2, matrix: matrix), .nonPositiveSize(name: "count", value: 0))

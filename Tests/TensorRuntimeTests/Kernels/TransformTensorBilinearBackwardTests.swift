@@ -205,13 +205,13 @@ final class TransformTensorBilinearBackwardTests: XCTestCase {
         XCTAssertThrowsError(try backward(shape, input: [Float](repeating: 0, count: 16),
                                           matrix: SpatialTestMatrices.affine(1, 0, 0, 0, 1, 0),
                                           outputGradient: [0, 0, 0, 0])) { error in
-            XCTAssertEqual(error as? SpatialTransformerError, .nonPositiveSize(name: "channels", value: 0))
+            XCTAssertEqual(error as? PlanError, .nonPositiveSize(name: "channels", value: 0))
         }
         let valid = Shape(height: 4, width: 4, channels: 1, outputHeight: 2, outputWidth: 2)
         XCTAssertThrowsError(try backward(valid, input: [Float](repeating: 0, count: 16),
                                           matrix: SpatialTestMatrices.affine(1, .nan, 0, 0, 1, 0),
                                           outputGradient: [0, 0, 0, 0])) { error in
-            XCTAssertEqual(error as? SpatialTransformerError, .nonFinite(name: "matrix entry T01"))
+            XCTAssertEqual(error as? PlanError, .nonFinite(name: "matrix entry T01"))
         }
     }
 }

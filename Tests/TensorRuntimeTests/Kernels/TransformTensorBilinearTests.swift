@@ -189,7 +189,7 @@ final class TransformTensorBilinearTests: XCTestCase {
         let identity = SpatialTestMatrices.affine(1, 0, 0, 0, 1, 0)
         var output = [Float](repeating: 42, count: 4 * 4 * 2)
         func attempt(height: Int = 4, width: Int = 4, channels: Int = 2, matrix: [Float] = identity,
-                     outputHeight: Int = 4, outputWidth: Int = 4) -> SpatialTransformerError? {
+                     outputHeight: Int = 4, outputWidth: Int = 4) -> PlanError? {
             do {
                 try output.withUnsafeMutableBufferPointer { out in
                     try TransformTensorBilinear.run(
@@ -198,7 +198,7 @@ final class TransformTensorBilinearTests: XCTestCase {
                 }
                 return nil
             } catch {
-                return error as? SpatialTransformerError
+                return error as? PlanError
             }
         }
         XCTAssertEqual(attempt(height: 0), .nonPositiveSize(name: "height", value: 0))

@@ -25,7 +25,7 @@ final class ProfilingTests: XCTestCase {
         let runner = try ModelRunner(contentsOf: RepositoryFiles.weights("iris_landmark"))
         let input = [Float](repeating: 0.5, count: runner.inputs[0].elementCount)
         XCTAssertThrowsError(try input.withUnsafeBufferPointer { try runner.profile(input: $0, runs: 0) }) {
-            XCTAssertEqual($0 as? ProfilingError, .invalidRunCount(0))
+            XCTAssertEqual($0 as? PlanError, .invalidRunCount(0))
         }
         let short = [Float](repeating: 0.5, count: 10)
         XCTAssertThrowsError(try short.withUnsafeBufferPointer { try runner.profile(input: $0, runs: 1) }) {

@@ -58,7 +58,7 @@ public final class Conv2D: @unchecked Sendable {
     ///   - filter: `outputChannels · kernelHeight · kernelWidth · inputChannels` weights, layout [O, kh, kw, I].
     ///   - bias: `outputChannels` values, or nil for none.
     ///   - activation: fused activation; `.prelu` needs `outputChannels` alphas.
-    /// - Throws: `KernelError` when the geometry is invalid or the filter, bias or alphas have the wrong size.
+    /// - Throws: `PlanError` when the geometry is invalid or the filter, bias or alphas have the wrong size.
     public convenience init(geometry: ConvolutionGeometry, filter: [Float], bias: [Float]?,
                             activation: Activation) throws {
         try geometry.validate()
@@ -73,7 +73,7 @@ public final class Conv2D: @unchecked Sendable {
         let g = geometry
         let patchLength = g.kernelHeight * g.kernelWidth * g.inputChannels
         guard filter.count == g.outputChannels * patchLength else {
-            throw KernelError.shapeMismatch(
+            throw PlanError.sizeMismatch(
                 "CONV_2D filter has \(filter.count) values, expected [\(g.outputChannels), \(g.kernelHeight), "
                     + "\(g.kernelWidth), \(g.inputChannels)] = \(g.outputChannels * patchLength)")
         }
@@ -197,10 +197,10 @@ final class ConvolutionParameters {
     let epilogue: ConvolutionEpilogue
 
     /// Validates `bias` and `activation` against `channels` output channels and copies them.
-    /// - Throws: `KernelError.shapeMismatch` when the bias or the PReLU alphas do not have `channels` values.
+    /// - Throws: `PlanError.sizeMismatch` when the bias or the PReLU alphas do not have `channels` values.
     init(channels: Int, bias: [Float]?, activation: Activation, layer: String) throws {
         if let bias, bias.count != channels {
-            throw KernelError.shapeMismatch("\(layer): bias has \(bias.count) values, expected \(channels)")
+            throw PlanError.sizeMismatch("\(layer): bias has \(bias.count) values, expected \(channels)")
         }
         var kind = ConvolutionEpilogue.Kind.none
         var alphaValues: [Float] = []
@@ -209,7 +209,7 @@ final class ConvolutionParameters {
         case .relu: kind = .relu
         case .prelu(let values):
             guard values.count == channels else {
-                throw KernelError.shapeMismatch(
+                throw PlanError.sizeMismatch(
                     "\(layer): PReLU has \(values.count) alphas, expected one per output channel (\(channels))")
             }
             kind = .prelu

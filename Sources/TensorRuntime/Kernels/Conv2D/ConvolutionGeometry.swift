@@ -34,7 +34,7 @@ public struct ConvolutionGeometry: Sendable, Equatable {
     ///
     /// SAME: out = ⌈n/s⌉, total = max((out − 1)·s + k − n, 0), before = ⌊total/2⌋ (asymmetric when total is odd).
     /// VALID: out = ⌊(n − k)/s⌋ + 1, no padding.
-    /// - Throws: `KernelError.invalidGeometry` for non-positive sizes, kernels or strides, for a VALID kernel larger
+    /// - Throws: `PlanError.invalidGeometry` for non-positive sizes, kernels or strides, for a VALID kernel larger
     ///   than the input, or for sizes so large that element counts would overflow.
     public init(inputHeight: Int, inputWidth: Int, inputChannels: Int, outputChannels: Int,
                 kernelHeight: Int, kernelWidth: Int, strideHeight: Int, strideWidth: Int,
@@ -43,7 +43,7 @@ public struct ConvolutionGeometry: Sendable, Equatable {
                      "outputChannels": outputChannels, "kernelHeight": kernelHeight, "kernelWidth": kernelWidth,
                      "strideHeight": strideHeight, "strideWidth": strideWidth]
         for (name, value) in names.sorted(by: { $0.key < $1.key }) where value < 1 {
-            throw KernelError.invalidGeometry("\(name) must be positive, got \(value)")
+            throw PlanError.invalidGeometry("\(name) must be positive, got \(value)")
         }
         let vertical = try Self.axis(size: inputHeight, kernel: kernelHeight, stride: strideHeight,
                                      padding: padding, axisName: "height")
@@ -58,7 +58,7 @@ public struct ConvolutionGeometry: Sendable, Equatable {
 
     /// Creates a geometry with an explicit output size and leading padding, validated by `validate()`.
     ///
-    /// - Throws: `KernelError.invalidGeometry` when `validate()` rejects the values.
+    /// - Throws: `PlanError.invalidGeometry` when `validate()` rejects the values.
     public init(inputHeight: Int, inputWidth: Int, inputChannels: Int,
                 outputHeight: Int, outputWidth: Int, outputChannels: Int,
                 kernelHeight: Int, kernelWidth: Int, strideHeight: Int, strideWidth: Int,
@@ -87,26 +87,26 @@ public struct ConvolutionGeometry: Sendable, Equatable {
     /// Checks that the (possibly hand-edited) fields describe a usable geometry: every size, kernel and stride
     /// positive, paddings in 0..<kernel, every window overlapping the input, and element counts far from overflow.
     ///
-    /// - Throws: `KernelError.invalidGeometry` naming the first violated condition.
+    /// - Throws: `PlanError.invalidGeometry` naming the first violated condition.
     public func validate() throws {
         let positive = [("inputHeight", inputHeight), ("inputWidth", inputWidth), ("inputChannels", inputChannels),
                         ("outputHeight", outputHeight), ("outputWidth", outputWidth),
                         ("outputChannels", outputChannels), ("kernelHeight", kernelHeight),
                         ("kernelWidth", kernelWidth), ("strideHeight", strideHeight), ("strideWidth", strideWidth)]
         for (name, value) in positive where value < 1 {
-            throw KernelError.invalidGeometry("\(name) must be positive, got \(value)")
+            throw PlanError.invalidGeometry("\(name) must be positive, got \(value)")
         }
         let limit = 1 << 24
         for (name, value) in positive where value > limit {
-            throw KernelError.invalidGeometry("\(name) = \(value) exceeds the supported maximum \(limit)")
+            throw PlanError.invalidGeometry("\(name) = \(value) exceeds the supported maximum \(limit)")
         }
         if padTop < 0 || padTop >= kernelHeight || padLeft < 0 || padLeft >= kernelWidth {
-            throw KernelError.invalidGeometry(
+            throw PlanError.invalidGeometry(
                 "padding (top \(padTop), left \(padLeft)) must lie in 0..<kernel (\(kernelHeight)×\(kernelWidth))")
         }
         if (outputHeight - 1) * strideHeight - padTop > inputHeight - 1
             || (outputWidth - 1) * strideWidth - padLeft > inputWidth - 1 {
-            throw KernelError.invalidGeometry(
+            throw PlanError.invalidGeometry(
                 "output \(outputHeight)×\(outputWidth) with stride \(strideHeight)×\(strideWidth) and padding "
                     + "\(padTop)/\(padLeft) has windows entirely outside the \(inputHeight)×\(inputWidth) input")
         }
@@ -115,7 +115,7 @@ public struct ConvolutionGeometry: Sendable, Equatable {
                         [outputHeight, outputWidth, kernelHeight, kernelWidth, inputChannels],
                         [kernelHeight, kernelWidth, inputChannels, outputChannels]]
         for factors in products where ShapeArithmetic.product(factors, limit: elementLimit) == nil {
-            throw KernelError.invalidGeometry("tensor sizes \(factors) exceed \(elementLimit) elements")
+            throw PlanError.invalidGeometry("tensor sizes \(factors) exceed \(elementLimit) elements")
         }
     }
 
@@ -129,7 +129,7 @@ public struct ConvolutionGeometry: Sendable, Equatable {
             return (output, total / 2)
         case .valid:
             guard kernel <= size else {
-                throw KernelError.invalidGeometry(
+                throw PlanError.invalidGeometry(
                     "VALID \(axisName): kernel \(kernel) is larger than the input size \(size)")
             }
             return ((size - kernel) / stride + 1, 0)
