@@ -68,6 +68,33 @@ public final class ModelRunner {
     /// Threads that compute one inference (`Options.threads`).
     public var threadCount: Int { options.threads }
 
+    /// How the runs so far used the threads (see `ThreadStatistics`).
+    public struct ThreadStatistics: Sendable, Equatable {
+        /// Runs that split their steps across the threads.
+        public var splitRuns = 0
+        /// Runs computed on the calling thread alone (one thread, or the serial fallback of a busy machine).
+        public var serialRuns = 0
+        /// Parts of split steps each worker thread computed (index 0: worker 1); empty with one thread.
+        public var partsComputedByWorkers: [Int] = []
+        /// Parts the calling thread computed in place of a worker that had not started.
+        public var partsTakenOverByCaller = 0
+    }
+
+    /// Counts of split and serial runs and of the parts each worker computed (call between runs).
+    public var threadStatistics: ThreadStatistics {
+        var statistics = ThreadStatistics()
+        statistics.splitRuns = splitRunCount
+        statistics.serialRuns = serialRunCount
+        if #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *), let workers {
+            let pool = unsafeDowncast(workers, to: WorkerPool.self)
+            statistics.partsComputedByWorkers = pool.partsComputedByWorkers
+            statistics.partsTakenOverByCaller = pool.partsTakenOver
+        }
+        return statistics
+    }
+    private var splitRunCount = 0
+    private var serialRunCount = 0
+
     // plan, arena and contexts are internal (not private) so ModelRunner+Profiling.swift can time single steps.
     let plan: ExecutionPlan
     private let options: Options
@@ -190,6 +217,7 @@ public final class ModelRunner {
             let start = monotonicNanoseconds()
             let parallelRun = modeChooser.nextRunIsParallel()
             if parallelRun { pool.wakeIfParked() }
+            if parallelRun { splitRunCount += 1 } else { serialRunCount += 1 }
             var parallel = parallelRun
             for index in 0..<groupParts.count {
                 if parallel && groupParts[index] > 1 {
@@ -200,6 +228,7 @@ public final class ModelRunner {
             }
             modeChooser.record(parallel: parallelRun, nanoseconds: monotonicNanoseconds() - start)
         } else {
+            serialRunCount += 1
             let context = contexts[0]
             for step in plan.steps { try step.body(context) }
         }
