@@ -146,7 +146,11 @@ extension TransformTensorBilinear {
     ///
     /// The output is piecewise bilinear in the parameters: it has kinks where a sample crosses an integer
     /// coordinate and jumps to 0 where it leaves `[0, width − 1] × [0, height − 1]`. The gradient returned is that of
-    /// the cell the sample lies in (one-sided on a kink); out-of-range samples contribute nothing.
+    /// the cell the sample lies in; out-of-range samples contribute nothing. On a kink it is one-sided: a sample with
+    /// `x` exactly the integer k belongs to the cell [k, k + 1) (`a = 0`), so `∂out/∂x` is the slope towards
+    /// column k + 1, the derivative from the right (likewise `∂out/∂y` from below for an integer `y`). On the last
+    /// column (`x = width − 1` exactly) that cell's right neighbours lie outside and count as 0, so `∂out/∂x` is
+    /// `−((1−b)·F(y0, x0) + b·F(y0+1, x0))`; on the last row likewise with the lower neighbours.
     ///
     /// - Throws: `PlanError`, as `run`. Nothing is written then.
     public static func backward(input: UnsafePointer<Float>, height: Int, width: Int, channels: Int,

@@ -155,6 +155,83 @@ final class TransformTensorBilinearBackwardTests: XCTestCase {
         }
     }
 
+    /// θ gradient near cell borders and on the last row and column: unit-scale maps whose samples sit 0.004 right
+    /// of (below) every integer, 0.004 left of (above) every integer up to the last column and row (W − 1, H − 1),
+    /// a slightly rotated one, and shifted ones with some samples outside the map (left, right, above, below).
+    func testThetaGradientAtCellBordersLastRowColumnAndOutside() throws {
+        let shape = Shape(height: 6, width: 7, channels: 2, outputHeight: 5, outputWidth: 6)
+        let delta: Float = 0.004
+        let matrices: [(String, [Float])] = [
+            ("just past every border", SpatialTestMatrices.affine(1, 0, delta, 0, 1, delta)),
+            ("just before every border, up to W−1 and H−1", SpatialTestMatrices.affine(1, 0, 1 - delta, 0, 1, 1 - delta)),
+            ("slightly rotated", SpatialTestMatrices.affine(1, 0.013, 0.3, -0.011, 1, 0.6)),
+            ("partly right of the map", SpatialTestMatrices.affine(1, 0, 2 + delta, 0, 1, delta)),
+            ("partly left of the map", SpatialTestMatrices.affine(1, 0, -2 + delta, 0, 1, 1 - delta)),
+            ("partly below the map", SpatialTestMatrices.affine(1, 0, delta, 0, 1, 2 + delta)),
+            ("partly above the map", SpatialTestMatrices.affine(1, 0, 1 - delta, 0, 1, -1 - delta)),
+        ]
+        for (index, (label, matrix)) in matrices.enumerated() {
+            let sampler = shape.sampler
+            let parameters = SpatialTestDoubleSampler.parameters(of: matrix)
+            var outside = 0, lastColumnOrRow = 0
+            for v in 0..<shape.outputHeight {
+                for u in 0..<shape.outputWidth {
+                    let (x, y) = sampler.coordinate(parameters, u: u, v: v)
+                    if x < 0 || x > Double(shape.width - 1) || y < 0 || y > Double(shape.height - 1) {
+                        outside += 1
+                    } else if x > Double(shape.width - 2) || y > Double(shape.height - 2) {
+                        lastColumnOrRow += 1
+                    }
+                }
+            }
+            XCTAssertGreaterThan(lastColumnOrRow + outside, 0, label)
+            if label.hasPrefix("partly") { XCTAssertGreaterThan(outside, 0, label) }
+            try checkAgainstFiniteDifferences(shape, seed: 0x5EED_0500 + UInt64(index), inputIndices: nil) { _ in matrix }
+        }
+    }
+
+    /// A sample exactly on a kink (an integer coordinate): the θ gradient is the one-sided derivative from the
+    /// right (x) and from below (y), as documented on `backward`, and differs from the derivative on the other side.
+    /// On the last column exactly, the right neighbours count as 0.
+    func testOneSidedGradientExactlyOnAKink() throws {
+        var random = SpatialTestRandom(seed: 0x5EED_0600)
+        let shape = Shape(height: 4, width: 5, channels: 1, outputHeight: 1, outputWidth: 1)
+        let sampler = shape.sampler
+        let input = random.floats(shape.height * shape.width)
+        let inputDouble = input.map(Double.init)
+        func loss(_ parameters: [Double]) -> Double {
+            sampler.forward(input: inputDouble, parameters: parameters)[0]
+        }
+        func value(_ row: Int, _ column: Int) -> Double { inputDouble[row * shape.width + column] }
+        // One output pixel samples x = T03, y = T13 (unit scale: x = 1·(0 + ½) + T03 − ½).
+        let step = 1e-3
+        for (x, y) in [(2.0, 1.25), (2.5, 1.0), (2.0, 2.0)] {
+            let matrix = SpatialTestMatrices.affine(1, 0, Float(x), 0, 1, Float(y))
+            let gradients = try backward(shape, input: input, matrix: matrix, outputGradient: [1])
+            let parameters = SpatialTestDoubleSampler.parameters(of: matrix)
+            for (axis, index, isKink) in [(0, 2, x == x.rounded()), (1, 5, y == y.rounded())] {
+                var plus = parameters, minus = parameters
+                plus[index] += step
+                minus[index] -= step
+                let fromRight = (loss(plus) - loss(parameters)) / step
+                let fromLeft = (loss(parameters) - loss(minus)) / step
+                // Within one cell the loss is linear in T03 (T13), so both differences are exact up to rounding.
+                XCTAssertEqual(Double(gradients.matrix[axis == 0 ? 2 : 5]), fromRight, accuracy: 1e-5,
+                               "x \(x), y \(y), axis \(axis): the gradient is the derivative from the right/below")
+                if isKink {
+                    XCTAssertGreaterThan(abs(fromRight - fromLeft), 1e-2, "x \(x), y \(y): the two sides differ")
+                }
+            }
+        }
+        // Last column exactly (x = W − 1 = 4, y = 1.25): the right neighbours count as 0.
+        let matrix = SpatialTestMatrices.affine(1, 0, 4, 0, 1, 1.25)
+        let gradients = try backward(shape, input: input, matrix: matrix, outputGradient: [1])
+        let expected = -(0.75 * value(1, 4) + 0.25 * value(2, 4))
+        XCTAssertEqual(Double(gradients.matrix[2]), expected, accuracy: 1e-6)
+        // Its y derivative is the ordinary one inside the last column (from row 1 to row 2).
+        XCTAssertEqual(Double(gradients.matrix[5]), value(2, 4) - value(1, 4), accuracy: 1e-6)
+    }
+
     /// The output is linear in the input, so ⟨g, forward(F)⟩ = ⟨∂L/∂F, F⟩ for any matrix, including ones whose
     /// samples sit exactly on integer coordinates and on the last row and column.
     func testInputGradientIsTheAdjointOfForward() throws {
