@@ -52,29 +52,6 @@ public enum TransformTensorBilinear {
         }
     }
 
-    /// The same resampling as `run`, written as the plain per-channel formula on the type (no SIMD). It is the
-    /// readable reference the fast path is tested against.
-    ///
-    /// - Throws: `PlanError`, as `run`.
-    public static func reference(input: UnsafePointer<Float>, height: Int, width: Int, channels: Int,
-                                        matrix: UnsafePointer<Float>, outputHeight: Int, outputWidth: Int,
-                                        output: UnsafeMutablePointer<Float>) throws {
-        try BilinearSamplingGeometry.validateSizes(height: height, width: width, channels: channels,
-                                                   outputHeight: outputHeight, outputWidth: outputWidth)
-        let geometry = try BilinearSamplingGeometry(matrix: matrix, height: height, width: width)
-        for v in 0..<outputHeight {
-            for u in 0..<outputWidth {
-                let target = output + (v * outputWidth + u) * channels
-                let (x, y) = geometry.coordinate(column: u, row: v)
-                if let cell = geometry.cell(x: x, y: y) {
-                    sampleScalar(input: input, width: width, channels: channels, cell: cell, target: target)
-                } else {
-                    for channel in 0..<channels { target[channel] = 0 }
-                }
-            }
-        }
-    }
-
     /// Scalar bilinear blend of one in-range sample into `target[0..<channels]`; neighbours outside the input
     /// read 0.
     static func sampleScalar(input: UnsafePointer<Float>, width: Int, channels: Int,
@@ -282,5 +259,32 @@ struct BilinearSamplingGeometry {
         let (pixels, pixelOverflow) = rows.multipliedReportingOverflow(by: columns)
         let (_, elementOverflow) = pixels.multipliedReportingOverflow(by: channels)
         if pixelOverflow || elementOverflow { throw PlanError.sizeOverflow(name: name) }
+    }
+}
+
+// MARK: - Reference
+
+extension TransformTensorBilinear {
+    /// The same resampling as `run`, written as the plain per-channel formula on the type (no SIMD). It is the
+    /// readable reference the fast path is tested against.
+    ///
+    /// - Throws: `PlanError`, as `run`.
+    public static func reference(input: UnsafePointer<Float>, height: Int, width: Int, channels: Int,
+                                 matrix: UnsafePointer<Float>, outputHeight: Int, outputWidth: Int,
+                                 output: UnsafeMutablePointer<Float>) throws {
+        try BilinearSamplingGeometry.validateSizes(height: height, width: width, channels: channels,
+                                                   outputHeight: outputHeight, outputWidth: outputWidth)
+        let geometry = try BilinearSamplingGeometry(matrix: matrix, height: height, width: width)
+        for v in 0..<outputHeight {
+            for u in 0..<outputWidth {
+                let target = output + (v * outputWidth + u) * channels
+                let (x, y) = geometry.coordinate(column: u, row: v)
+                if let cell = geometry.cell(x: x, y: y) {
+                    sampleScalar(input: input, width: width, channels: channels, cell: cell, target: target)
+                } else {
+                    for channel in 0..<channels { target[channel] = 0 }
+                }
+            }
+        }
     }
 }

@@ -24,12 +24,7 @@ final class ReferenceModeTests: XCTestCase {
     }
 
     private func floats(_ path: String) throws -> [Float] {
-        let data = try Data(contentsOf: RepositoryFiles.fixtures.appendingPathComponent(path))
-        return data.withUnsafeBytes { raw in
-            (0..<(data.count / 4)).map {
-                Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self)))
-            }
-        }
+        try littleEndianFloats(RepositoryFiles.fixtures.appendingPathComponent(path))
     }
 
     func testReferencePlanHasOneStepPerOperatorAndNoFusion() throws {

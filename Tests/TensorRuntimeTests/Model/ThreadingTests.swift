@@ -16,12 +16,7 @@ final class ThreadingTests: XCTestCase {
     ]
 
     private func floats(_ url: URL) throws -> [Float] {
-        let data = try Data(contentsOf: url)
-        return data.withUnsafeBytes { raw in
-            (0..<(data.count / 4)).map {
-                Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self)))
-            }
-        }
+        try littleEndianFloats(url)
     }
 
     private func runner(_ model: String, threads: Int) throws -> ModelRunner {

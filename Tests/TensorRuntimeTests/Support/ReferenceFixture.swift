@@ -33,12 +33,7 @@ struct ReferenceFixture {
 
     /// Reads a raw Float32 file of this case.
     func floats(_ file: String) throws -> [Float] {
-        let data = try Data(contentsOf: directory.appendingPathComponent(file))
-        return data.withUnsafeBytes { raw in
-            (0..<(data.count / 4)).map {
-                Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self)))
-            }
-        }
+        try littleEndianFloats(directory.appendingPathComponent(file))
     }
 
     var input: [Float] { get throws { try floats("input.f32") } }
@@ -59,4 +54,14 @@ func maximumAbsoluteDifference(_ a: [Float], _ b: [Float]) -> Float {
         if !(difference <= worst) { worst = difference.isNaN ? .infinity : difference }
     }
     return worst
+}
+
+/// The contents of a raw little-endian Float32 file (the fixtures' `*.f32`).
+func littleEndianFloats(_ url: URL) throws -> [Float] {
+    let data = try Data(contentsOf: url)
+    return data.withUnsafeBytes { raw in
+        (0..<(data.count / 4)).map {
+            Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self)))
+        }
+    }
 }
