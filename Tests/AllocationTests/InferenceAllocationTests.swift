@@ -32,6 +32,13 @@ final class InferenceAllocationTests: XCTestCase {
         }
     }
 
+    /// A runner for `model` with `threads` threads.
+    private func runner(_ model: String, threads: Int) throws -> ModelRunner {
+        var options = ModelRunner.Options()
+        options.threads = threads
+        return try ModelRunner(contentsOf: Self.root.appendingPathComponent("Weights/\(model).sfmw"), options: options)
+    }
+
     /// Allocations made while `body` runs.
     private func allocations(_ body: () throws -> Void) rethrows -> Int64 {
         allocation_counter_start()
@@ -57,10 +64,7 @@ final class InferenceAllocationTests: XCTestCase {
         for (model, inputPath) in models {
             let values = try input(inputPath)
             for threads in [1, 2] {
-                var options = ModelRunner.Options()
-                options.threads = threads
-                let runner = try ModelRunner(contentsOf: Self.root.appendingPathComponent("Weights/\(model).sfmw"),
-                                             options: options)
+                let runner = try runner(model, threads: threads)
                 try values.withUnsafeBufferPointer { buffer in
                     try runner.run(input: buffer)
                     for attempt in 0..<5 {
@@ -79,10 +83,7 @@ final class InferenceAllocationTests: XCTestCase {
         for (model, inputPath) in [models[0], models[3]] {
             let values = try input(inputPath)
             for threads in [2, 3] {
-                var options = ModelRunner.Options()
-                options.threads = threads
-                let runner = try ModelRunner(contentsOf: Self.root.appendingPathComponent("Weights/\(model).sfmw"),
-                                             options: options)
+                let runner = try runner(model, threads: threads)
                 try values.withUnsafeBufferPointer { buffer in
                     try runner.run(input: buffer)
                     for run in 2...24 {
