@@ -4,10 +4,11 @@ import XCTest
 public struct ArrayDifference: Sendable, Equatable {
     /// Index of the largest |actual − expected| (−1 for empty arrays).
     public let index: Int
-    /// The largest |actual − expected| (infinity when a value is NaN on one side only or the counts differ).
+    /// The largest |actual − expected| (infinity when the counts differ or a difference is NaN: a NaN on either
+    /// side, or equal infinities, never pass as close).
     public let maximum: Float
 
-    /// Compares `actual` with `expected` elementwise. Equal infinities and NaN on both sides count as no difference.
+    /// Compares `actual` with `expected` elementwise.
     public init(_ actual: [Float], _ expected: [Float]) {
         guard actual.count == expected.count else {
             index = -1
@@ -16,14 +17,8 @@ public struct ArrayDifference: Sendable, Equatable {
         }
         var worst: (index: Int, difference: Float) = (-1, 0)
         for position in actual.indices {
-            let (a, e) = (actual[position], expected[position])
-            var difference: Float
-            if a == e || (a.isNaN && e.isNaN) {
-                difference = 0
-            } else {
-                difference = abs(a - e)
-                if difference.isNaN { difference = .infinity }
-            }
+            var difference = abs(actual[position] - expected[position])
+            if difference.isNaN { difference = .infinity }
             if worst.index < 0 || difference > worst.difference { worst = (position, difference) }
         }
         index = worst.index
@@ -32,7 +27,7 @@ public struct ArrayDifference: Sendable, Equatable {
 }
 
 /// Asserts that `actual` matches `expected` elementwise: |actual[i] − expected[i]| ≤ absoluteTolerance +
-/// relativeTolerance · max(1, max |expected|), with NaN only where the other array has NaN too. On failure the
+/// relativeTolerance · max(1, max |expected|) (a NaN anywhere fails). On failure the
 /// message gives the largest error, its index, both values and the tolerance. Returns the largest difference (for
 /// tests that state the measured value beside their bound).
 @discardableResult

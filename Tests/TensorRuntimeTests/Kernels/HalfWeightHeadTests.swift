@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 @testable import TensorRuntime
 
@@ -38,7 +39,7 @@ final class HalfWeightHeadTests: XCTestCase {
                 ConvolutionMicroKernel.run(source: source, pixels: 1, firstPixel: 0, layer: layer, output: &float32Path)
             }
         }
-        XCTAssertLessThanOrEqual(maximumAbsoluteDifference(actual, expected), 1e-4, "\(problem)")
+        XCTAssertLessThanOrEqual(ArrayDifference(actual, expected).maximum, 1e-4, "\(problem)")
         XCTAssertEqual(actual.map(\.bitPattern), float32Path.map(\.bitPattern))
     }
 }

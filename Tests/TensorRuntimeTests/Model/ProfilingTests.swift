@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import TensorRuntime
 
@@ -16,7 +17,7 @@ final class ProfilingTests: XCTestCase {
         XCTAssertEqual(profile.reduce(0) { $0 + $1.multiplyAccumulates }, 34_979_040)
         // The timed steps still compute the model: its outputs match LiteRT's.
         for index in 0..<2 {
-            let difference = maximumAbsoluteDifference(runner.output(index), try fixture.expectedOutput(index))
+            let difference = ArrayDifference(runner.output(index), try fixture.expectedOutput(index)).maximum
             XCTAssertLessThanOrEqual(difference, 2e-3, "output \(index)")
         }
     }

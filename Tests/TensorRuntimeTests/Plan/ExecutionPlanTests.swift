@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import TensorRuntime
 
@@ -94,7 +95,7 @@ final class ExecutionPlanTests: XCTestCase {
                                 paddings: [(0, 0), (0, 0), (0, 0), (0, 2)], output: &padded)
         Add.reference(t2, padded, count: large, activation: .none, output: &sum)
         PReLU.reference(sum, count: large, alpha: weights["alpha"]!, channels: 6, output: &expected)
-        XCTAssertLessThanOrEqual(maximumAbsoluteDifference(actual, expected), 1e-5)
+        XCTAssertLessThanOrEqual(ArrayDifference(actual, expected).maximum, 1e-5)
     }
 
     func testArenaReusesMemoryOfDeadTensors() {

@@ -45,17 +45,6 @@ struct ReferenceFixture {
     }
 }
 
-/// The largest absolute difference between two equally long arrays (infinity when the lengths differ or a value is NaN).
-func maximumAbsoluteDifference(_ a: [Float], _ b: [Float]) -> Float {
-    guard a.count == b.count else { return .infinity }
-    var worst: Float = 0
-    for (x, y) in zip(a, b) {
-        let difference = abs(x - y)
-        if !(difference <= worst) { worst = difference.isNaN ? .infinity : difference }
-    }
-    return worst
-}
-
 /// The contents of a raw little-endian Float32 file (the fixtures' `*.f32`).
 func littleEndianFloats(_ url: URL) throws -> [Float] {
     let data = try Data(contentsOf: url)
