@@ -37,7 +37,28 @@ public enum AttributeValue: Sendable, Equatable {
 /// `ModelRunner(file:)` rejects it with `PlanError.unsupportedOperator` when it compiles the plan (names are
 /// case-sensitive). `Sources/TensorRuntime/Kernels/README.md` maps each case to its plan step, kernel and test.
 public enum OperatorType: Sendable, Hashable {
-    case conv2D, depthwiseConv2D, add, mul, relu, prelu, maxPool2D, pad, reshape, concatenation, stridedSlice
+    /// TFLite CONV_2D (`Conv2D`).
+    case conv2D
+    /// TFLite DEPTHWISE_CONV_2D (`DepthwiseConv2D`).
+    case depthwiseConv2D
+    /// TFLite ADD (`Add`).
+    case add
+    /// TFLite MUL (`Mul`).
+    case mul
+    /// TFLite RELU (`ReLU`).
+    case relu
+    /// TFLite PRELU (`PReLU`).
+    case prelu
+    /// TFLite MAX_POOL_2D (`MaxPool2D`).
+    case maxPool2D
+    /// TFLite PAD (`Pad`).
+    case pad
+    /// TFLite RESHAPE (a copy step).
+    case reshape
+    /// TFLite CONCATENATION (`Concatenation`).
+    case concatenation
+    /// TFLite STRIDED_SLICE (`StridedSlice`).
+    case stridedSlice
     /// MediaPipe custom op (attention mesh): affine matrix from landmark pairs.
     case landmarks2TransformMatrix
     /// MediaPipe custom op (attention mesh): bilinear spatial transformer.
