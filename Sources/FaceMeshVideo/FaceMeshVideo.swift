@@ -2,8 +2,8 @@
 @_exported import ImageCodecs
 import Foundation
 
-/// Face mesh results of a video file as an `AsyncThrowingStream`: ImageCodecs' ``VideoFrameReader`` (an `ffmpeg`
-/// child process) decodes the frames and ``FaceMeshStream`` runs an engine over them.
+/// Face mesh results of a video file as an `AsyncThrowingStream`: ImageCodecs' `VideoFrameReader` (an `ffmpeg`
+/// child process) decodes the frames and `FaceMeshStream` runs an engine over them.
 ///
 /// ```swift
 /// import FaceMeshVideo

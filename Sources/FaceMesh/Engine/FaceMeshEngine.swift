@@ -62,7 +62,7 @@ public final class FaceMeshEngine {
     }
 
     /// Finds the faces of one image or video frame.
-    /// - Parameter frame: the image, 8-bit RGB (``RGBImage``), any size.
+    /// - Parameter frame: the image, 8-bit RGB (`RGBImage`), any size.
     /// - Parameter timestamp: seconds; required to increase in video mode when smoothing is on (defaults to
     ///   frame count / 30 s).
     /// - Returns: faces in MediaPipe's order (detections first, then tracked faces not re-detected).

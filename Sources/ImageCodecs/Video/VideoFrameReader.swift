@@ -28,7 +28,9 @@ public final class VideoFrameReader {
     private var isFinished = false
 
     /// Starts decoding the video file `url`.
-    /// - Parameter tools: the FFmpeg executables; nil finds them on `PATH`.
+    /// - Parameters:
+    ///   - url: any video file `ffmpeg` reads.
+    ///   - tools: the FFmpeg executables; nil finds them on `PATH`.
     /// - Throws: `VideoError.ffmpegNotFound`, `.fileNotFound`, `.unreadableVideo`, `.launchFailed`.
     public init(contentsOf url: URL, tools: FFmpegTools? = nil) throws {
         let tools = try tools ?? FFmpegTools.locate()

@@ -24,7 +24,12 @@ public final class VideoFrameWriter {
     private var isFinished = false
 
     /// Starts `ffmpeg` writing to `url` (replacing an existing file).
-    /// - Parameter tools: the FFmpeg executables; nil finds them on `PATH`.
+    /// - Parameters:
+    ///   - url: the output file; its extension chooses the container (e.g. `.mp4`).
+    ///   - width: frame width in pixels.
+    ///   - height: frame height in pixels.
+    ///   - frameRate: frames per second of the output.
+    ///   - tools: the FFmpeg executables; nil finds them on `PATH`.
     /// - Throws: `VideoError.invalidFrameSize`, `.ffmpegNotFound`, `.launchFailed`.
     public init(url: URL, width: Int, height: Int, frameRate: FrameRate, tools: FFmpegTools? = nil) throws {
         _ = try RawFrameStream.frameByteCount(width: width, height: height)
