@@ -89,9 +89,11 @@ public final class FaceMeshEngine {
                                                               presenceThreshold: options.minTrackingConfidence) else {
                 continue
             }
+            // Photos are unrelated: each call numbers its faces 0, 1, … in output order. Video tracks count on.
+            let identifier = options.staticImageMode ? results.count : nil
             var track = try candidate.track
-                ?? Track(identifier: makeIdentifier(), region: region, detectionScore: candidate.detectionScore,
-                         smoother: LandmarksSmoother(method: options.smoothing))
+                ?? Track(identifier: identifier ?? makeIdentifier(), region: region,
+                         detectionScore: candidate.detectionScore, smoother: LandmarksSmoother(method: options.smoothing))
             // The landmark models return normalized landmarks; pixels are derived once for the result (and the
             // smoother, which works in pixels as MediaPipe's does; only smoothed landmarks go back to normalized).
             var pixels = LandmarkCoordinates.toPixels(prediction.landmarks, imageWidth: frame.width,
@@ -155,9 +157,9 @@ public struct FaceMeshResult: Sendable, Equatable, Codable {
     /// The region of interest the landmarks were predicted in (normalized image coordinates).
     public var region: NormalizedRect
     /// Identifies the face across video frames: the same number on every frame while the face stays tracked, and a
-    /// new one when a face is detected anew (also when a lost face comes back). Numbers count up from 0 per engine
-    /// and are never reused, not even after ``FaceMeshEngine/reset()``. In static-image mode every call detects
-    /// anew, so each face of each call gets a new number.
+    /// new one when a face is detected anew (also when a lost face comes back). In video mode numbers count up from 0
+    /// per engine and are never reused, not even after ``FaceMeshEngine/reset()``. In static-image mode the calls
+    /// are unrelated photos: each call numbers its faces 0, 1, … in the order it returns them.
     public var trackIdentifier: Int
     /// Head pose from the landmarks, when `FaceMeshOptions.estimatesHeadPose` is on and the estimate succeeded.
     public var headPose: HeadPose?

@@ -27,14 +27,18 @@ final class FaceIdentityTests: XCTestCase {
         XCTAssertEqual(try engine.process(face).map(\.trackIdentifier), [2])
     }
 
-    /// In static-image mode every call detects anew, so every call's faces get new numbers.
-    func testStaticImagesGetNewIdentifiers() throws {
+    /// In static-image mode the calls are unrelated photos: each call numbers its faces from 0 in output order
+    /// (three on the montage), so a photo gets the same document whatever was processed before it.
+    func testStaticImagesNumberTheirFacesFromZero() throws {
         var options = videoOptions()
         options.staticImageMode = true
+        options.maxFaces = 4
         let engine = try FaceMeshEngine(options: options)
         let face = try portrait()
+        let montage = try TestFiles.frame("Tests/Fixtures/Images/extra/faces_montage3.png")
         XCTAssertEqual(try engine.process(face).map(\.trackIdentifier), [0])
-        XCTAssertEqual(try engine.process(face).map(\.trackIdentifier), [1])
+        XCTAssertEqual(try engine.process(montage).map(\.trackIdentifier), [0, 1, 2])
+        XCTAssertEqual(try engine.process(face).map(\.trackIdentifier), [0])
     }
 
     /// A result survives a JSON round trip unchanged (Codable + Equatable).
