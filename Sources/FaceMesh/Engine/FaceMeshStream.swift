@@ -42,8 +42,8 @@ public struct FaceMeshFrameResult: Sendable, Equatable, Codable {
 /// with ImageCodecs' `VideoFrameReader`. The stream ends after the last frame, finishes with the first error
 /// (from the frame source or the engine), and stops reading frames when the consumer stops iterating (the task is
 /// cancelled). `options.staticImageMode` should be `false` so faces are tracked from frame to frame. The engine
-/// does not wait for a slow consumer: finished frames queue in the stream (a 478-point face with its pose is about 17 kB), or
-/// are dropped as `bufferingPolicy` says.
+/// does not wait for a slow consumer: finished frames queue in the stream (a 478-point face with its pose is
+/// about 17 kB), or are dropped as `bufferingPolicy` says.
 public enum FaceMeshStream {
     /// A frame and its time in seconds, or `nil` at the end of the video.
     public typealias TimedFrame = (image: RGBImage, timestamp: Double)
