@@ -15,8 +15,9 @@ ABI_VERSION = 1
 PACKAGE_DIRECTORY = Path(__file__).resolve().parent
 #: Where the wheel puts libFaceMeshC.so and the runtime libraries it needs (rpath $ORIGIN).
 LIBRARY_DIRECTORY = PACKAGE_DIRECTORY / "lib"
-#: Where the wheel puts the .sfmw weight files and their NOTICE.
-WEIGHTS_DIRECTORY = PACKAGE_DIRECTORY / "weights"
+#: Where the wheel puts the .sfmw weight files and their NOTICE; None in a source checkout without them (the library
+#: then searches FACEMESH_WEIGHTS_DIR and the checkout's Weights/).
+WEIGHTS_DIRECTORY = PACKAGE_DIRECTORY / "weights" if (PACKAGE_DIRECTORY / "weights").is_dir() else None
 LIBRARY_NAME = "libFaceMeshC.so"
 
 # facemesh_status

@@ -202,7 +202,7 @@ class FaceMesh:
         options.smoothing = _native.SMOOTHING[smoothing_name]
         options.threads = threads
         options.estimate_head_pose = int(bool(head_pose))
-        options.weights_directory = str(directory).encode("utf-8")
+        options.weights_directory = None if directory is None else str(directory).encode("utf-8")
         engine = _native.ctypes.c_void_p()
         try:
             _native.check(library.facemesh_engine_create(options, engine))
