@@ -28,8 +28,8 @@ PACKAGE = ROOT / "Python" / "swiftfacemesh"
 WEIGHTS = ROOT / "Weights"
 
 # Libraries every glibc Linux has (manylinux policy: glibc and the GCC runtime); everything else is bundled.
-SYSTEM_LIBRARIES = re.compile(r"^(linux-vdso|ld-linux|libc|libm|libdl|libpthread|librt|libutil|libresolv|"
-                              r"libstdc\+\+|libgcc_s)\b")
+SYSTEM_LIBRARIES = re.compile(r"^(linux-vdso|ld-linux-x86-64|ld-linux-aarch64|libc|libm|libdl|libpthread|librt|"
+                              r"libutil|libresolv|libstdc\+\+|libgcc_s)\.so")
 
 
 def run(command):

@@ -27,4 +27,5 @@ def test_thousand_frames_leave_memory_flat():
             _ = [point.x for point in results.multi_face_landmarks[0].landmark]
         growth = resident_kilobytes() - before
     print(f"\nresident memory growth over 1,000 frames: {growth} kB")
-    assert growth < 2048
+    # Measured 8 kB (page noise); 1 MB would be a leak of 1 kB per frame.
+    assert growth < 1024
