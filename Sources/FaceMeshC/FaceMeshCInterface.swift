@@ -160,11 +160,13 @@ private func engineOptions(_ options: facemesh_options) throws -> FaceMeshOption
 
 // MARK: - Exported functions
 
+/// The C interface version this library implements (`FACEMESH_ABI_VERSION`).
 @_cdecl("facemesh_abi_version")
 public func facemesh_abi_version() -> Int32 {
     Int32(FACEMESH_ABI_VERSION)
 }
 
+/// Fills `options` with MediaPipe's defaults and sets its struct_size (header: `facemesh_options_init`).
 @_cdecl("facemesh_options_init")
 public func facemesh_options_init(_ options: UnsafeMutablePointer<facemesh_options>?) -> facemesh_status {
     reporting {
@@ -173,6 +175,7 @@ public func facemesh_options_init(_ options: UnsafeMutablePointer<facemesh_optio
     }
 }
 
+/// Creates an engine from `options` into `*engine` (NULL on failure); see the header's `facemesh_engine_create`.
 @_cdecl("facemesh_engine_create")
 public func facemesh_engine_create(_ options: UnsafePointer<facemesh_options>?,
                                    _ engine: UnsafeMutablePointer<OpaquePointer?>?) -> facemesh_status {
@@ -194,12 +197,14 @@ public func facemesh_engine_create(_ options: UnsafePointer<facemesh_options>?,
     }
 }
 
+/// Releases an engine made by `facemesh_engine_create`; NULL is a no-op.
 @_cdecl("facemesh_engine_destroy")
 public func facemesh_engine_destroy(_ engine: OpaquePointer?) {
     guard let engine else { return }
     Unmanaged<EngineHandle>.fromOpaque(UnsafeRawPointer(engine)).release()
 }
 
+/// Result buffer sizes that always suffice: faces per frame (2 × max_faces − 1) and landmarks per face.
 @_cdecl("facemesh_engine_capacity")
 public func facemesh_engine_capacity(_ engine: OpaquePointer?, _ faceCapacity: UnsafeMutablePointer<Int32>?,
                                      _ landmarkCapacity: UnsafeMutablePointer<Int32>?) -> facemesh_status {
@@ -211,17 +216,21 @@ public func facemesh_engine_capacity(_ engine: OpaquePointer?, _ faceCapacity: U
     }
 }
 
+/// Forgets tracked faces and filter state (`FaceMeshEngine.reset()`).
 @_cdecl("facemesh_reset")
 public func facemesh_reset(_ engine: OpaquePointer?) -> facemesh_status {
     reporting { try handle(engine).engine.reset() }
 }
 
+/// This thread's last error message (UTF-8), or "" if no call failed on it.
 @_cdecl("facemesh_last_error")
 public func facemesh_last_error() -> UnsafePointer<CChar> {
     guard let message = pthread_getspecific(lastErrorKey) else { return UnsafePointer(emptyMessage) }
     return UnsafePointer(message.assumingMemoryBound(to: CChar.self))
 }
 
+/// Finds the faces of one 8-bit RGB frame (rows `rowStride` bytes apart) and writes them into the caller's
+/// `result` buffers: normalized landmarks (x/W, y/H, z/W), presence, detection score, track id, head pose, region.
 @_cdecl("facemesh_process")
 public func facemesh_process(_ engine: OpaquePointer?, _ pixels: UnsafePointer<UInt8>?, _ width: Int32,
                              _ height: Int32, _ rowStride: Int64, _ timestamp: Double,
