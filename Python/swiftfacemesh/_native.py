@@ -2,7 +2,7 @@
 libFaceMeshC.
 
 The structs below must match the header field for field; Sources/CFaceMeshInterface/facemesh_c_layout.c pins the
-sizes and offsets these mirrors assume, and tests/test_native.py checks the mirrors against the same numbers.
+sizes and offsets these mirrors assume, and Python/tests/test_api.py checks the mirrors against the same numbers.
 """
 
 import ctypes
