@@ -81,6 +81,8 @@ let package = Package(
         .testTarget(name: "AllocationTests", dependencies: ["TensorRuntime", "AllocationCounter"],
                     swiftSettings: numericFlags),
         .testTarget(name: "FaceMeshTests", dependencies: ["FaceMesh", "ImageCodecs", "TestSupport"]),
+        // The C interface called as a C caller would (Python/tests check it from ctypes).
+        .testTarget(name: "FaceMeshCTests", dependencies: ["FaceMeshC", "CFaceMeshInterface", "FaceMesh", "ImageCodecs"]),
         .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs", "TestSupport"]),
         // Runs the built `facemesh` binary as a subprocess (the dependency makes SwiftPM build it first).
         .testTarget(name: "FacemeshCommandTests", dependencies: ["FaceMesh", "ImageCodecs", "facemesh", "TestSupport"]),

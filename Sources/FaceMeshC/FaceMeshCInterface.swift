@@ -312,7 +312,7 @@ struct ResultBuffers {
         let count = faces.first?.normalizedLandmarks.count ?? landmarkCount
         result.pointee.face_count = Int32(faces.count)
         result.pointee.landmark_count = Int32(count)
-        guard faces.count <= faceCapacity, count <= landmarkCapacity else {
+        guard faces.count <= faceCapacity, faces.isEmpty || count <= landmarkCapacity else {
             throw InterfaceError(status: FACEMESH_ERROR_BUFFER_TOO_SMALL,
                                  message: "result buffers hold \(faceCapacity) faces of \(landmarkCapacity) landmarks; "
                                     + "this frame has \(faces.count) faces of \(count)")
