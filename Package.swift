@@ -52,7 +52,8 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
         .target(name: "CPUFeatures"),
         .target(name: "CThreadName"),
-        .target(name: "TensorRuntime", dependencies: ["CBLAS", "CPUFeatures", "CThreadName"], swiftSettings: numericFlags),
+        .target(name: "TensorRuntime", dependencies: ["CBLAS", "CPUFeatures", "CThreadName"],
+                exclude: ["Kernels/README.md"], swiftSettings: numericFlags),
         // The 8-bit RGB image shared by FaceMesh and ImageCodecs (both re-export it).
         .target(name: "ImageBasics"),
         .target(name: "FaceMesh", dependencies: ["TensorRuntime", "ImageBasics"], swiftSettings: numericFlags),
