@@ -2,8 +2,9 @@
 @_exported import ImageCodecs
 import Foundation
 
-/// Face mesh results of a video file as an `AsyncThrowingStream`: ImageCodecs' `VideoFrameReader` (an `ffmpeg`
-/// child process) decodes the frames and `FaceMeshStream` runs an engine over them.
+/// Face mesh results of a video file or of raw RGB24 frames as an `AsyncThrowingStream`: ImageCodecs'
+/// `VideoFrameReader` (an `ffmpeg` child process, or the raw bytes of a pipe) delivers the frames and
+/// `FaceMeshStream` runs an engine over them.
 ///
 /// ```swift
 /// import FaceMeshVideo
@@ -23,9 +24,32 @@ public enum FaceMeshVideo {
     ///   unreadable file), `FaceMeshError` or model error. Ending the iteration early stops the decoder.
     public static func results(contentsOf url: URL, options: FaceMeshOptions = FaceMeshOptions(),
                                tools: FFmpegTools? = nil) -> AsyncThrowingStream<FaceMeshFrameResult, Error> {
-        let source = ReaderBox(url: url, tools: tools)
+        results(options: options) { try VideoFrameReader(contentsOf: url, tools: tools) }
+    }
+
+    /// One result per raw RGB24 frame read from `handle` (a pipe, standard input or a file): `width × height × 3`
+    /// bytes per frame, row-major, timed at `frameRate` (frame i at i / rate s).
+    /// - Parameters:
+    ///   - handle: where the bytes come from; read until its end.
+    ///   - width: frame width in pixels.
+    ///   - height: frame height in pixels.
+    ///   - frameRate: frames per second of the input.
+    ///   - options: engine settings (keep `staticImageMode` false to track faces).
+    /// - Returns: a stream that finishes at the end of the input, or with `VideoError.partialFrame` when the input
+    ///   ends inside a frame (after the whole frames), `VideoError.invalidFrameSize`, or an engine error.
+    public static func results(rawRGBFrom handle: FileHandle, width: Int, height: Int, frameRate: FrameRate,
+                               options: FaceMeshOptions = FaceMeshOptions()) -> AsyncThrowingStream<FaceMeshFrameResult, Error> {
+        results(options: options) {
+            try VideoFrameReader(rawRGBFrom: handle, width: width, height: height, frameRate: frameRate)
+        }
+    }
+
+    /// Runs the engine over the frames of the reader `open` creates (on the stream's task, at the first frame).
+    private static func results(options: FaceMeshOptions, open: @escaping @Sendable () throws -> VideoFrameReader)
+        -> AsyncThrowingStream<FaceMeshFrameResult, Error> {
+        let source = ReaderBox(open: open)
         return FaceMeshStream.results(options: options) { index in
-            let reader = try source.open()
+            let reader = try source.reader()
             guard let image = try reader.nextFrame() else {
                 reader.close()
                 return nil
@@ -38,21 +62,19 @@ public enum FaceMeshVideo {
 /// Opens the reader on first use, on the stream's task, and closes it when the stream is released. Used only from
 /// that one task (the stream calls its frame source sequentially), hence `@unchecked Sendable`.
 private final class ReaderBox: @unchecked Sendable {
-    private let url: URL
-    private let tools: FFmpegTools?
-    private var reader: VideoFrameReader?
+    private let open: @Sendable () throws -> VideoFrameReader
+    private var opened: VideoFrameReader?
 
-    init(url: URL, tools: FFmpegTools?) {
-        self.url = url
-        self.tools = tools
+    init(open: @escaping @Sendable () throws -> VideoFrameReader) {
+        self.open = open
     }
 
-    func open() throws -> VideoFrameReader {
-        if let reader { return reader }
-        let opened = try VideoFrameReader(contentsOf: url, tools: tools)
-        reader = opened
-        return opened
+    func reader() throws -> VideoFrameReader {
+        if let opened { return opened }
+        let reader = try open()
+        opened = reader
+        return reader
     }
 
-    deinit { reader?.close() }
+    deinit { opened?.close() }
 }

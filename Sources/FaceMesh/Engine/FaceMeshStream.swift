@@ -38,8 +38,9 @@ public struct FaceMeshFrameResult: Sendable, Equatable, Codable {
 /// }
 /// ```
 ///
-/// For a video file, `FaceMeshVideo.results(contentsOf:options:tools:)` (module FaceMeshVideo) reads the frames
-/// with ImageCodecs' `VideoFrameReader`. The stream ends after the last frame, finishes with the first error
+/// For a video file or raw RGB24 frames from a pipe, `FaceMeshVideo.results(contentsOf:options:tools:)` and
+/// `FaceMeshVideo.results(rawRGBFrom:width:height:frameRate:options:)` (module FaceMeshVideo) read the frames with
+/// ImageCodecs' `VideoFrameReader`. The stream ends after the last frame, finishes with the first error
 /// (from the frame source or the engine), and stops reading frames when the consumer stops iterating (the task is
 /// cancelled). `options.staticImageMode` should be `false` so faces are tracked from frame to frame. The engine
 /// does not wait for a slow consumer: finished frames queue in the stream (a 478-point face with its pose is

@@ -114,6 +114,36 @@ final class FaceIdentityTests: XCTestCase {
     }
 }
 
+extension FaceIdentityTests {
+    /// Raw RGB24 frames through a pipe: face, blank, face, then half a frame. The whole frames give results (ids 0,
+    /// none, 1, timed at 10 fps) before the stream ends with `VideoError.partialFrame`.
+    func testRawPipeStream() async throws {
+        let face = try portrait()
+        let blank = try RGBImage(width: face.width, height: face.height, color: .white)
+        let pipe = Pipe()
+        var bytes = face.pixels + blank.pixels + face.pixels
+        bytes += face.pixels.prefix(face.pixels.count / 2)
+        let writer = pipe.fileHandleForWriting
+        let data = Data(bytes)
+        DispatchQueue.global().async {
+            try? writer.write(contentsOf: data)
+            try? writer.close()
+        }
+        var received: [FaceMeshFrameResult] = []
+        do {
+            let stream = FaceMeshVideo.results(rawRGBFrom: pipe.fileHandleForReading, width: face.width,
+                                               height: face.height, frameRate: try FrameRate(numerator: 10),
+                                               options: videoOptions())
+            for try await frame in stream { received.append(frame) }
+            XCTFail("half a frame must end the stream with an error")
+        } catch let error as VideoError {
+            guard case .partialFrame = error else { return XCTFail("unexpected \(error)") }
+        }
+        XCTAssertEqual(received.map { $0.faces.map(\.trackIdentifier) }, [[0], [], [1]])
+        XCTAssertEqual(received.map(\.timestamp), [0, 0.1, 0.2], accuracy: 1e-12)
+    }
+}
+
 private func XCTAssertEqual(_ a: [Double], _ b: [Double], accuracy: Double, file: StaticString = #filePath, line: UInt = #line) {
     XCTAssertEqual(a.count, b.count, file: file, line: line)
     for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: accuracy, file: file, line: line) }
