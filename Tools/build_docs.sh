@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(FaceMesh TensorRuntime ImageCodecs ImageBasics FaceMeshVideo)
+    targets=(FaceMesh TensorRuntime ImageCodecs ImageBasics FaceMeshVideo FaceMeshC)
 fi
 status=0
 for target in "${targets[@]}"; do
