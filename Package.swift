@@ -43,12 +43,14 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
         .target(name: "CPUFeatures"),
         .target(name: "CThreadName"),
         .target(name: "TensorRuntime", dependencies: ["CBLAS", "CPUFeatures", "CThreadName"], swiftSettings: numericFlags),
         .target(name: "FaceMesh", dependencies: ["TensorRuntime"], swiftSettings: numericFlags),
-        // C shims around libjpeg/libpng: their fatal-error callbacks need setjmp/longjmp, which Swift cannot express.
-        .target(name: "CImageShims", dependencies: ["CJPEG", "CPNG"]),
+        // C shims around libjpeg/libpng (their fatal-error callbacks need setjmp/longjmp, which Swift cannot
+        // express) and libwebp.
+        .target(name: "CImageShims", dependencies: ["CJPEG", "CPNG", "CWebP"]),
         .target(name: "ImageCodecs", dependencies: ["CImageShims"]),
         .executableTarget(name: "facemesh", dependencies: [
             "FaceMesh", "ImageCodecs", .product(name: "ArgumentParser", package: "swift-argument-parser"),

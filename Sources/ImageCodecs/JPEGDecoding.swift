@@ -2,13 +2,17 @@ import CImageShims
 
 /// JPEG decoding through libjpeg-turbo: header first, policy checks, then the pixels.
 enum JPEGDecoding {
-    /// Decodes a complete JPEG stream to RGB.
+    /// Decodes a complete JPEG stream to RGB as stored, and reads the EXIF orientation of its APP1 marker (nil when
+    /// there is none or it is invalid).
     ///
     /// Greyscale JPEGs are replicated into R, G and B; YCbCr (and Adobe RGB-transform) JPEGs are converted with
     /// libjpeg's default accurate integer IDCT, colour conversion and "fancy" chroma upsampling, i.e. the same output
-    /// as Pillow and OpenCV give with libjpeg-turbo. Warnings after which libjpeg would silently fill the rest of
+    /// as Pillow and OpenCV give with libjpeg-turbo. CMYK and YCCK JPEGs (libjpeg turns YCCK into CMYK) are converted
+    /// with OpenCV's formula for Adobe's inverted samples, R = K - ((255 - C) * K >> 8) (see
+    /// Sources/CImageShims/include/CImageShims.h). Warnings after which libjpeg would silently fill the rest of
     /// the image with grey (premature end of file, corrupt entropy-coded data, lost restart markers) are errors.
-    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, limits: ImageSizeLimits) throws -> RGBImage {
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>,
+                       limits: ImageSizeLimits) throws -> (image: RGBImage, orientation: ExifOrientation?) {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { throw ImageCodecError.emptyData }
         guard let decoder = cis_jpeg_decoder_create(base, bytes.count) else {
             throw ImageCodecError.outOfMemory(format: .jpeg)
@@ -30,12 +34,9 @@ enum JPEGDecoding {
             throw ImageCodecError.unsupportedBitDepth(format: .jpeg, bitDepth: Int(header.bit_depth))
         }
         switch header.color_model {
-        case CIS_COLOR_MODEL_GREY, CIS_COLOR_MODEL_RGB, CIS_COLOR_MODEL_YCBCR:
+        case CIS_COLOR_MODEL_GREY, CIS_COLOR_MODEL_RGB, CIS_COLOR_MODEL_YCBCR, CIS_COLOR_MODEL_CMYK,
+             CIS_COLOR_MODEL_YCCK:
             break
-        case CIS_COLOR_MODEL_CMYK:
-            throw ImageCodecError.unsupportedColorModel(format: .jpeg, colorModel: "CMYK")
-        case CIS_COLOR_MODEL_YCCK:
-            throw ImageCodecError.unsupportedColorModel(format: .jpeg, colorModel: "YCCK")
         default:
             throw ImageCodecError.unsupportedColorModel(
                 format: .jpeg, colorModel: "unknown \(header.components)-component")
@@ -44,11 +45,15 @@ enum JPEGDecoding {
             throw ImageCodecError.imageTooLarge(format: .jpeg, width: width, height: height, limits: limits)
         }
 
+        // The saved markers are released when the pixels have been read.
+        var exif: UnsafePointer<UInt8>?
+        let exifCount = cis_jpeg_decoder_exif(decoder, &exif)
+        let orientation = exif.flatMap { ExifOrientation.parse(tiff: UnsafeBufferPointer(start: $0, count: exifCount)) }
         let pixels = try ShimResults.makePixels(width: width, height: height) { buffer, count in
             try ShimResults.checkDecoding(cis_jpeg_decoder_read_rgb(decoder, buffer, count), format: .jpeg) {
                 cis_jpeg_decoder_message(decoder)
             }
         }
-        return RGBImage(validatedWidth: width, height: height, pixels: pixels)
+        return (RGBImage(validatedWidth: width, height: height, pixels: pixels), orientation)
     }
 }

@@ -71,7 +71,7 @@ final class ImageCommandTests: XCTestCase {
     }
 
     func testTextFileFails() throws {
-        try assertFailsWithOneLine(["image", "Tests/Fixtures/Images/PROVENANCE.md"], mentioning: "neither PNG nor JPEG")
+        try assertFailsWithOneLine(["image", "Tests/Fixtures/Images/PROVENANCE.md"], mentioning: "not a PNG, JPEG or WebP")
     }
 
     func testTruncatedJPEGFails() throws {

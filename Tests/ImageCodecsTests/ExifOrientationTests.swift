@@ -1,0 +1,117 @@
+import Foundation
+import XCTest
+@testable import ImageCodecs
+import TestSupport
+
+/// EXIF orientation against OpenCV's imread (which applies it) on JPEGs with each of the 8 orientations and PNGs
+/// with an eXIf chunk (Tools/make_codec_fixtures.py), the TIFF parser on malformed blocks, and the fast transform
+/// against its per-pixel reference.
+final class ExifOrientationTests: XCTestCase {
+    /// Measured: identical to OpenCV for all 8 (the same libjpeg-turbo decode, then an exact pixel permutation).
+    func testAllEightJPEGOrientationsMatchOpenCV() throws {
+        for value in 1...8 {
+            let name = "exif_orientation_\(value).jpg"
+            XCTAssertEqual(try maximumDifferenceFromExpected(name), 0, name)
+            let stored = try ImageDecoder.decode(contentsOf: CodecFixtures.url(name), ignoringOrientation: true)
+            XCTAssertEqual(stored.width, 24, name)
+            XCTAssertEqual(stored.height, 16, name)
+        }
+    }
+
+    /// `ignoringOrientation` returns the stored pixels, which all 8 files share (OpenCV's decode of orientation 1).
+    func testIgnoringOrientationKeepsStoredPixels() throws {
+        for value in 1...8 {
+            XCTAssertEqual(try maximumDifferenceFromExpected("exif_orientation_1.jpg", ignoringOrientation: true), 0)
+            let name = "exif_orientation_\(value).jpg"
+            let stored = try ImageDecoder.decode(contentsOf: CodecFixtures.url(name), ignoringOrientation: true)
+            let upright = try ImageDecoder.decode(contentsOf: CodecFixtures.url("exif_orientation_1.jpg"))
+            XCTAssertEqual(stored, upright, name)
+        }
+    }
+
+    /// eXIf before the image data (little-endian TIFF), after it (big-endian), and with the invalid value 0 (shown as
+    /// stored, as OpenCV does).
+    func testPNGExifChunkMatchesOpenCV() throws {
+        for name in ["exif_orientation_6.png", "exif_orientation_8_after_idat.png", "exif_orientation_invalid.png"] {
+            XCTAssertEqual(try maximumDifferenceFromExpected(name), 0, name)
+        }
+        let stored = try ImageDecoder.decode(contentsOf: CodecFixtures.url("exif_orientation_6.png"),
+                                             ignoringOrientation: true)
+        XCTAssertEqual([stored.width, stored.height], [7, 5])
+    }
+
+    func testParserReadsBothByteOrders() {
+        for value in 1...8 {
+            XCTAssertEqual(ExifOrientation.parse(tiff: Self.tiff(orientation: value, bigEndian: false)).map(\.rawValue),
+                           value)
+            XCTAssertEqual(ExifOrientation.parse(tiff: Self.tiff(orientation: value, bigEndian: true)).map(\.rawValue),
+                           value)
+        }
+        XCTAssertNil(ExifOrientation.parse(tiff: Self.tiff(orientation: 0, bigEndian: false)))
+        XCTAssertNil(ExifOrientation.parse(tiff: Self.tiff(orientation: 9, bigEndian: true)))
+    }
+
+    /// Every prefix, every single-byte change and random blocks: the parser returns nil or a value, never traps.
+    func testParserSurvivesMalformedBlocks() {
+        let block = Self.tiff(orientation: 6, bigEndian: false)
+        for length in 0..<20 {  // the Orientation value ends at byte 20 (the next-IFD offset is not needed)
+            XCTAssertNil(ExifOrientation.parse(tiff: Array(block.prefix(length))), "cut to \(length)")
+        }
+        for index in block.indices {
+            for flip: UInt8 in [0x01, 0x80, 0xFF] {
+                var changed = block
+                changed[index] ^= flip
+                _ = ExifOrientation.parse(tiff: changed)
+            }
+        }
+        var generator = SplitMix64(seed: 0xE1F)
+        for length in [2, 8, 14, 26, 100, 1000] {
+            for _ in 0..<50 {
+                var bytes = generator.bytes(length)
+                bytes[0] = 0x49
+                bytes[1] = 0x49
+                _ = ExifOrientation.parse(tiff: bytes)
+            }
+        }
+        // An entry count pointing far beyond the block, and an IFD offset of 2^32 - 1.
+        var huge = block
+        huge[8] = 0xFF
+        huge[9] = 0xFF
+        XCTAssertEqual(ExifOrientation.parse(tiff: huge), .rotate90Clockwise)  // the tag is the first entry
+        huge[10] = 0
+        XCTAssertNil(ExifOrientation.parse(tiff: huge))
+        var far = block
+        far.replaceSubrange(4..<8, with: [0xFF, 0xFF, 0xFF, 0xFF])
+        XCTAssertNil(ExifOrientation.parse(tiff: far))
+    }
+
+    /// The fast transform against the per-pixel reference on odd sizes, 1 x N, N x 1 and 1 x 1.
+    func testFastTransformMatchesReference() {
+        var generator = SplitMix64(seed: 0x0817)
+        let sizes = [(1, 1), (1, 7), (7, 1), (2, 3), (5, 4), (13, 9), (16, 16), (31, 2)]
+        for (width, height) in sizes {
+            let pixels = generator.bytes(3 * width * height)
+            for orientation in ExifOrientation.allCases {
+                let fast = orientation.upright(pixels: pixels, width: width, height: height)
+                let reference = orientation.referenceUpright(pixels: pixels, width: width, height: height)
+                XCTAssertEqual(fast.width, reference.width, "\(orientation) \(width)x\(height)")
+                XCTAssertEqual(fast.height, reference.height, "\(orientation) \(width)x\(height)")
+                XCTAssertEqual(fast.pixels, reference.pixels, "\(orientation) \(width)x\(height)")
+            }
+        }
+    }
+
+    /// A minimal TIFF block: IFD0 with the single entry Orientation (0x0112, SHORT, count 1) = `orientation`.
+    static func tiff(orientation: Int, bigEndian: Bool) -> [UInt8] {
+        func u16(_ value: Int) -> [UInt8] {
+            let bytes = [UInt8(value & 0xFF), UInt8(value >> 8 & 0xFF)]
+            return bigEndian ? bytes.reversed() : bytes
+        }
+        func u32(_ value: Int) -> [UInt8] {
+            let bytes = (0..<4).map { UInt8(value >> (8 * $0) & 0xFF) }
+            return bigEndian ? bytes.reversed() : bytes
+        }
+        return (bigEndian ? [0x4D, 0x4D] : [0x49, 0x49]) + u16(42) + u32(8) + u16(1)
+            + u16(0x0112) + u16(3) + u32(1) + u16(orientation) + [0, 0] + u32(0)
+    }
+}
