@@ -322,6 +322,22 @@ def make_webp_fixtures():
     rgba.save(OUT / "lossless_alpha.webp", lossless=True, exact=True)
     for name in ("lossy.webp", "lossless.webp", "lossy_alpha.webp", "lossless_alpha.webp"):
         record_opencv(name)
+    # EXIF orientation in the extended format's EXIF chunk (OpenCV applies it to WebP too).
+    im.save(OUT / "exif_orientation_6.webp", quality=80, exif=b"Exif\x00\x00" + tiff_orientation(6))
+    im.save(OUT / "exif_orientation_8_lossless.webp", lossless=True, exif=tiff_orientation(8, big_endian=True))
+    # The same with "Exif\0\0" before the TIFF structure inside the chunk, as some writers store it against the
+    # specification: OpenCV shows that file as stored.
+    data = (OUT / "exif_orientation_6.webp").read_bytes()
+    chunk = data.index(b"EXIF")
+    size = struct.unpack("<I", data[chunk + 4:chunk + 8])[0]
+    payload = b"Exif\x00\x00" + data[chunk + 8:chunk + 8 + size]
+    rebuilt = (data[:chunk] + b"EXIF" + struct.pack("<I", len(payload)) + payload + b"\x00" * (len(payload) % 2)
+               + data[chunk + 8 + size + size % 2:])
+    (OUT / "exif_orientation_6_prefixed.webp").write_bytes(rebuilt[:4] + struct.pack("<I", len(rebuilt) - 8)
+                                                           + rebuilt[8:])
+    for name in ("exif_orientation_6.webp", "exif_orientation_8_lossless.webp", "exif_orientation_6_prefixed.webp"):
+        record_opencv(name)
+        assert expected[name]["width"] == (w if "prefixed" in name else h), name
     # Two frames: an animation (must be refused).
     im.save(OUT / "animated.webp", save_all=True, append_images=[im.transpose(Image.FLIP_LEFT_RIGHT)], duration=100,
             lossless=True)

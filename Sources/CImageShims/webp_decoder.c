@@ -111,3 +111,31 @@ CISStatus cis_webp_decode_rgb(const uint8_t *data, size_t size, uint8_t *rgb, si
     WebPFreeDecBuffer(&config.output);  // releases nothing of ours (external memory), only libwebp's state
     return status;
 }
+
+size_t cis_webp_exif(const uint8_t *data, size_t size, const uint8_t **bytes) {
+    *bytes = NULL;
+    char ignored[CIS_MESSAGE_CAPACITY];
+    if (data == NULL || cis_webp_check_container(data, size, ignored, sizeof ignored) != CIS_STATUS_OK) {
+        return 0;
+    }
+    // Chunks follow the 12-byte RIFF header up to the end the header declares: tag (4), little-endian payload
+    // size (4), payload, one padding byte after an odd size.
+    size_t end = (size_t)cis_read_le32(data + 4) + 8;
+    size_t offset = CIS_WEBP_RIFF_HEADER_SIZE;
+    while (end - offset >= 8) {
+        size_t payload = cis_read_le32(data + offset + 4);
+        if (payload > end - offset - 8) {
+            return 0;
+        }
+        if (memcmp(data + offset, "EXIF", 4) == 0) {
+            *bytes = data + offset + 8;
+            return payload;
+        }
+        size_t step = 8 + payload + (payload & 1);
+        if (step > end - offset) {
+            return 0;
+        }
+        offset += step;
+    }
+    return 0;
+}

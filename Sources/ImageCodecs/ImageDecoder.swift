@@ -14,9 +14,9 @@ import Foundation
 /// - Truncated or corrupt data always throws (`truncatedData` / `corruptData`), including the cases where libjpeg
 ///   would only warn and return a partly grey image; a file cut anywhere before its end marker (JPEG EOI, PNG
 ///   IEND, the end the WebP RIFF header declares) counts as truncated.
-/// - EXIF orientation (JPEG APP1, PNG eXIf) is applied unless `ignoringOrientation` is true: the returned pixels,
-///   width and height are the upright picture, as OpenCV's `imread`, browsers and image viewers show it. ICC
-///   profiles and PNG gamma are not applied.
+/// - EXIF orientation (JPEG APP1, PNG eXIf, WebP EXIF chunk) is applied unless `ignoringOrientation` is true: the
+///   returned pixels, width and height are the upright picture, as OpenCV's `imread`, browsers and image viewers
+///   show it. ICC profiles and PNG gamma are not applied.
 public enum ImageDecoder {
     /// Decodes an in-memory PNG, JPEG or WebP file.
     /// - Parameters:
@@ -36,7 +36,7 @@ public enum ImageDecoder {
             switch format {
             case .png: return try PNGDecoding.decode(bytes, limits: limits)
             case .jpeg: return try JPEGDecoding.decode(bytes, limits: limits)
-            case .webp: return (try WebPDecoding.decode(bytes, limits: limits), nil)
+            case .webp: return try WebPDecoding.decode(bytes, limits: limits)
             }
         }
         guard !ignoringOrientation, let orientation, orientation != .upright else { return stored }

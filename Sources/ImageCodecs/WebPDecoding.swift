@@ -8,9 +8,11 @@ enum WebPDecoding {
     /// Lossy images are converted from YUV 4:2:0 with libwebp's default "fancy" chroma upsampling (as OpenCV's and
     /// Pillow's WebP readers do); alpha is ignored (the stored colour samples are returned, not composited). The
     /// canvas size from the header is checked against `limits` before any pixel memory is allocated. A file shorter
-    /// than its RIFF header declares is `truncatedData`; animations throw `animatedImage`. EXIF metadata in a VP8X
-    /// file is not read (OpenCV's `imread` does not apply it to WebP either).
-    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, limits: ImageSizeLimits) throws -> RGBImage {
+    /// than its RIFF header declares is `truncatedData`; animations throw `animatedImage`. Also returns the EXIF
+    /// orientation of an extended file's EXIF chunk (nil when there is none or it is invalid); OpenCV's `imread`
+    /// applies it to WebP as well.
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>,
+                       limits: ImageSizeLimits) throws -> (image: RGBImage, orientation: ExifOrientation?) {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { throw ImageCodecError.emptyData }
         var message = [CChar](repeating: 0, count: 256)
         var header = CISImageHeader()
@@ -27,6 +29,9 @@ enum WebPDecoding {
             let status = cis_webp_decode_rgb(base, bytes.count, buffer, count, &message, message.count)
             try ShimResults.checkDecoding(status, format: .webp) { message.withUnsafeBufferPointer { $0.baseAddress } }
         }
-        return RGBImage(validatedWidth: width, height: height, pixels: pixels)
+        var exif: UnsafePointer<UInt8>?
+        let exifCount = cis_webp_exif(base, bytes.count, &exif)
+        let orientation = exif.flatMap { ExifOrientation.parse(tiff: UnsafeBufferPointer(start: $0, count: exifCount)) }
+        return (RGBImage(validatedWidth: width, height: height, pixels: pixels), orientation)
     }
 }

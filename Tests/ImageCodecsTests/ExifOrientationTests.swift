@@ -40,6 +40,14 @@ final class ExifOrientationTests: XCTestCase {
         XCTAssertEqual([stored.width, stored.height], [7, 5])
     }
 
+    /// WebP EXIF chunk: lossy little-endian, lossless big-endian, and a payload with a JPEG-style "Exif\0\0" prefix,
+    /// which OpenCV (and this decoder) shows as stored.
+    func testWebPExifChunkMatchesOpenCV() throws {
+        for name in ["exif_orientation_6.webp", "exif_orientation_8_lossless.webp", "exif_orientation_6_prefixed.webp"] {
+            XCTAssertEqual(try maximumDifferenceFromExpected(name), 0, name)
+        }
+    }
+
     func testParserReadsBothByteOrders() {
         for value in 1...8 {
             XCTAssertEqual(ExifOrientation.parse(tiff: Self.tiff(orientation: value, bigEndian: false)).map(\.rawValue),

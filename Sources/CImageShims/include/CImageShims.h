@@ -136,6 +136,11 @@ CISStatus cis_webp_read_header(const uint8_t *data, size_t size, CISImageHeader 
 /// CIS_STATUS_CORRUPT_DATA; `message` receives a description of a failure.
 CISStatus cis_webp_decode_rgb(const uint8_t *data, size_t size, uint8_t *rgb, size_t rgb_size, char *message,
                               size_t message_capacity);
+/// The EXIF block of an extended (VP8X) WebP file: finds the first "EXIF" chunk of the RIFF container and sets
+/// `*bytes` to its payload (a TIFF structure; a payload with the JPEG-style "Exif\0\0" prefix, which some writers
+/// add, is returned as it is and fails to parse, as in OpenCV), returning its length; returns 0 (and sets `*bytes`
+/// to NULL) when there is none or a chunk header runs past the data. Allocates nothing.
+size_t cis_webp_exif(const uint8_t *data, size_t size, const uint8_t **bytes);
 
 // MARK: - Encoding
 
