@@ -268,7 +268,9 @@ enum WebPDecoding {
         var message = [CChar](repeating: 0, count: 256)
         var header = CISImageHeader()
         let headerStatus = cis_webp_read_header(base, bytes.count, &header, &message, message.count)
-        try ShimResults.checkDecoding(headerStatus, format: .webp) { message.withUnsafeBufferPointer { $0.baseAddress } }
+        try ShimResults.checkDecoding(headerStatus, format: .webp) {
+            message.withUnsafeBufferPointer { $0.baseAddress }
+        }
         let width = Int(header.width)
         let height = Int(header.height)
         guard width > 0, height > 0 else { throw ImageCodecError.invalidDimensions(width: width, height: height) }

@@ -43,25 +43,26 @@ final class ExifOrientationTests: XCTestCase {
     /// WebP EXIF chunk: lossy little-endian, lossless big-endian, and a payload with a JPEG-style "Exif\0\0" prefix,
     /// which OpenCV (and this decoder) shows as stored.
     func testWebPExifChunkMatchesOpenCV() throws {
-        for name in ["exif_orientation_6.webp", "exif_orientation_8_lossless.webp", "exif_orientation_6_prefixed.webp"] {
+        for name in ["exif_orientation_6.webp", "exif_orientation_8_lossless.webp",
+                     "exif_orientation_6_prefixed.webp"] {
             XCTAssertEqual(try maximumDifferenceFromExpected(name), 0, name)
         }
     }
 
     func testParserReadsBothByteOrders() {
         for value in 1...8 {
-            XCTAssertEqual(ExifOrientation.parse(tiff: Self.tiff(orientation: value, bigEndian: false)).map(\.rawValue),
-                           value)
-            XCTAssertEqual(ExifOrientation.parse(tiff: Self.tiff(orientation: value, bigEndian: true)).map(\.rawValue),
-                           value)
+            for bigEndian in [false, true] {
+                let block = ExifTestFiles.orientationBlock(value, bigEndian: bigEndian)
+                XCTAssertEqual(ExifOrientation.parse(tiff: block)?.rawValue, value, "big-endian \(bigEndian)")
+            }
         }
-        XCTAssertNil(ExifOrientation.parse(tiff: Self.tiff(orientation: 0, bigEndian: false)))
-        XCTAssertNil(ExifOrientation.parse(tiff: Self.tiff(orientation: 9, bigEndian: true)))
+        XCTAssertNil(ExifOrientation.parse(tiff: ExifTestFiles.orientationBlock(0)))
+        XCTAssertNil(ExifOrientation.parse(tiff: ExifTestFiles.orientationBlock(9, bigEndian: true)))
     }
 
     /// Every prefix, every single-byte change and random blocks: the parser returns nil or a value, never traps.
     func testParserSurvivesMalformedBlocks() {
-        let block = Self.tiff(orientation: 6, bigEndian: false)
+        let block = ExifTestFiles.orientationBlock(6)
         for length in 0..<20 {  // the Orientation value ends at byte 20 (the next-IFD offset is not needed)
             XCTAssertNil(ExifOrientation.parse(tiff: Array(block.prefix(length))), "cut to \(length)")
         }
@@ -107,19 +108,5 @@ final class ExifOrientationTests: XCTestCase {
                 XCTAssertEqual(fast.pixels, reference.pixels, "\(orientation) \(width)x\(height)")
             }
         }
-    }
-
-    /// A minimal TIFF block: IFD0 with the single entry Orientation (0x0112, SHORT, count 1) = `orientation`.
-    static func tiff(orientation: Int, bigEndian: Bool) -> [UInt8] {
-        func u16(_ value: Int) -> [UInt8] {
-            let bytes = [UInt8(value & 0xFF), UInt8(value >> 8 & 0xFF)]
-            return bigEndian ? bytes.reversed() : bytes
-        }
-        func u32(_ value: Int) -> [UInt8] {
-            let bytes = (0..<4).map { UInt8(value >> (8 * $0) & 0xFF) }
-            return bigEndian ? bytes.reversed() : bytes
-        }
-        return (bigEndian ? [0x4D, 0x4D] : [0x49, 0x49]) + u16(42) + u32(8) + u16(1)
-            + u16(0x0112) + u16(3) + u32(1) + u16(orientation) + [0, 0] + u32(0)
     }
 }

@@ -21,7 +21,8 @@ final class InputValidationTests: XCTestCase {
 
     func testTextFileIsUnrecognized() {
         let error = assertCodecError(try ImageDecoder.decode(data: Data("hello, world".utf8)))
-        XCTAssertEqual(error?.description, "data is not a PNG, JPEG or WebP image (leading bytes: 68 65 6C 6C 6F 2C 20 77)")
+        XCTAssertEqual(error?.description,
+                       "data is not a PNG, JPEG or WebP image (leading bytes: 68 65 6C 6C 6F 2C 20 77)")
     }
 
     func testMissingFile() {

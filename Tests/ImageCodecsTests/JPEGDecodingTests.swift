@@ -35,8 +35,8 @@ final class JPEGDecodingTests: XCTestCase {
         }
     }
 
-    /// CMYK with Adobe's APP14 marker (Pillow; from RGB and from CMYK samples), the same file without the marker, and YCCK (imagecodecs'
-    /// libjpeg-turbo), against OpenCV's imread. Measured: identical (max difference 0).
+    /// CMYK with Adobe's APP14 marker (Pillow; from RGB and from CMYK samples), the same file without the marker,
+    /// and YCCK (imagecodecs' libjpeg-turbo), against OpenCV's imread. Measured: identical (max difference 0).
     func testCMYKAndYCCKMatchOpenCV() throws {
         for name in ["cmyk.jpg", "cmyk_adobe.jpg", "cmyk_no_adobe_marker.jpg", "ycck.jpg"] {
             XCTAssertEqual(try maximumDifferenceFromExpected(name), 0, name)
