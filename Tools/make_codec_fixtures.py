@@ -14,7 +14,7 @@ Tests/Fixtures/ImageCodecs/expected.json:
   image data), CMYK and YCCK JPEGs (Pillow and imagecodecs' libjpeg write them with an Adobe marker; one CMYK file
   has the marker removed), 16-bit PNGs of every colour type (pypng), and lossy / lossless / alpha WebPs (Pillow's
   libwebp), plus an animated WebP and a WebP header declaring 16384 x 16384 pixels that must be refused.
-- The real photograph mpl_grace_hopper.jpg is copied from /work/shared/fixtures/images (Pillow's decode gives the
+- The real photograph mpl_grace_hopper.jpg is copied from Tests/Fixtures/Images (Pillow's decode gives the
   expected samples); for skimage_astronaut.png only the expected samples are recorded (the file itself is in
   Tests/Fixtures/Images when another part of the project provides it).
 
@@ -36,7 +36,7 @@ from PIL import Image, features
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "Tests" / "Fixtures" / "ImageCodecs"
-SHARED_IMAGES = Path("/work/shared/fixtures/images")
+SHARED_IMAGES = ROOT / "Tests" / "Fixtures" / "Images"
 
 expected = {}
 

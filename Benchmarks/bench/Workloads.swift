@@ -3,6 +3,37 @@ import Foundation
 import ImageCodecs
 import TensorRuntime
 
+/// Names of the benchmark workloads, in table order (also the JSON `name` values and the LiteRT child's names).
+enum WorkloadName {
+    static let mesh = "mesh", iris = "iris", cascade = "cascade", attention = "attention", detector = "detector"
+    static let frame = "frame"
+    static let all = [mesh, iris, cascade, attention, detector, frame]
+}
+
+/// A single model and the input its steps are profiled on (`--profile`), with its weight file (for the bytes each
+/// step moves).
+struct ProfiledModel {
+    let runner: ModelRunner
+    let file: ModelFile
+    let input: [Float]
+}
+
+/// One thing the benchmark times: a closure that performs one inference (or one pipeline frame) on real inputs.
+struct Workload {
+    /// One of `WorkloadName`.
+    let name: String
+    /// What one run does, for the notes under the table.
+    let summary: String
+    /// Convolution multiply-accumulates of one run.
+    let multiplyAccumulates: Int
+    /// The input files for the LiteRT child, in its `load` order; nil when LiteRT has no counterpart.
+    let litertInputs: [URL]?
+    /// The model profiled step by step with `--profile`; nil for composite workloads.
+    let profiled: ProfiledModel?
+    /// Performs one run.
+    let run: () throws -> Void
+}
+
 /// Builds the workloads on real crops from the fixtures: the LiteRT reference inputs (face, eye and detector
 /// crops of mpl_grace_hopper.jpg) and MediaPipe's attention input for the same photo.
 struct WorkloadCatalog {
@@ -40,11 +71,6 @@ struct WorkloadCatalog {
         return workloads
     }
 
-    private func runner(_ model: FaceModelFile) throws -> ModelRunner {
-        var options = ModelRunner.Options()
-        options.threads = threads
-        return try ModelRunner(contentsOf: weights.appendingPathComponent(model.fileName), options: options)
-    }
 
     /// Multiply-accumulates of one inference of `model` (a one-thread runner, so counting starts no workers).
     private static func multiplyAccumulates(of model: FaceModelFile, in weights: URL) throws -> Int {
@@ -53,11 +79,14 @@ struct WorkloadCatalog {
 
     /// One model through `ModelRunner` (model time only, input validation included as in every run).
     private func single(_ name: String, _ model: FaceModelFile, _ inputPath: String, summary: String) throws -> Workload {
-        let runner = try runner(model)
+        let file = try ModelFile(contentsOf: weights.appendingPathComponent(model.fileName))
+        var options = ModelRunner.Options()
+        options.threads = threads
+        let runner = try ModelRunner(file: file, options: options)
         let input = try FixtureInput(root: root, inputPath, count: runner.inputs[0].elementCount)
         let values = input.values
         return Workload(name: name, summary: summary, multiplyAccumulates: runner.multiplyAccumulates,
-                        litertInputs: [input.url], profiled: ProfiledModel(runner: runner, input: values)) {
+                        litertInputs: [input.url], profiled: ProfiledModel(runner: runner, file: file, input: values)) {
             try values.withUnsafeBufferPointer { try runner.run(input: $0) }
         }
     }
@@ -105,4 +134,49 @@ struct WorkloadCatalog {
             }
         }
     }
+}
+
+/// A model input read from the fixtures: a raw little-endian Float32 file (NHWC, batch 1), e.g.
+/// `Tests/Fixtures/LiteRT/face_landmark/grace_hopper/input.f32`.
+struct FixtureInput {
+    /// The file, also handed to the LiteRT child so both runtimes see the same values.
+    let url: URL
+    let values: [Float]
+
+    /// Reads `relativePath` under `root/Tests/Fixtures` and checks it holds exactly `count` floats.
+    init(root: URL, _ relativePath: String, count: Int) throws {
+        url = root.appendingPathComponent("Tests/Fixtures").appendingPathComponent(relativePath)
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw BenchError.badFixture(path: url.path, reason: "cannot be read (\(error.localizedDescription))")
+        }
+        guard data.count == 4 * count else {
+            throw BenchError.badFixture(path: url.path, reason: "\(data.count) bytes, expected \(4 * count) (\(count) floats)")
+        }
+        values = data.withUnsafeBytes { raw in
+            (0..<count).map {
+                Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self)))
+            }
+        }
+        if let bad = values.firstIndex(where: { !$0.isFinite }) {
+            throw BenchError.badFixture(path: url.path, reason: "value \(bad) is not finite")
+        }
+    }
+}
+
+/// Table 1 of the Attention Mesh paper (Grishchenko et al., arXiv 2006.10962): inference times on a Pixel 2 XL
+/// GPU, for comparison with our CPU times.
+enum PaperReference {
+    /// Milliseconds per workload name (Mesh, Cascade, Attention); the paper times no iris or detector alone.
+    static let pixel2XLMilliseconds: [String: Double] = [
+        WorkloadName.mesh: 8.82,
+        WorkloadName.cascade: 22.4,
+        WorkloadName.attention: 16.6,
+    ]
+
+    /// Attention time / Cascade time in the paper (16.6 / 22.4).
+    static var attentionToCascade: Double { 16.6 / 22.4 }
+
+    /// Label of the paper column.
+    static let columnTitle = "paper ms (Pixel 2 XL GPU)"
 }
