@@ -57,7 +57,7 @@ def jpeg_seeds():
     yield "odd_size_17x9.jpg", pattern(17, 9), dict(quality=70)
     yield "one_pixel.jpg", pattern(1, 1), dict(quality=70)
     exif = Image.Exif()
-    exif[0x0112] = 6  # orientation: rotate 90° (the decoder must ignore it)
+    exif[0x0112] = 6  # orientation: rotate 90° (the decoder turns the pixels upright)
     yield "exif_icc.jpg", pattern(8, 8), dict(quality=70, exif=exif.tobytes(), icc_profile=b"\0" * 128)
 
 
