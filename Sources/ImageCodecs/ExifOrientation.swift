@@ -79,7 +79,7 @@ public enum ExifOrientation: Int, Sendable, CaseIterable {
                     var sourcePixel = map.origin + y * map.rowStep
                     let destinationRow = destination + 3 * y * outputWidth
                     if map.columnStep == 1 {
-                        (destinationRow).update(from: sourceBase + 3 * sourcePixel, count: 3 * outputWidth)
+                        destinationRow.initialize(from: sourceBase + 3 * sourcePixel, count: 3 * outputWidth)
                         continue
                     }
                     for x in 0..<outputWidth {
