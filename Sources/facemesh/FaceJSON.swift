@@ -4,7 +4,7 @@ import FaceMesh
 /// rounded to a fixed number of decimals, no spaces):
 ///
 ///     image:  {"width":W,"height":H,"faces":[FACE,...]}
-///     video:  {"frame":i,"timestamp":t,"faces":[FACE,...]}   (one line per frame)
+///     video:  {"frame":i,"timestamp":t,"width":W,"height":H,"faces":[FACE,...]}   (one line per frame)
 ///     FACE:   {"landmarks":[[x,y,z],...],"presence":p,"detectionScore":s,
 ///              "pose":{"matrix":[16 numbers, row-major],"yawPitchRoll":[yaw,pitch,roll]}}
 ///
@@ -24,10 +24,10 @@ enum FaceJSON {
         "{\"width\":\(width),\"height\":\(height),\"faces\":\(faceList(faces))}"
     }
 
-    /// One line (without the line break) for one video frame.
-    static func frame(index: Int, timestamp: Double, faces: [FaceMeshResult]) -> String {
+    /// One line (without the line break) for one video frame of `width × height` pixels (as processed).
+    static func frame(index: Int, timestamp: Double, width: Int, height: Int, faces: [FaceMeshResult]) -> String {
         "{\"frame\":\(index),\"timestamp\":\(number(timestamp, decimals: timestampDecimals)),"
-            + "\"faces\":\(faceList(faces))}"
+            + "\"width\":\(width),\"height\":\(height),\"faces\":\(faceList(faces))}"
     }
 
     static func faceList(_ faces: [FaceMeshResult]) -> String {

@@ -43,13 +43,10 @@ final class ProcessOutputCollector: @unchecked Sendable {
         return buffer
     }
 
-    /// The kept output as one line of text: the last non-empty lines (up to `maximumLines`) joined by "; ",
-    /// or nil if there was none. Waits for end of file.
-    func summary(maximumLines: Int = 3) -> String? {
+    /// The kept output's non-empty lines, trimmed. Waits for end of file.
+    func lines() -> [String] {
         let text = String(decoding: waitForEnd(), as: UTF8.self)
-        let lines = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
+        return text.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard !lines.isEmpty else { return nil }
-        return lines.suffix(maximumLines).joined(separator: "; ")
     }
 }

@@ -10,6 +10,8 @@ public struct VideoInfo: Sendable, Equatable {
     /// The number of frames the container declares, or the duration times the frame rate when it declares none;
     /// nil if neither is known. An estimate for progress reports, not a promise.
     public let expectedFrameCount: Int?
+    /// The number of frames the container's index declares (MP4/MOV `nb_frames`), nil if it declares none.
+    public let declaredFrameCount: Int?
     /// The stream's duration in seconds, if known.
     public let duration: Double?
     /// Clockwise rotation in degrees (0, 90, 180, 270) that the stream's metadata asks players to apply;
@@ -18,11 +20,12 @@ public struct VideoInfo: Sendable, Equatable {
 
     /// Creates a description from its parts (as `VideoProbe` does).
     public init(width: Int, height: Int, frameRate: FrameRate, expectedFrameCount: Int?, duration: Double?,
-                rotationDegrees: Int = 0) {
+                rotationDegrees: Int = 0, declaredFrameCount: Int? = nil) {
         self.width = width
         self.height = height
         self.frameRate = frameRate
         self.expectedFrameCount = expectedFrameCount
+        self.declaredFrameCount = declaredFrameCount
         self.duration = duration
         self.rotationDegrees = rotationDegrees
     }
