@@ -31,7 +31,8 @@ public enum OutputFileError: Error, CustomStringConvertible, Equatable, Sendable
 /// `discard()` (or dropping the value uncommitted) removes it. Creating the temporary file up front proves the
 /// folder exists and is writable before any work is done.
 ///
-/// Not thread-safe. A process killed by a signal leaves the temporary file behind (never the destination).
+/// Not thread-safe. A process killed by a signal leaves the temporary file behind (never the destination),
+/// unless it called `removeTemporaryFilesOnInterrupt()`.
 public final class OutputFile {
     /// Where the file appears on `commit()`.
     public let destination: URL
@@ -56,10 +57,20 @@ public final class OutputFile {
         fchmod(descriptor, 0o666 & ~mask)
         close(descriptor)
         temporaryURL = URL(fileURLWithPath: template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
+        interruptSlot = InterruptCleanup.register(temporaryURL.path)
     }
 
     deinit {
         discard()
+    }
+
+    private var interruptSlot: Int?
+
+    /// Makes SIGINT, SIGTERM and SIGHUP remove the temporary files of the `OutputFile`s not yet committed or
+    /// discarded, then end the process as the signal would have. For command-line programs: the handlers replace
+    /// any the process had (call once, at start-up).
+    public static func removeTemporaryFilesOnInterrupt() {
+        InterruptCleanup.install()
     }
 
     /// Checks, without creating anything, that `url` can receive a file: a local path that is not a directory, in
@@ -91,6 +102,7 @@ public final class OutputFile {
     public func commit() throws {
         guard !isSettled else { return }
         isSettled = true
+        InterruptCleanup.unregister(interruptSlot)
         guard rename(temporaryURL.path, destination.path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporaryURL.path)
@@ -102,6 +114,7 @@ public final class OutputFile {
     public func discard() {
         guard !isSettled else { return }
         isSettled = true
+        InterruptCleanup.unregister(interruptSlot)
         unlink(temporaryURL.path)
     }
 
@@ -109,5 +122,49 @@ public final class OutputFile {
     static func folder(of path: String) -> String {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         return folder.isEmpty ? "." : folder
+    }
+}
+
+/// The temporary files a signal handler removes: a fixed table of C strings that the handler only reads
+/// (`unlink`, `signal` and `raise` are async-signal-safe). A slot is published by one pointer store and cleared
+/// before its string is freed, so the handler never sees a freed string.
+private enum InterruptCleanup {
+    static let capacity = 32
+    nonisolated(unsafe) static let slots: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = {
+        let slots = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: capacity)
+        slots.initialize(repeating: nil, count: capacity)
+        return slots
+    }()
+    static let lock = NSLock()
+
+    /// Records `path`; nil if the table is full (the file is then only removed by normal failure handling).
+    static func register(_ path: String) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let free = (0..<capacity).first(where: { slots[$0] == nil }) else { return nil }
+        slots[free] = strdup(path)
+        return free
+    }
+
+    static func unregister(_ slot: Int?) {
+        guard let slot else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        let path = slots[slot]
+        slots[slot] = nil
+        free(path)
+    }
+
+    static func install() {
+        _ = slots
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+            signal(signalNumber) { received in
+                for index in 0..<InterruptCleanup.capacity {
+                    if let path = InterruptCleanup.slots[index] { unlink(path) }
+                }
+                signal(received, SIG_DFL)
+                raise(received)
+            }
+        }
     }
 }

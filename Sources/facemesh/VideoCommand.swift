@@ -57,6 +57,8 @@ struct VideoCommand: ParsableCommand {
 
     func run() throws {
         try CommandFailure.run {
+            // Ctrl-C (or a kill) removes the temporary --out and --overlay-video files, like any other failure.
+            OutputFile.removeTemporaryFilesOnInterrupt()
             // Every output is checked before anything is decoded, so a bad path fails before the first frame.
             if let out, out != "-" { try OutputFile.check(URL(fileURLWithPath: out)) }
             if let overlayVideo {

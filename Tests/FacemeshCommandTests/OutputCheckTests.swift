@@ -72,4 +72,34 @@ final class OutputCheckTests: XCTestCase {
             .split(separator: "\n")
         XCTAssertEqual(lines.count, 3)
     }
+
+    /// Interrupted (SIGINT, as Ctrl-C sends) while waiting for more raw frames: the command ends by the signal and
+    /// its temporary --out and --overlay-video files are gone.
+    func testInterruptedRunLeavesNoFiles() throws {
+        _ = try CommandRunner.requireFFmpeg()
+        let folder = try CommandRunner.temporaryDirectory(for: self)
+        let process = Process()
+        process.executableURL = try CommandRunner.executable()
+        process.arguments = ["video", "-", "--size", "32x24", "--model", "mesh",
+                             "--out", folder.appendingPathComponent("res.jsonl").path,
+                             "--overlay-video", folder.appendingPathComponent("o.mp4").path]
+        let input = Pipe()
+        process.standardInput = input
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        input.fileHandleForWriting.write(Data(repeating: 90, count: 32 * 24 * 3 * 2))
+        // Wait until both temporary files exist (the run has started), then interrupt.
+        let deadline = Date().addingTimeInterval(30)
+        while (try FileManager.default.contentsOfDirectory(atPath: folder.path)).count < 2, Date() < deadline {
+            usleep(20_000)
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).count, 2)
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        try? input.fileHandleForWriting.close()
+        XCTAssertEqual(process.terminationReason, .uncaughtSignal)
+        XCTAssertEqual(process.terminationStatus, SIGINT)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), [])
+    }
 }
