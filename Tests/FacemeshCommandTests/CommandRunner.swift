@@ -41,7 +41,7 @@ enum CommandRunner {
             if FileManager.default.isExecutableFile(atPath: binary.path) { return binary }
         }
         let message = "facemesh binary not found beside the tests (searched \(candidates.map(\.path)))"
-        if VideoSamples.toolsAreRequired { throw VideoSamples.ToolFailure(description: message) }
+        if VideoSamples.toolsAreRequired() { throw VideoSamples.ToolFailure(description: message) }
         throw XCTSkip(message)
     }
 
@@ -88,7 +88,7 @@ enum CommandRunner {
         do {
             return try FFmpegTools.locate()
         } catch {
-            if VideoSamples.toolsAreRequired { throw error }
+            if VideoSamples.toolsAreRequired() { throw error }
             throw XCTSkip("ffmpeg/ffprobe not installed: \(error)")
         }
     }

@@ -233,6 +233,16 @@ final class VideoFrameReaderTests: XCTestCase {
         }
     }
 
+    /// Under `CI=true` a missing ffmpeg fails the video tests; elsewhere they skip.
+    func testMissingToolsFailUnderCI() {
+        XCTAssertThrowsError(try VideoTestSupport.tools(environment: ["PATH": "/nonexistent-directory", "CI": "true"])) {
+            XCTAssertEqual($0 as? VideoError, .ffmpegNotFound(tool: "ffmpeg"))
+        }
+        XCTAssertThrowsError(try VideoTestSupport.tools(environment: ["PATH": "/nonexistent-directory"])) {
+            XCTAssertTrue($0 is XCTSkip, "\($0)")
+        }
+    }
+
     func testMissingToolsAreReported() {
         XCTAssertThrowsError(try FFmpegTools.locate(environment: ["PATH": "/nonexistent-directory"])) { error in
             XCTAssertEqual(error as? VideoError, .ffmpegNotFound(tool: "ffmpeg"))

@@ -17,11 +17,11 @@ enum VideoTestSupport {
 
     /// The FFmpeg tools on PATH. When they are not installed: under `CI=true` the error itself (the test fails),
     /// elsewhere an `XCTSkip`.
-    static func tools() throws -> FFmpegTools {
+    static func tools(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> FFmpegTools {
         do {
-            return try FFmpegTools.locate()
+            return try FFmpegTools.locate(environment: environment)
         } catch {
-            if VideoSamples.toolsAreRequired { throw error }
+            if VideoSamples.toolsAreRequired(environment) { throw error }
             throw XCTSkip("ffmpeg/ffprobe not installed: \(error)")
         }
     }
