@@ -107,7 +107,9 @@ final class VideoCommandTests: XCTestCase {
                                                     ffmpeg: tools.ffmpeg)
         let expected = try VideoSamples.frameTimes(of: vfr, ffprobe: tools.ffprobe)
         XCTAssertEqual(expected.count, 60)
-        let result = try CommandRunner.run(["video", vfr.path, "--model", "mesh", "--smoothing", "one-euro"])
+        let overlay = folder.appendingPathComponent("overlay.mp4")
+        let result = try CommandRunner.run(["video", vfr.path, "--model", "mesh", "--smoothing", "one-euro",
+                                            "--overlay-video", overlay.path])
         XCTAssertEqual(result.status, 0, result.standardError)
         XCTAssertEqual(result.standardError, "")
         let lines = try result.outputText.split(separator: "\n").map {
@@ -122,6 +124,15 @@ final class VideoCommandTests: XCTestCase {
         XCTAssertLessThanOrEqual(worst, 1e-6)
         XCTAssertTrue(lines.allSatisfy { $0.width == 480 && $0.height == 360 })
         XCTAssertEqual(lines.filter { $0.faces.count == 1 }.count, 60, "the face is tracked through the rate changes")
+        XCTAssertEqual(try VideoProbe.probe(overlay, tools: tools).expectedFrameCount, 60, "one overlay frame per line")
+
+        // --fps resamples instead: a constant 10 fps over the file's 2.55 s.
+        let resampled = try CommandRunner.run(["video", vfr.path, "--model", "mesh", "--fps", "10"])
+        XCTAssertEqual(resampled.status, 0, resampled.standardError)
+        let times = try resampled.outputText.split(separator: "\n").map {
+            try JSONDecoder().decode(FrameLine.self, from: Data($0.utf8)).timestamp
+        }
+        XCTAssertEqual(times, (0..<26).map { Double($0) / 10 })
     }
 
     /// A file stored 64×48 with a quarter-turn display matrix is processed turned: every line says 48×64.
