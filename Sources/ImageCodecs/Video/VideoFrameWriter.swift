@@ -95,7 +95,7 @@ public final class VideoFrameWriter {
         process.waitUntilExit()
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
             file.discard()
-            throw VideoError.encodingFailed(FFmpegDiagnostics.cause(errors.lines(), path: "file:" + file.temporaryURL.path)
+            throw VideoError.encodingFailed(FFmpegDiagnostics.cause(errors.lines(), path: file.temporaryURL.path)
                 ?? "ffmpeg stopped with status \(process.terminationStatus)")
         }
         try file.commit()
