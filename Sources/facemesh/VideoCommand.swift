@@ -106,8 +106,7 @@ struct VideoCommand: ParsableCommand {
         defer { progress?.finish(done: reader.framesRead) }
         while let frame = try reader.nextTimedFrame() {
             let image = frame.image
-            let faces = try engine.process(try ImageFrame(width: image.width, height: image.height,
-                                                          pixels: image.pixels), timestamp: frame.timestamp)
+            let faces = try engine.process(image, timestamp: frame.timestamp)
             try output.write(FaceJSON.frame(index: frame.index, timestamp: frame.timestamp, width: image.width,
                                             height: image.height, faces: faces) + "\n")
             try overlayWriter?.write(renderer.render(faces, on: image))
