@@ -115,14 +115,14 @@ struct StepTraffic {
         guard parts.count == 2, let first = Int(parts[1]), file.operators.indices.contains(first) else { return nil }
         let types = parts[0].trimmingCharacters(in: .whitespaces).split(separator: "+").map(String.init)
         let operators = file.operators
-        guard types.first == operators[first].type else { return nil }
+        guard types.first == operators[first].type.name else { return nil }
         var producer: [Int: Int] = [:]
         for (index, op) in operators.enumerated() { for output in op.outputs { producer[output] = index } }
         var group = [first]
         for type in types.dropFirst() where type != "PAD" {
             let output = operators[group[group.count - 1]].outputs[0]
             guard let next = operators.indices.first(where: { $0 > group[group.count - 1]
-                && operators[$0].type == type && operators[$0].inputs.contains(output) }) else { return nil }
+                && operators[$0].type.name == type && operators[$0].inputs.contains(output) }) else { return nil }
             group.append(next)
         }
         let produced = Set(group.flatMap { operators[$0].outputs })
@@ -132,7 +132,7 @@ struct StepTraffic {
             for tensor in op.inputs where file.tensors.indices.contains(tensor) && !produced.contains(tensor) {
                 if file.tensors[tensor].isConstant {
                     weights += 4 * file.tensors[tensor].elementCount
-                } else if paddedShortcut, let pad = producer[tensor], operators[pad].type == "PAD" {
+                } else if paddedShortcut, let pad = producer[tensor], operators[pad].type.name == "PAD" {
                     activations += 4 * file.tensors[operators[pad].inputs[0]].elementCount
                 } else {
                     activations += 4 * file.tensors[tensor].elementCount
