@@ -91,3 +91,93 @@ public enum VideoProbe {
         return Int(value)
     }
 }
+
+/// What `VideoProbe` learns about a video file's first video stream.
+public struct VideoInfo: Sendable, Equatable {
+    /// Width in pixels of the frames `ffmpeg` decodes (after applying the stream's rotation metadata).
+    public let width: Int
+    /// Height in pixels of the decoded frames (after rotation).
+    public let height: Int
+    /// The rate at which frames are delivered: the stream's average frame rate, or its base rate when the
+    /// average is unknown.
+    public let frameRate: FrameRate
+    /// The number of frames the container declares, or the duration times the frame rate when it declares none;
+    /// nil if neither is known. An estimate for progress reports, not a promise.
+    public let expectedFrameCount: Int?
+    /// The number of frames the container's index declares (MP4/MOV `nb_frames`), nil if it declares none.
+    public let declaredFrameCount: Int?
+    /// The stream's duration in seconds, if known.
+    public let duration: Double?
+    /// Clockwise rotation in degrees (0, 90, 180, 270) that the stream's metadata asks players to apply;
+    /// `ffmpeg` applies it while decoding, and `width`/`height` are already swapped for 90 and 270.
+    public let rotationDegrees: Int
+
+    /// Creates a description from its parts (as `VideoProbe` does).
+    public init(width: Int, height: Int, frameRate: FrameRate, expectedFrameCount: Int?, duration: Double?,
+                rotationDegrees: Int = 0, declaredFrameCount: Int? = nil) {
+        self.width = width
+        self.height = height
+        self.frameRate = frameRate
+        self.expectedFrameCount = expectedFrameCount
+        self.declaredFrameCount = declaredFrameCount
+        self.duration = duration
+        self.rotationDegrees = rotationDegrees
+    }
+}
+
+/// A video frame rate as the exact fraction `numerator / denominator` frames per second (FFmpeg's rational
+/// form, e.g. 30000/1001 for NTSC's 29.97 fps).
+public struct FrameRate: Sendable, Hashable, CustomStringConvertible {
+    /// Frames per `denominator` seconds (positive).
+    public let numerator: Int
+    /// Seconds per `numerator` frames (positive).
+    public let denominator: Int
+
+    /// Creates the rate `numerator / denominator` frames per second.
+    /// - Throws: `VideoError.invalidFrameRate` unless both parts are positive.
+    public init(numerator: Int, denominator: Int = 1) throws {
+        guard numerator > 0, denominator > 0 else {
+            throw VideoError.invalidFrameRate(denominator == 0 ? 0 : Double(numerator) / Double(denominator))
+        }
+        self.numerator = numerator
+        self.denominator = denominator
+    }
+
+    /// The rate `framesPerSecond` as a fraction: n/1 for a whole number, else rounded to a multiple of 1/1000 fps.
+    /// - Throws: `VideoError.invalidFrameRate` unless the value is finite and in [0.001, 1,000,000].
+    public init(framesPerSecond: Double) throws {
+        guard framesPerSecond.isFinite, framesPerSecond >= 0.001, framesPerSecond <= 1_000_000 else {
+            throw VideoError.invalidFrameRate(framesPerSecond)
+        }
+        if framesPerSecond == framesPerSecond.rounded() {
+            try self.init(numerator: Int(framesPerSecond), denominator: 1)
+        } else {
+            try self.init(numerator: Int((framesPerSecond * 1000).rounded()), denominator: 1000)
+        }
+    }
+
+    /// Parses FFmpeg's "num/den" or a plain decimal ("25", "29.97"); nil for "0/0", zero, negative or malformed
+    /// text.
+    public init?(ffmpegText text: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.count == 2, let numerator = Int(parts[0]), let denominator = Int(parts[1]),
+           let rate = try? FrameRate(numerator: numerator, denominator: denominator) {
+            self = rate
+        } else if parts.count == 1, let value = Double(text), let rate = try? FrameRate(framesPerSecond: value) {
+            self = rate
+        } else {
+            return nil
+        }
+    }
+
+    /// Frames per second as a floating-point number.
+    public var framesPerSecond: Double { Double(numerator) / Double(denominator) }
+
+    /// The time of frame `index` (0-based) in seconds: index · denominator / numerator.
+    public func timestamp(ofFrame index: Int) -> Double {
+        Double(index) * Double(denominator) / Double(numerator)
+    }
+
+    /// FFmpeg's text form "numerator/denominator", accepted by its `-r` and `-framerate` options.
+    public var description: String { "\(numerator)/\(denominator)" }
+}
