@@ -27,37 +27,57 @@ public enum OutputFileError: Error, CustomStringConvertible, Equatable, Sendable
 }
 
 /// A result file that appears complete or not at all. Its bytes go to a temporary file beside the destination
-/// (same folder, so the final rename is atomic: `.NAME.XXXXXX.partial`); `commit()` renames it into place,
+/// (same folder, so the final rename is atomic: `.NAME.XXXXXXXX.partial`); `commit()` renames it into place,
 /// `discard()` (or dropping the value uncommitted) removes it. Creating the temporary file up front proves the
 /// folder exists and is writable before any work is done.
+///
+/// A destination that exists and is not a regular file (`/dev/null`, a named pipe, a terminal) is written in place:
+/// it cannot be replaced by a rename, and must never be.
 ///
 /// Not thread-safe. A process killed by a signal leaves the temporary file behind (never the destination),
 /// unless it called `removeTemporaryFilesOnInterrupt()`.
 public final class OutputFile {
     /// Where the file appears on `commit()`.
     public let destination: URL
-    /// The temporary file that receives the bytes until then.
+    /// The file that receives the bytes until then: a temporary file, or `destination` itself when that is not a
+    /// regular file.
     public let temporaryURL: URL
+    private let writesInPlace: Bool
     private var isSettled = false
 
-    /// Checks `destination` (see `check(_:acceptedExtensions:)`) and creates an empty temporary file beside it.
+    /// Checks `destination` (see `check(_:acceptedExtensions:)`) and creates an empty temporary file beside it
+    /// (mode 0666 less the umask, like any new file).
     /// - Throws: `OutputFileError`.
     public init(destination: URL, acceptedExtensions: [String]? = nil) throws {
         try OutputFile.check(destination, acceptedExtensions: acceptedExtensions)
         self.destination = destination
-        let folder = destination.deletingLastPathComponent().path
-        var template = Array((folder + "/." + destination.lastPathComponent + ".XXXXXX.partial").utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 8) }
-        guard descriptor >= 0 else {
-            throw OutputFileError.notWritable(path: destination.path, reason: String(cString: strerror(errno)))
+        var status = stat()
+        if stat(destination.path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
+            writesInPlace = true
+            temporaryURL = destination
+            return
         }
-        // mkstemps creates the file with mode 0600; results are ordinary files (0666 less the umask).
-        let mask = umask(0)
-        umask(mask)
-        fchmod(descriptor, 0o666 & ~mask)
-        close(descriptor)
-        temporaryURL = URL(fileURLWithPath: template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
-        interruptSlot = InterruptCleanup.register(temporaryURL.path)
+        writesInPlace = false
+        let folder = destination.deletingLastPathComponent()
+        var created: URL?
+        for _ in 0..<16 {
+            let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+            let candidate = folder.appendingPathComponent("." + destination.lastPathComponent + "." + suffix + ".partial")
+            let descriptor = open(candidate.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+            if descriptor >= 0 {
+                close(descriptor)
+                created = candidate
+                break
+            }
+            guard errno == EEXIST else {
+                throw OutputFileError.notWritable(path: destination.path, reason: String(cString: strerror(errno)))
+            }
+        }
+        guard let created else {
+            throw OutputFileError.notWritable(path: destination.path, reason: "no free temporary name in its folder")
+        }
+        temporaryURL = created
+        interruptSlot = InterruptCleanup.register(created.path)
     }
 
     deinit {
@@ -102,6 +122,7 @@ public final class OutputFile {
     public func commit() throws {
         guard !isSettled else { return }
         isSettled = true
+        guard !writesInPlace else { return }
         InterruptCleanup.unregister(interruptSlot)
         guard rename(temporaryURL.path, destination.path) == 0 else {
             let reason = String(cString: strerror(errno))
@@ -110,10 +131,12 @@ public final class OutputFile {
         }
     }
 
-    /// Removes the temporary file; the destination is left as it was. Does nothing after `commit()`.
+    /// Removes the temporary file; the destination is left as it was. Does nothing after `commit()`, nor for a
+    /// destination written in place.
     public func discard() {
         guard !isSettled else { return }
         isSettled = true
+        guard !writesInPlace else { return }
         InterruptCleanup.unregister(interruptSlot)
         unlink(temporaryURL.path)
     }

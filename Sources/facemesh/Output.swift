@@ -126,7 +126,7 @@ final class LineOutput {
     func commit() throws {
         guard let file else { return }
         do {
-            try handle.synchronize()
+            try? handle.synchronize()  // fails (EINVAL) on a pipe or terminal written in place; harmless there
             try handle.close()
         } catch {
             file.discard()

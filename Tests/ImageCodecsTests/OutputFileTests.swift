@@ -65,4 +65,19 @@ final class OutputFileTests: XCTestCase {
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["file"])
     }
+
+    /// A destination that is not a regular file is written in place and never replaced or removed: committing or
+    /// discarding an `OutputFile` for /dev/null leaves the device as it was (and the folder holds no new file).
+    func testSpecialFilesAreWrittenInPlace() throws {
+        let before = try FileManager.default.contentsOfDirectory(atPath: "/dev").count
+        for settle in [true, false] {
+            let file = try OutputFile(destination: URL(fileURLWithPath: "/dev/null"))
+            XCTAssertEqual(file.temporaryURL.path, "/dev/null")
+            try Data("ignored".utf8).write(to: file.temporaryURL)
+            if settle { try file.commit() } else { file.discard() }
+            let type = try FileManager.default.attributesOfItem(atPath: "/dev/null")[.type] as? FileAttributeType
+            XCTAssertEqual(type, .typeCharacterSpecial)
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: "/dev").count, before)
+    }
 }
