@@ -49,9 +49,14 @@ struct VideoCommand: ParsableCommand {
             throw ValidationError("--size applies only to raw input from standard input (PATH -)")
         }
         if let fps, !(fps.isFinite && fps > 0) { throw ValidationError("--fps must be a positive number") }
-        if let out, out != "-", let overlayVideo,
-           URL(fileURLWithPath: out).standardizedFileURL == URL(fileURLWithPath: overlayVideo).standardizedFileURL {
+        func sameFile(_ first: String, _ second: String) -> Bool {
+            URL(fileURLWithPath: first).standardizedFileURL == URL(fileURLWithPath: second).standardizedFileURL
+        }
+        if let out, out != "-", let overlayVideo, sameFile(out, overlayVideo) {
             throw ValidationError("--out and --overlay-video name the same file")
+        }
+        for output in [out, overlayVideo].compactMap({ $0 }) where path != "-" && sameFile(output, path) {
+            throw ValidationError("an output would replace the input video \(path)")
         }
     }
 

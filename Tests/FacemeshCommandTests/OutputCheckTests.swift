@@ -38,6 +38,9 @@ final class OutputCheckTests: XCTestCase {
         let same = try CommandRunner.run(["video", video, "--out", out.path, "--overlay-video", out.path])
         XCTAssertEqual(same.status, 64, "a usage error")
         XCTAssertTrue(same.standardError.contains("same file"), same.standardError)
+        let overwrite = try CommandRunner.run(["video", video, "--out", video])
+        XCTAssertEqual(overwrite.status, 64, "a usage error")
+        XCTAssertTrue(overwrite.standardError.contains("would replace the input video"), overwrite.standardError)
     }
 
     /// `image --overlay`: a missing folder or a name that is neither PNG nor JPEG fails before the photo is
