@@ -44,6 +44,8 @@ struct ImageCommand: ParsableCommand {
 
     func run() throws {
         try CommandFailure.run {
+            // The overlay's path is checked before any work (OverlayFile writes PNG or JPEG, atomically).
+            if let overlay { try OutputFile.check(URL(fileURLWithPath: overlay), acceptedExtensions: ["png", "jpg", "jpeg"]) }
             let image = try ImageDecoder.decode(contentsOf: URL(fileURLWithPath: path),
                                                 ignoringOrientation: ignoreOrientation)
             let engine = try FaceMeshEngine(options: modelOptions.engineOptions(staticImageMode: true))
