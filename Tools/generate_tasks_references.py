@@ -11,7 +11,7 @@ Parts (all by default; choose with --only):
               -> Tests/Fixtures/LiteRT/face_blendshapes/<stem>_face<k>/input.f32 (outputs: Tools/generate_tasks_litert_references.py)
   video  VIDEO mode, num_faces=1, over the decoded synthetic video, twice:
            real timestamps (i * 1000/30 ms): landmarks One-Euro smoothed as Tasks does, blendshapes from those;
-           timestamps i * 10^9 ms: the smoothing filter's weight on the previous frame is ~3e-6, so every frame's
+           timestamps (i + 1) * 10^9 ms: the smoothing filter's weight on the previous frame is ~3e-6, so every frame's
            landmarks are (to ~1e-5 px) the raw landmarks of that frame's tracked ROI, which came from the raw
            landmarks of the frame before: one tracking step per frame.
          -> Tests/Fixtures/Video/synthetic_portrait_mediapipe_tasks.json
@@ -174,7 +174,7 @@ def generate_video(bundle: str) -> list:
     # Smoothed: x, y to 1e-3 px (what blendshapes read); stepwise: x, y, z to 1e-4 px (tracking-step checks).
     smoothed = run_video(frames, [round(i * 1000 / 30) for i in range(len(frames))], bundle, width, height,
                          decimals=3, with_z=False)
-    stepwise = run_video(frames, [i * 10**9 for i in range(len(frames))], bundle, width, height, decimals=4)
+    stepwise = run_video(frames, [(i + 1) * 10**9 for i in range(len(frames))], bundle, width, height, decimals=4)
     doc = {
         "video": video,
         "decode_command": " ".join(command[:-1] + ["-"]),
@@ -186,7 +186,8 @@ def generate_video(bundle: str) -> list:
         "landmark_units": "image pixels: x*W, y*H, z*W (z scaled by the frame width)",
         "note": "landmarks: smoothed [x, y] to 3 decimals, stepwise [x, y, z] to 4 decimals. smoothed: timestamps round(i*1000/30) ms, landmarks smoothed by Tasks' One-Euro filter (min cutoff "
                 "0.05, beta 80, derivative cutoff 1), blendshapes from the smoothed landmarks. stepwise: timestamps "
-                "i*1e9 ms, where the filter keeps ~3e-6 of the previous value, i.e. raw landmarks; the ROI of frame i "
+                "(i+1)*1e9 ms (not starting at 0: MediaPipe's One-Euro filter only measures the frame rate between two "
+                "non-zero timestamps and would smooth frame 1 at its default 30 Hz), where the filter keeps ~3e-6 of the previous value, i.e. raw landmarks; the ROI of frame i "
                 "comes from the raw landmarks of frame i-1 (the detector runs only on frame 0).",
     }
     write_frames_json(f"{VIDEO_DIR}/synthetic_portrait_mediapipe_tasks.json", doc,
