@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate Sources/FaceMesh/Geometry/CanonicalFaceModelData.swift from MediaPipe's face-geometry metadata.
+"""Generate Sources/FaceMesh/Pose/CanonicalFaceModelData.swift from MediaPipe's face-geometry metadata.
 
 Input:  Tools/data/mediapipe/geometry_pipeline_metadata_landmarks.pbtxt (468 vertices x, y, z, u, v; 898 triangles;
         33 weighted Procrustes basis landmarks), cross-checked against Tools/data/mediapipe/canonical_face_model.obj.
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "Tools" / "data" / "mediapipe"
 METADATA = DATA / "geometry_pipeline_metadata_landmarks.pbtxt"
 OBJ = DATA / "canonical_face_model.obj"
-OUTPUT = ROOT / "Sources" / "FaceMesh" / "Geometry" / "CanonicalFaceModelData.swift"
+OUTPUT = ROOT / "Sources" / "FaceMesh" / "Pose" / "CanonicalFaceModelData.swift"
 
 EXPECTED_SHA256 = {
     METADATA: "55ca7c4c7bf195673b9d12a1b5d49d4b9c82b5ade8fed4b565496590866e359d",
