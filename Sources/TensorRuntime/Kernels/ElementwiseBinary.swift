@@ -56,12 +56,12 @@ public struct BroadcastLayout: Sendable, Equatable {
     let rowStrideA: Int
     let rowStrideB: Int
 
-    /// - Throws: `KernelError.unsupported` for ranks above 8, `KernelError.invalidArgument` for negative sizes,
-    ///   `KernelError.shapeMismatch` when an axis has two different sizes, neither of them 1.
+    /// - Throws: `PlanError.unsupported` for ranks above 8, `PlanError.invalidArgument` for negative sizes,
+    ///   `PlanError.sizeMismatch` when an axis has two different sizes, neither of them 1.
     public init(_ aShape: [Int], _ bShape: [Int], operation: String = "binary op") throws {
         for operand in [aShape, bShape] {
             guard operand.count <= BroadcastLayout.maximumRank else {
-                throw KernelError.unsupported("\(operation) supports ranks up to 8, got shape \(operand)")
+                throw PlanError.unsupported("\(operation) supports ranks up to 8, got shape \(operand)")
             }
             _ = try ShapeArithmetic.elementCount(operand, name: "\(operation) operand")
         }
@@ -72,7 +72,7 @@ public struct BroadcastLayout: Sendable, Equatable {
         for axis in 0..<rank {
             let sizeA = paddedA[axis], sizeB = paddedB[axis]
             guard sizeA == sizeB || sizeA == 1 || sizeB == 1 else {
-                throw KernelError.shapeMismatch("\(operation) cannot broadcast shapes \(aShape) and \(bShape) (axis \(axis))")
+                throw PlanError.sizeMismatch("\(operation) cannot broadcast shapes \(aShape) and \(bShape) (axis \(axis))")
             }
             shape.append(sizeA == 1 ? sizeB : sizeA)
         }

@@ -24,16 +24,16 @@ public struct ReductionLayout: Sendable, Equatable {
     /// - Parameters:
     ///   - axes: the reduced axes; negative values count from the end; repeats are allowed (TFLite ignores them).
     ///   - keepDimensions: TFLite's keep_dims.
-    /// - Throws: `KernelError.invalidArgument` for an axis outside −rank..<rank or negative sizes,
-    ///   `KernelError.unsupported` for ranks above 8.
+    /// - Throws: `PlanError.invalidArgument` for an axis outside −rank..<rank or negative sizes,
+    ///   `PlanError.unsupported` for ranks above 8.
     public init(inputShape: [Int], axes: [Int], keepDimensions: Bool) throws {
         let rank = inputShape.count
-        guard rank <= 8 else { throw KernelError.unsupported("reductions support ranks up to 8, got \(inputShape)") }
+        guard rank <= 8 else { throw PlanError.unsupported("reductions support ranks up to 8, got \(inputShape)") }
         inputCount = try ShapeArithmetic.elementCount(inputShape, name: "reduction input")
         var reduced = [Bool](repeating: false, count: rank)
         for axis in axes {
             guard axis >= -rank, axis < rank else {
-                throw KernelError.invalidArgument("reduction axis \(axis) outside -\(rank)..<\(rank) for \(inputShape)")
+                throw PlanError.invalidArgument("reduction axis \(axis) outside -\(rank)..<\(rank) for \(inputShape)")
             }
             reduced[axis < 0 ? axis + rank : axis] = true
         }

@@ -21,13 +21,13 @@ public enum Transpose {
                 && lhs.inputStrides == rhs.inputStrides
         }
 
-        /// - Throws: `KernelError.invalidArgument` when `permutation` is not a permutation of 0..<rank or a size is
-        ///   negative, `KernelError.unsupported` for ranks above 8.
+        /// - Throws: `PlanError.invalidArgument` when `permutation` is not a permutation of 0..<rank or a size is
+        ///   negative, `PlanError.unsupported` for ranks above 8.
         public init(inputShape: [Int], permutation: [Int]) throws {
             let rank = inputShape.count
-            guard rank <= 8 else { throw KernelError.unsupported("TRANSPOSE supports ranks up to 8, got \(inputShape)") }
+            guard rank <= 8 else { throw PlanError.unsupported("TRANSPOSE supports ranks up to 8, got \(inputShape)") }
             guard permutation.count == rank, Set(permutation) == Set(0..<rank) else {
-                throw KernelError.invalidArgument("TRANSPOSE permutation \(permutation) is not a permutation of 0..<\(rank)")
+                throw PlanError.invalidArgument("TRANSPOSE permutation \(permutation) is not a permutation of 0..<\(rank)")
             }
             count = try ShapeArithmetic.elementCount(inputShape, name: "TRANSPOSE input")
             self.inputShape = inputShape
