@@ -39,6 +39,29 @@ final class ImageCommandTests: XCTestCase {
         XCTAssertLessThanOrEqual(FaceObjectChecks.meanDistanceOverEyeSpan(face.landmarks, reference.faces[0].landmarks), 0.005)
     }
 
+    /// `--model v2 --blendshapes`: MediaPipe Tasks' FaceLandmarker output (Tests/Fixtures/MediaPipe/tasks/): 478 points,
+    /// the 52 scores by MediaPipe's names in its order, then tongueOut.
+    func testPortraitWithFaceMeshV2AndBlendshapes() throws {
+        let (result, document) = try runImage([photo, "--model", "v2", "--blendshapes"])
+        let face = try XCTUnwrap(document.faces.first)
+        try FaceObjectChecks.assertPlausible(face, width: 512, height: 600, count: 478)
+        XCTAssertTrue(result.outputText.contains(",\"tongueOut\":"))
+        XCTAssertTrue(result.outputText.contains(",\"blendshapes\":{\"_neutral\":"))
+        XCTAssertTrue(result.outputText.range(of: #""noseSneerRight":[0-9.e-]+,"tongueOut":[0-9.e-]+\}\}\]\}"#,
+                                              options: .regularExpression) != nil)
+        let scores = try XCTUnwrap(face.blendshapes)
+        XCTAssertEqual(scores.count, 53)
+        struct TasksFace: Decodable { let landmarks: [[Double]]; let blendshapes: [String: Double] }
+        struct TasksDocument: Decodable { let faces: [TasksFace] }
+        let url = CommandRunner.repositoryRoot.appendingPathComponent("Tests/Fixtures/MediaPipe/tasks/mpl_grace_hopper.json")
+        let tasks = try JSONDecoder().decode(TasksDocument.self, from: Data(contentsOf: url))
+        for (name, expected) in tasks.faces[0].blendshapes {
+            // JSON keeps 4 decimals; the pipeline is within 4.7e-4 of Tasks (TasksFaceLandmarkerTests).
+            XCTAssertEqual(try XCTUnwrap(scores[name], name), expected, accuracy: 2e-3, name)
+        }
+        XCTAssertLessThanOrEqual(FaceObjectChecks.meanDistanceOverEyeSpan(face.landmarks, tasks.faces[0].landmarks), 1e-4)
+    }
+
     /// `--threads 2` splits each inference over two threads and prints exactly the same document.
     func testThreadsDoNotChangeTheOutput() throws {
         let (single, _) = try runImage([photo, "--max-faces", "2"])
@@ -101,7 +124,8 @@ final class ImageCommandTests: XCTestCase {
 
     func testInvalidArgumentsAreUsageErrors() throws {
         for arguments in [["image", photo, "--model", "tiny"], ["image", photo, "--max-faces", "0"], ["image"],
-                          ["image", photo, "--threads", "0"], ["image", photo, "--threads", "65"]] {
+                          ["image", photo, "--threads", "0"], ["image", photo, "--threads", "65"],
+                          ["image", photo, "--model", "mesh", "--blendshapes"]] {
             let result = try CommandRunner.run(arguments)
             XCTAssertTrue(result.exited)
             XCTAssertEqual(result.status, 64, "ArgumentParser's usage error status for \(arguments)")
