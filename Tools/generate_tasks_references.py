@@ -22,7 +22,6 @@ Units as in Tests/Fixtures/MediaPipe/README.md: landmarks [x*W, y*H, z*W] in ima
 import argparse
 import json
 import os
-import re
 import sys
 
 import numpy as np
@@ -34,10 +33,9 @@ from mediapipe.tasks.python import BaseOptions  # noqa: E402
 from mediapipe.tasks.python.vision import FaceLandmarker, FaceLandmarkerOptions, RunningMode  # noqa: E402
 
 import mediapipe_reference_images as images  # noqa: E402
-from generate_mediapipe_references import decode_video  # noqa: E402
+from generate_mediapipe_references import decode_video, repo_path, write_json  # noqa: E402
 from tasks_bundle import BUNDLE_SHA256, obtain_bundle  # noqa: E402
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TASKS_DIR = "Tests/Fixtures/MediaPipe/tasks"
 BLENDSHAPE_INPUT_DIR = "Tests/Fixtures/LiteRT/face_blendshapes"
 VIDEO_DIR = "Tests/Fixtures/Video"
@@ -53,21 +51,6 @@ BLENDSHAPE_SUBSET = [
     317, 318, 321, 323, 324, 332, 334, 336, 338, 356, 361, 362, 365, 373, 374, 375, 377, 378, 379, 380, 381, 382,
     384, 385, 386, 387, 388, 389, 390, 397, 398, 400, 402, 405, 409, 415, 454, 466, 468, 469, 470, 471, 472, 473,
     474, 475, 476, 477]
-
-
-def repo_path(relative: str) -> str:
-    return os.path.join(REPO, relative)
-
-
-def write_json(relative: str, value: dict) -> None:
-    """JSON with every array of plain numbers on one line."""
-    text = json.dumps(value, indent=1)
-    text = re.sub(r"\[\n\s*([^\[\]{}\"]*?)\n\s*\]",
-                  lambda m: "[" + re.sub(r",\n\s*", ", ", m.group(1)) + "]", text)
-    path = repo_path(relative)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as f:
-        f.write(text + "\n")
 
 
 def write_frames_json(relative: str, header: dict, sequences: dict) -> None:
