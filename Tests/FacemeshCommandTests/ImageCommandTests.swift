@@ -134,6 +134,29 @@ final class ImageCommandTests: XCTestCase {
     }
 
     /// The overlay has the photo's size, keeps pixels far from the face and changes pixels on it.
+    /// With --blendshapes the overlay adds the chart near the face: a darkened panel (at scale 2 for this 190-px
+    /// face: 8 rows, 264 × 120 pixels, below the face for want of room beside it) with yellow bars, outside the
+    /// face's box, where the overlay without blendshapes leaves the photo as it is.
+    func testOverlayShowsTheBlendshapeChart() throws {
+        let directory = try CommandRunner.temporaryDirectory(for: self)
+        let plain = directory.appendingPathComponent("plain.png"), chart = directory.appendingPathComponent("chart.png")
+        let (_, document) = try runImage([photo, "--model", "v2", "--overlay", plain.path])
+        _ = try runImage([photo, "--model", "v2", "--blendshapes", "--overlay", chart.path])
+        let without = try ImageDecoder.decode(contentsOf: plain), with = try ImageDecoder.decode(contentsOf: chart)
+        let face = try XCTUnwrap(document.faces.first)
+        let xs = face.landmarks.map { $0[0] }, ys = face.landmarks.map { $0[1] }
+        var changed = 0, yellow = 0
+        for y in 0..<600 {
+            for x in 0..<512 where !(xs.min()!...xs.max()!).contains(Double(x)) || !(ys.min()!...ys.max()!).contains(Double(y)) {
+                let pixel = try XCTUnwrap(with.pixel(x: x, y: y))
+                if pixel != without.pixel(x: x, y: y) { changed += 1 }
+                if pixel.red > 240 && pixel.green > 180 && pixel.blue < 80 && pixel != without.pixel(x: x, y: y) { yellow += 1 }
+            }
+        }
+        XCTAssertGreaterThan(changed, 264 * 120 / 2)   // the darkened panel
+        XCTAssertGreaterThan(yellow, 10 * 10)          // bars
+    }
+
     func testOverlayIsWrittenAtTheImageSize() throws {
         let overlay = try CommandRunner.temporaryDirectory(for: self).appendingPathComponent("overlay.png")
         let (_, document) = try runImage([photo, "--overlay", overlay.path])
