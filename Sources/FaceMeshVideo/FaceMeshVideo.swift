@@ -15,7 +15,8 @@ import Foundation
 /// }
 /// ```
 public enum FaceMeshVideo {
-    /// One result per decoded frame of the video at `url`, timed by the file's frame rate (frame i at i / rate s).
+    /// One result per frame stored in the video at `url` (none dropped or duplicated, also at a variable frame
+    /// rate), each with its own presentation time in seconds as the file stores it.
     /// - Parameters:
     ///   - url: any video `ffmpeg` reads.
     ///   - options: engine settings (keep `staticImageMode` false to track faces).
@@ -48,13 +49,13 @@ public enum FaceMeshVideo {
     private static func results(options: FaceMeshOptions, open: @escaping @Sendable () throws -> VideoFrameReader)
         -> AsyncThrowingStream<FaceMeshFrameResult, Error> {
         let source = ReaderBox(open: open)
-        return FaceMeshStream.results(options: options) { index in
+        return FaceMeshStream.results(options: options) { _ in
             let reader = try source.reader()
-            guard let image = try reader.nextFrame() else {
+            guard let frame = try reader.nextTimedFrame() else {
                 reader.close()
                 return nil
             }
-            return (image, reader.frameRate.timestamp(ofFrame: index))
+            return (frame.image, frame.timestamp)
         }
     }
 }

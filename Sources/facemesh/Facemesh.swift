@@ -11,8 +11,9 @@ struct Facemesh: ParsableCommand {
         abstract: "Face landmarks and head pose for images and videos, printed as JSON.",
         discussion: """
         Landmarks are image pixels (x right, y down; z in the same pixel scale, smaller is closer to the camera): \
-        468 points with --model mesh, 478 (with irises) with attention or cascade. pose.matrix is the 4x4 \
+        468 points with --model mesh, 478 (with irises) with attention, cascade or v2. pose.matrix is the 4x4 \
         canonical-face-to-camera transform in row-major order (translation in cm), pose.yawPitchRoll in degrees. \
+        --blendshapes adds "blendshapes": MediaPipe's 52 scores in [0, 1] by name (and tongueOut with v2). \
         Each face has an "id" that stays the same while a video tracks it. Every document names its JSON Schema \
         in "schema" (docs/schema/ in the repository).
 
@@ -48,7 +49,7 @@ struct ImageCommand: ParsableCommand {
           facemesh image group.png --max-faces 4 --model mesh --overlay group-mesh.png
         """)
 
-    @Argument(help: "The image file (PNG or JPEG).")
+    @Argument(help: "The image file (PNG, JPEG or WebP).")
     var path: String
 
     @OptionGroup var modelOptions: ModelOptions
@@ -57,9 +58,17 @@ struct ImageCommand: ParsableCommand {
                                + "(PNG, or JPEG for a .jpg/.jpeg name).", valueName: "OUT.png"))
     var overlay: String?
 
+    @Flag(help: ArgumentHelp("Keep the stored pixels: ignore the EXIF orientation, which otherwise turns the picture "
+                             + "upright (landmarks, width and height then refer to the upright picture, as viewers "
+                             + "show it)."))
+    var ignoreOrientation = false
+
     func run() throws {
         try CommandFailure.run {
-            let image = try ImageDecoder.decode(contentsOf: URL(fileURLWithPath: path))
+            // The overlay's path is checked before any work (OverlayFile writes PNG or JPEG, atomically).
+            if let overlay { try OutputFile.check(URL(fileURLWithPath: overlay), acceptedExtensions: ["png", "jpg", "jpeg"]) }
+            let image = try ImageDecoder.decode(contentsOf: URL(fileURLWithPath: path),
+                                                ignoringOrientation: ignoreOrientation)
             let engine = try FaceMeshEngine(options: modelOptions.engineOptions(staticImageMode: true))
             let faces = try engine.process(image)
             if let overlay {

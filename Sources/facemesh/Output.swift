@@ -1,17 +1,22 @@
 import FaceMesh
 import Foundation
+import ImageCodecs
 
 /// The command's JSON output, written by hand for a compact, stable layout (keys always in the same order, numbers
 /// rounded to a fixed number of decimals, no spaces):
 ///
 ///     image:  {"schema":"facemesh.image.v1","width":W,"height":H,"faces":[FACE,...]}
-///     video:  {"schema":"facemesh.video-line.v1","frame":i,"timestamp":t,"faces":[FACE,...]}   (one line per frame)
+///     video:  {"schema":"facemesh.video-line.v1","frame":i,"timestamp":t,"width":W,"height":H,"faces":[FACE,...]}
+///             (one line per frame)
 ///     FACE:   {"id":n,"landmarks":[[x,y,z],...],"presence":p,"detectionScore":s,
-///              "pose":{"matrix":[16 numbers, row-major],"yawPitchRoll":[yaw,pitch,roll]}}
+///              "pose":{"matrix":[16 numbers, row-major],"yawPitchRoll":[yaw,pitch,roll]}
+///              [,"tongueOut":t] [,"blendshapes":{"_neutral":s,...,"noseSneerRight":s[,"tongueOut":t]}]}
 ///
-/// `pose` is null when the head pose could not be estimated; a non-finite number is written as null. `id` is the
-/// engine's `FaceMeshResult.trackIdentifier`. The JSON Schemas in docs/schema/ describe every document; the
-/// `schema` field names the one it follows (a new version whenever a field changes meaning or goes away).
+/// `pose` is null when the head pose could not be estimated; a non-finite number is written as null. `tongueOut`
+/// (Face Mesh V2 only) and `blendshapes` (with `--blendshapes`: MediaPipe's 52 names in its order) are present only
+/// when the model provides them. `id` is the engine's `FaceMeshResult.trackIdentifier`. The JSON Schemas in
+/// docs/schema/ describe every document; the `schema` field names the one it follows (a new version whenever a
+/// field changes meaning or goes away).
 enum FaceJSON {
     /// The `schema` value of `image` documents (docs/schema/image.schema.json).
     static let imageSchema = "facemesh.image.v1"
@@ -32,10 +37,11 @@ enum FaceJSON {
         "{\"schema\":\"\(imageSchema)\",\"width\":\(width),\"height\":\(height),\"faces\":\(faceList(faces))}"
     }
 
-    /// One line (without the line break) for one video frame.
-    static func frame(index: Int, timestamp: Double, faces: [FaceMeshResult]) -> String {
-        "{\"schema\":\"\(videoLineSchema)\",\"frame\":\(index),\"timestamp\":\(number(timestamp, decimals: timestampDecimals)),"
-            + "\"faces\":\(faceList(faces))}"
+    /// One line (without the line break) for one video frame of `width × height` pixels (as processed).
+    static func frame(index: Int, timestamp: Double, width: Int, height: Int, faces: [FaceMeshResult]) -> String {
+        "{\"schema\":\"\(videoLineSchema)\",\"frame\":\(index),"
+            + "\"timestamp\":\(number(timestamp, decimals: timestampDecimals)),"
+            + "\"width\":\(width),\"height\":\(height),\"faces\":\(faceList(faces))}"
     }
 
     static func faceList(_ faces: [FaceMeshResult]) -> String {
@@ -55,6 +61,11 @@ enum FaceJSON {
         text += "],\"presence\":" + number(face.presence, decimals: scoreDecimals)
         text += ",\"detectionScore\":" + number(face.detectionScore, decimals: scoreDecimals)
         text += ",\"pose\":" + pose(face.headPose)
+        if let tongueOut = face.tongueOut { text += ",\"tongueOut\":" + number(tongueOut, decimals: scoreDecimals) }
+        if let blendshapes = face.blendshapes {
+            text += ",\"blendshapes\":{" + blendshapes.named.map { "\"\($0.name)\":" + number($0.score, decimals: scoreDecimals) }
+                .joined(separator: ",") + "}"
+        }
         return text + "}"
     }
 
@@ -93,48 +104,60 @@ enum FaceJSON {
     }
 }
 
-/// Where `video` writes its JSON lines: standard output or a file created (or truncated) for the purpose.
-/// Each line is written as soon as its frame is done.
-struct LineOutput {
+/// Where `video` writes its JSON lines: standard output (each line as soon as its frame is done), or a file that
+/// appears only when the run succeeds: the lines go to a temporary file beside it (`OutputFile`), renamed into
+/// place by `commit()` and removed by `discard()`, so a failed run never leaves a file that looks like a result.
+final class LineOutput {
     private let handle: FileHandle
-    private let path: String?
+    private let file: OutputFile?
 
-    init(handle: FileHandle, path: String?) {
-        self.handle = handle
-        self.path = path
+    /// Writes to standard output.
+    init() {
+        handle = .standardOutput
+        file = nil
     }
 
-    /// Creates (or empties) the file at `path` for writing.
-    /// - Throws: `LineOutputError` naming the path if it cannot be created.
+    /// Creates the temporary file for `path`.
+    /// - Throws: `OutputFileError` if the folder is missing or not writable, or `path` is a directory.
     init(creatingFileAt path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil),
-              let handle = FileHandle(forWritingAtPath: path) else {
-            throw LineOutputError(path: path, reason: "cannot create the file")
+        let file = try OutputFile(destination: URL(fileURLWithPath: path))
+        guard let handle = FileHandle(forWritingAtPath: file.temporaryURL.path) else {
+            throw OutputFileError.notWritable(path: path, reason: "cannot open \(file.temporaryURL.path)")
         }
-        self.init(handle: handle, path: path)
+        self.handle = handle
+        self.file = file
     }
 
     /// Appends `text`.
+    /// - Throws: `OutputFileError.notWritable` naming the destination (or "standard output").
     func write(_ text: String) throws {
         do {
             try handle.write(contentsOf: Data(text.utf8))
         } catch {
-            throw LineOutputError(path: path ?? "standard output", reason: error.localizedDescription)
+            throw OutputFileError.notWritable(path: file?.destination.path ?? "standard output",
+                                              reason: error.localizedDescription)
         }
     }
 
-    /// Closes a file (standard output stays open).
-    func close() throws {
-        guard path != nil else { return }
-        try handle.close()
+    /// Closes a file and renames it into place (standard output stays open).
+    func commit() throws {
+        guard let file else { return }
+        do {
+            try? handle.synchronize()  // fails (EINVAL) on a pipe or terminal written in place; harmless there
+            try handle.close()
+        } catch {
+            file.discard()
+            throw OutputFileError.notWritable(path: file.destination.path, reason: error.localizedDescription)
+        }
+        try file.commit()
     }
-}
 
-/// The JSON lines could not be written.
-struct LineOutputError: Error, CustomStringConvertible {
-    let path: String
-    let reason: String
-    var description: String { "cannot write \(path): \(reason)" }
+    /// Closes and removes a file's temporary copy (lines already on standard output stay there).
+    func discard() {
+        guard let file else { return }
+        try? handle.close()
+        file.discard()
+    }
 }
 
 /// A one-line progress display on standard error, redrawn in place with a carriage return:

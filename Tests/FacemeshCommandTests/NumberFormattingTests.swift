@@ -43,6 +43,7 @@ final class NumberFormattingTests: XCTestCase {
 
     func testEmptyFaceListDocuments() {
         XCTAssertEqual(FaceJSON.image(width: 7, height: 5, faces: []), #"{"schema":"facemesh.image.v1","width":7,"height":5,"faces":[]}"#)
-        XCTAssertEqual(FaceJSON.frame(index: 3, timestamp: 0.1, faces: []), #"{"schema":"facemesh.video-line.v1","frame":3,"timestamp":0.1,"faces":[]}"#)
+        XCTAssertEqual(FaceJSON.frame(index: 3, timestamp: 0.1, width: 7, height: 5, faces: []),
+                       #"{"schema":"facemesh.video-line.v1","frame":3,"timestamp":0.1,"width":7,"height":5,"faces":[]}"#)
     }
 }

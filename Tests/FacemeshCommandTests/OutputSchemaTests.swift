@@ -37,12 +37,14 @@ final class OutputSchemaTests: XCTestCase {
         XCTAssertEqual(try errors(image, "image.schema.json"), [])
         XCTAssertTrue(image.contains(#""faces":[{"id":3,"landmarks":[[0,0,0],"#), image.prefix(120).description)
         XCTAssertEqual(try errors(FaceJSON.image(width: 1, height: 1, faces: []), "image.schema.json"), [])
-        XCTAssertEqual(try errors(FaceJSON.frame(index: 7, timestamp: 0.25, faces: faces), "video-line.schema.json"), [])
-        // A video line with the frame size (reserved fields) and a face with blendshapes stay valid.
-        let face = FaceJSON.face(sampleFace())
-        let withBlendshapes = String(face.dropLast()) + #","blendshapes":{"_neutral":0.5,"jawOpen":0.01}}"#
-        let line = #"{"schema":"facemesh.video-line.v1","frame":0,"timestamp":0,"width":100,"height":80,"faces":["#
-            + withBlendshapes + "]}"
+        XCTAssertEqual(try errors(FaceJSON.frame(index: 7, timestamp: 0.25, width: 100, height: 80, faces: faces),
+                              "video-line.schema.json"), [])
+        // A V2 face with its tongue score and the 52 blendshapes (+ tongueOut) is valid.
+        var face = sampleFace()
+        face.tongueOut = 0.02
+        face.blendshapes = FaceBlendshapes(scores: (0..<52).map { Float($0) / 52 }, tongueOut: 0.02)
+        let line = FaceJSON.frame(index: 0, timestamp: 0, width: 100, height: 80, faces: [face])
+        XCTAssertTrue(line.contains(#""blendshapes":{"_neutral":0,"#), line.suffix(200).description)
         XCTAssertEqual(try errors(line, "video-line.schema.json"), [])
     }
 
