@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Throughput and memory of `facemesh batch` on the fixture photos (standard library only).
 
-1. Photos per second with --jobs 1 and --jobs 2 (and more with --jobs-list), in alternating rounds over the 8 fixture
+1. Photos per second and CPU time per photo with --jobs 1 and --jobs 2 (and more with --jobs-list), in alternating rounds over the 8 fixture
    photos of Tests/Fixtures/Images repeated to --inputs names (symbolic links, so every path is distinct). The rate is
    the command's own summary (photos after the engines are loaded / seconds); the load average before each run is
    printed beside it, because on a shared machine another guest's work slows every run down.
@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -51,12 +52,16 @@ def build():
     return os.path.join(bin_path, "facemesh")
 
 
-def timed_run(binary, directory, jobs):
+def timed_run(binary, directory, jobs, photos):
+    """(photos/s from the command's summary, CPU milliseconds per photo, load average before the run)."""
     load = os.getloadavg()[0]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = subprocess.run([binary, "batch", directory, "--jobs", str(jobs)], stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True, check=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_seconds = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     summary = result.stderr.strip().splitlines()[-1]
-    return float(RATE.search(summary).group(1)), load
+    return float(RATE.search(summary).group(1)), 1000 * cpu_seconds / photos, load
 
 
 def resident_kib(pid):
@@ -74,8 +79,9 @@ def memory_run(binary, directory, jobs, every=500):
     samples, lines = [], 0
     for _ in process.stdout:
         lines += 1
-        if lines % every == 0:
-            samples.append((lines, round(resident_kib(process.pid) / 1024, 1)))
+        resident = resident_kib(process.pid) if lines % every == 0 else 0
+        if resident:  # 0 once the process has exited
+            samples.append((lines, round(resident / 1024, 1)))
     _, errors = process.communicate()
     if process.returncode != 0:
         raise SystemExit("facemesh batch failed: " + errors.decode())
@@ -99,17 +105,22 @@ def main():
         make_inputs(directory, max(arguments.inputs, arguments.memory_inputs))
         small = os.path.join(work, "small")
         make_inputs(small, arguments.inputs)
-        timed_run(binary, small, 1)  # warm the page cache
+        timed_run(binary, small, 1, arguments.inputs)  # warm the page cache
         rates = {jobs: [] for jobs in jobs_list}
+        cpu = {jobs: [] for jobs in jobs_list}
         for round_index in range(arguments.rounds):
             for jobs in jobs_list:
-                rate, load = timed_run(binary, small, jobs)
+                rate, milliseconds, load = timed_run(binary, small, jobs, arguments.inputs)
                 rates[jobs].append(rate)
+                cpu[jobs].append(round(milliseconds, 2))
                 if not arguments.json:
-                    print("round %d  --jobs %d: %6.1f photos/s  (load average before: %.2f)"
-                          % (round_index + 1, jobs, rate, load))
+                    print("round %d  --jobs %d: %6.1f photos/s, %5.2f CPU ms per photo  (load average before: %.2f)"
+                          % (round_index + 1, jobs, rate, milliseconds, load))
         report["photosPerSecond"] = {str(jobs): {"median": statistics.median(values), "best": max(values),
                                                  "runs": values} for jobs, values in rates.items()}
+        # CPU time per photo does not depend on how many cores other processes leave free: equal values for 1 and 2
+        # jobs mean the work divides without overhead, and the speed-up is then set by the free cores alone.
+        report["cpuMillisecondsPerPhoto"] = {str(jobs): statistics.median(values) for jobs, values in cpu.items()}
         if 1 in rates and 2 in rates:
             report["speedUp2over1"] = {"median": round(statistics.median(rates[2]) / statistics.median(rates[1]), 2),
                                        "best": round(max(rates[2]) / max(rates[1]), 2)}
@@ -123,6 +134,8 @@ def main():
         return
     for jobs, values in report["photosPerSecond"].items():
         print("--jobs %s: median %.1f photos/s, best %.1f" % (jobs, values["median"], values["best"]))
+    print("CPU milliseconds per photo (median): " + ", ".join(
+        "--jobs %s: %.2f" % item for item in report["cpuMillisecondsPerPhoto"].items()))
     if "speedUp2over1" in report:
         print("2 jobs / 1 job: median %.2fx, best %.2fx" % (report["speedUp2over1"]["median"],
                                                             report["speedUp2over1"]["best"]))
