@@ -46,10 +46,12 @@ let package = Package(
         .target(name: "CPUFeatures"),
         .target(name: "CThreadName"),
         .target(name: "TensorRuntime", dependencies: ["CBLAS", "CPUFeatures", "CThreadName"], swiftSettings: numericFlags),
-        .target(name: "FaceMesh", dependencies: ["TensorRuntime"], swiftSettings: numericFlags),
+        // The 8-bit RGB image shared by FaceMesh and ImageCodecs (both re-export it).
+        .target(name: "ImageBasics"),
+        .target(name: "FaceMesh", dependencies: ["TensorRuntime", "ImageBasics"], swiftSettings: numericFlags),
         // C shims around libjpeg/libpng: their fatal-error callbacks need setjmp/longjmp, which Swift cannot express.
         .target(name: "CImageShims", dependencies: ["CJPEG", "CPNG"]),
-        .target(name: "ImageCodecs", dependencies: ["CImageShims"]),
+        .target(name: "ImageCodecs", dependencies: ["CImageShims", "ImageBasics"]),
         .executableTarget(name: "facemesh", dependencies: [
             "FaceMesh", "ImageCodecs", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

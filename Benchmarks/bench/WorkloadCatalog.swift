@@ -88,8 +88,7 @@ struct WorkloadCatalog {
     /// frame (detector + landmarks) runs before timing, so every timed frame tracks: crop, model, projection, pose.
     private func frame() throws -> Workload {
         let url = root.appendingPathComponent("Tests/Fixtures/Images/mpl_grace_hopper.jpg")
-        let image = try ImageDecoder.decode(contentsOf: url)
-        let frame = try ImageFrame(width: image.width, height: image.height, pixels: image.pixels)
+        let frame = try ImageDecoder.decode(contentsOf: url)
         let engine = try FaceMeshEngine(options: FaceMeshOptions(staticImageMode: false, model: .attention,
                                                                  weightsDirectory: weights, threads: threads))
         let first = try engine.process(frame)

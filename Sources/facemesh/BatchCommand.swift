@@ -104,7 +104,7 @@ struct BatchCommand: ParsableCommand {
             case let .bytes(data): image = try ImageDecoder.decode(data: data)
             case let .malformed(reason): return errorRecord(path: input.path, message: reason)
             }
-            let faces = try engine.process(try ImageFrame(width: image.width, height: image.height, pixels: image.pixels))
+            let faces = try engine.process(image)
             let line = "{\"path\":" + BatchCommand.jsonString(input.path) + ",\"width\":\(image.width),"
                 + "\"height\":\(image.height),\"faces\":" + FaceJSON.faceList(faces) + "}"
             return BatchRecord(line: line, faces: faces.count, failed: false)
