@@ -105,8 +105,7 @@ struct BatchCommand: ParsableCommand {
             case let .malformed(reason): return errorRecord(path: input.path, message: reason)
             }
             let faces = try engine.process(image)
-            let line = "{\"path\":" + BatchCommand.jsonString(input.path) + ",\"width\":\(image.width),"
-                + "\"height\":\(image.height),\"faces\":" + FaceJSON.faceList(faces) + "}"
+            let line = FaceJSON.batchLine(path: input.path, width: image.width, height: image.height, faces: faces)
             return BatchRecord(line: line, faces: faces.count, failed: false)
         } catch {
             return errorRecord(path: input.path, message: CommandFailure.message(for: error))
@@ -114,27 +113,7 @@ struct BatchCommand: ParsableCommand {
     }
 
     private static func errorRecord(path: String, message: String) -> BatchRecord {
-        BatchRecord(line: "{\"path\":" + jsonString(path) + ",\"error\":" + jsonString(message) + "}", faces: 0,
-                    failed: true)
-    }
-
-    /// `text` as a JSON string literal: quotes, backslashes and control characters escaped, the rest as UTF-8.
-    static func jsonString(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20:
-                let digits = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - digits.count) + digits
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
+        BatchRecord(line: FaceJSON.batchError(path: path, message: message), faces: 0, failed: true)
     }
 
     private static func writeToStandardOutput(_ text: String) throws {
@@ -232,10 +211,10 @@ struct BatchSummary {
     var photosPerSecond: Double { seconds > 0 ? Double(processed) / seconds : 0 }
 
     /// E.g. `facemesh batch: 300 photos processed (0 skipped: shards done earlier), 2 errors, 251 faces, 25.1 s,
-    /// 11.9 photos/s with 2 jobs`.
+    /// 11.9 photos/s with --jobs 2`.
     func line() -> String {
         String(format: "facemesh batch: %d photos processed (%d skipped: shards done earlier), %d errors, %d faces, "
-               + "%.1f s, %.1f photos/s with %d jobs", processed, skipped, errors, faces, seconds, photosPerSecond,
+               + "%.1f s, %.1f photos/s with --jobs %d", processed, skipped, errors, faces, seconds, photosPerSecond,
                jobs)
     }
 }

@@ -6,6 +6,7 @@ import Foundation
 ///
 ///     image:  {"width":W,"height":H,"faces":[FACE,...]}
 ///     video:  {"frame":i,"timestamp":t,"faces":[FACE,...]}   (one line per frame)
+///     batch:  {"path":P,"width":W,"height":H,"faces":[FACE,...]} or {"path":P,"error":"..."}   (one line per photo)
 ///     FACE:   {"landmarks":[[x,y,z],...],"presence":p,"detectionScore":s,
 ///              "pose":{"matrix":[16 numbers, row-major],"yawPitchRoll":[yaw,pitch,roll]}}
 ///
@@ -29,6 +30,16 @@ enum FaceJSON {
     static func frame(index: Int, timestamp: Double, faces: [FaceMeshResult]) -> String {
         "{\"frame\":\(index),\"timestamp\":\(number(timestamp, decimals: timestampDecimals)),"
             + "\"faces\":\(faceList(faces))}"
+    }
+
+    /// One line (without the line break) for one photo of a batch: the image document with its path in front.
+    static func batchLine(path: String, width: Int, height: Int, faces: [FaceMeshResult]) -> String {
+        "{\"path\":\(string(path)),\"width\":\(width),\"height\":\(height),\"faces\":\(faceList(faces))}"
+    }
+
+    /// One line (without the line break) for a batch input that could not be read, decoded or analysed.
+    static func batchError(path: String, message: String) -> String {
+        "{\"path\":\(string(path)),\"error\":\(string(message))}"
     }
 
     static func faceList(_ faces: [FaceMeshResult]) -> String {
@@ -57,6 +68,25 @@ enum FaceJSON {
         let angles = [pose.yawPitchRoll.yaw, pose.yawPitchRoll.pitch, pose.yawPitchRoll.roll]
             .map { number($0, decimals: landmarkDecimals) }.joined(separator: ",")
         return "{\"matrix\":[\(matrix)],\"yawPitchRoll\":[\(angles)]}"
+    }
+
+    /// `text` as a JSON string literal: quotes, backslashes and control characters escaped, the rest as UTF-8.
+    static func string(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x20:
+                let digits = String(scalar.value, radix: 16)
+                result += "\\u" + String(repeating: "0", count: 4 - digits.count) + digits
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
     }
 
     static func number(_ value: Float, decimals: Int) -> String {

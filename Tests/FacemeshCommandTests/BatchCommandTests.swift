@@ -125,12 +125,14 @@ final class BatchCommandTests: XCTestCase {
         try Data(try Data(contentsOf: good).prefix(2_000)).write(to: directory.appendingPathComponent("c_truncated.jpeg"))
         try Data().write(to: directory.appendingPathComponent("d_empty.png"))
         try Data("ignored: not an image extension".utf8).write(to: directory.appendingPathComponent("notes.txt"))
-        let missing = directory.appendingPathComponent("z_missing.jpg").path
+        // Quotes, a tab and non-ASCII letters in a path come back intact (JSON-escaped).
+        let missing = directory.appendingPathComponent("z_missing \"quoted\"\tdé.jpg").path
         let result = try CommandRunner.run(["batch", directory.path, missing, "--jobs", "2"])
         XCTAssertEqual(result.status, 0, result.standardError)
         let records = try lines(result.outputText).map(object)
         XCTAssertEqual(records.compactMap { ($0["path"] as? NSString)?.lastPathComponent },
-                       ["a_good.JPG", "b_text.jpg", "c_truncated.jpeg", "d_empty.png", "z_missing.jpg"])
+                       ["a_good.JPG", "b_text.jpg", "c_truncated.jpeg", "d_empty.png", "z_missing \"quoted\"\tdé.jpg"])
+        XCTAssertEqual(records.last?["path"] as? String, missing)
         XCTAssertEqual((records[0]["faces"] as? [Any])?.count, 1)
         for (record, word) in zip(records.dropFirst(), ["neither PNG nor JPEG", "truncated", "empty", "no such"]) {
             XCTAssertEqual(Set(record.keys), ["path", "error"])
