@@ -6,9 +6,9 @@ import ImageCodecs
 /// `facemesh batch INPUT...`: the faces of many photos on every core, one JSON line per photo, optionally in
 /// resumable shards.
 ///
-/// Inputs are listed, sorted and deduplicated (`BatchInputList`), then streamed through `BatchWorkerPool`: `--jobs`
-/// threads, each with its own `FaceMeshEngine`, read, decode and analyse the photos; the lines come back in input
-/// order and go to standard output or to the shard files of `--output` (`BatchShardDirectory`).
+/// Inputs are listed, sorted and deduplicated (`BatchInputList`), then streamed through `FaceMeshBatchRunner`:
+/// `--jobs` threads, each with its own `FaceMeshEngine`, read, decode and analyse the photos; the lines come back in
+/// input order and go to standard output or to the shard files of `--output` (`BatchShardDirectory`).
 struct BatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "batch",
@@ -51,20 +51,16 @@ struct BatchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("What - reads: paths (one per line) or base64-jsonl.", valueName: "FORMAT"))
     var stdinFormat: BatchStdinFormat = .paths
 
-    /// Results in flight per worker: enough to keep every worker busy while one slow photo holds back delivery.
-    static let itemsInFlightPerJob = 8
-
     func run() throws {
         try CommandFailure.run {
             try checkUsage()
             let shards = try output.map { try BatchShardDirectory(path: $0, shardSize: shardSize, overwrite: overwrite) }
-            let engineOptions = modelOptions.engineOptions(staticImageMode: true)
-            let engines = try (0..<jobs).map { _ in try FaceMeshEngine(options: engineOptions) }
+            let runner = try FaceMeshBatchRunner(options: modelOptions.engineOptions(staticImageMode: true), jobs: jobs)
             let plan = try BatchPlan(arguments: inputs, stdinFormat: stdinFormat, shards: shards)
             var summary = BatchSummary(jobs: jobs, total: plan.pendingCount)
             var progress = StandardError.isTerminal ? BatchProgress(total: plan.pendingCount) : nil
-            try BatchWorkerPool.run(
-                workers: engines, capacity: jobs * BatchCommand.itemsInFlightPerJob, next: plan.next,
+            try runner.run(
+                next: plan.next,
                 work: { engine, input in (input.index, input.path, BatchCommand.analyse(input, engine: engine)) },
                 deliver: { _, result in
                     let (index, path, record) = result

@@ -1,19 +1,62 @@
 import Foundation
 
+/// Finds faces in a long stream of inputs on several threads, one `FaceMeshEngine` per thread (engines are not
+/// thread-safe and share nothing), and hands the results back in input order with a bounded number of inputs in
+/// flight, so memory stays flat however long the stream is. `facemesh batch` is built on it.
+///
+///     let runner = try FaceMeshBatchRunner(options: FaceMeshOptions(staticImageMode: true), jobs: 4)
+///     var paths = photoPaths.makeIterator()
+///     try runner.run(next: { paths.next() },
+///                    work: { engine, path in try? engine.process(decode(path)) },   // decoding in parallel too
+///                    deliver: { index, faces in print(index, faces?.count ?? -1) })  // in order: 0, 1, 2, ...
+public final class FaceMeshBatchRunner {
+    /// One engine per worker thread.
+    public let engines: [FaceMeshEngine]
+    /// The most inputs in flight (pulled from the stream but not yet delivered).
+    public let capacity: Int
+    /// Default inputs in flight per worker: enough to keep every worker busy while one slow input holds back
+    /// delivery.
+    public static let defaultInputsInFlightPerJob = 8
+
+    /// Loads `jobs` engines with `options`.
+    /// - Parameter inputsInFlight: the bound on inputs in flight (default `jobs × defaultInputsInFlightPerJob`;
+    ///   raised to `jobs` if lower).
+    /// - Throws: `FaceMeshError.invalidOption` if `jobs < 1`; every error of `FaceMeshEngine.init(options:)`.
+    public init(options: FaceMeshOptions, jobs: Int, inputsInFlight: Int? = nil) throws {
+        guard jobs >= 1 else { throw FaceMeshError.invalidOption("jobs must be at least 1, got \(jobs)") }
+        engines = try (0..<jobs).map { _ in try FaceMeshEngine(options: options) }
+        capacity = max(inputsInFlight ?? jobs * FaceMeshBatchRunner.defaultInputsInFlightPerJob, jobs)
+    }
+
+    /// Runs `work` on every input of the stream, each on one of the worker threads with that thread's engine, and
+    /// delivers the results in stream order on the calling thread.
+    /// - Parameters:
+    ///   - next: the next input, or nil at the end; called on a producer thread of its own (it may block, e.g. on
+    ///     standard input), never concurrently with itself.
+    ///   - work: one input's result; must not throw (per-input failures belong in the result).
+    ///   - deliver: `(index in the stream, result)`, for indices 0, 1, 2, ... in order.
+    /// - Throws: the first error of `deliver` (the remaining work is abandoned), or else the error of `next` after
+    ///   every input pulled before it has been delivered.
+    public func run<Input, Result>(next: @escaping () throws -> Input?,
+                                   work: @escaping (FaceMeshEngine, Input) -> Result,
+                                   deliver: (Int, Result) throws -> Void) throws {
+        try OrderedWorkerPool.run(workers: engines, capacity: capacity, next: next, work: work, deliver: deliver)
+    }
+}
+
 /// Runs a function over a stream of items on several threads and hands the results back in the stream's order,
-/// with a bounded number of items in flight — the scheduling core of `facemesh batch`.
+/// with a bounded number of items in flight — the scheduling core of `FaceMeshBatchRunner`.
 ///
 /// Three kinds of thread take part:
 /// - one producer thread pulls items from `next` (which may block, e.g. on standard input) and queues them;
-/// - `workers.count` worker threads each own one worker value (for `batch`: a `FaceMeshEngine`, which is not
-///   thread-safe, so every thread gets its own) and run `work` on queued items — decoding included, so the
-///   expensive part of every item runs in parallel;
+/// - `workers.count` worker threads each own one worker value (a `FaceMeshEngine`, which is not thread-safe, so
+///   every thread gets its own) and run `work` on queued items;
 /// - the calling thread receives the results through `deliver`, strictly in item order.
 ///
 /// At most `capacity` items are between "pulled from the stream" and "delivered" at any time (queued, being worked
 /// on, or finished and waiting for an earlier item), so memory stays flat however long the stream is. A slow item
 /// holds back delivery, never correctness: later results wait in order.
-enum BatchWorkerPool {
+enum OrderedWorkerPool {
     /// Processes every item of the stream and delivers each result in order on the calling thread.
     /// - Parameters:
     ///   - workers: one value per worker thread; `work` receives the value of the thread it runs on.
@@ -61,7 +104,7 @@ enum BatchWorkerPool {
     }
 }
 
-/// The shared state of one `BatchWorkerPool.run`, guarded by one condition variable.
+/// The shared state of one `OrderedWorkerPool.run`, guarded by one condition variable.
 private final class PoolState<Item, Result>: @unchecked Sendable {
     private let condition = NSCondition()
     private let capacity: Int
