@@ -6,7 +6,7 @@
 #   2. a rerun processes nothing; after deleting one part file, a rerun processes exactly its inputs again;
 #   3. manifest mode over the first 50 paths;
 #   4. binaryFiles + base64-jsonl mode over the fixtures: the same lines with Spark's file: URIs as paths.
-# Needs Java 17 and pyspark in Tools/.venv-spark (created here if missing; `pip install pyspark`).
+# Needs Java 17 and pyspark in Tools/.venv-spark (created here from Tools/requirements-spark.txt if missing).
 # Usage: Tools/spark/test_local.sh [COUNT]   (prints the timings; exit status 0 when every check holds)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -15,7 +15,7 @@ COUNT=${1:-304}
 VENV=Tools/.venv-spark
 if [ ! -x "$VENV/bin/python" ]; then
     python3 -m venv "$VENV"
-    PIP_CACHE_DIR=Tools/.cache/pip "$VENV/bin/pip" install -q pyspark
+    PIP_CACHE_DIR=Tools/.cache/pip "$VENV/bin/pip" install -q -r Tools/requirements-spark.txt
 fi
 swift build -c release --product facemesh >/dev/null
 FACEMESH="$(swift build -c release --show-bin-path)/facemesh"
