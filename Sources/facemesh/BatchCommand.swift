@@ -58,7 +58,8 @@ struct BatchCommand: ParsableCommand {
             let runner = try FaceMeshBatchRunner(options: modelOptions.engineOptions(staticImageMode: true), jobs: jobs)
             let plan = try BatchPlan(arguments: inputs, stdinFormat: stdinFormat, shards: shards)
             var summary = BatchSummary(jobs: jobs, total: plan.pendingCount)
-            var progress = StandardError.isTerminal ? BatchProgress(total: plan.pendingCount) : nil
+            var progress = StandardError.isTerminal
+                ? ProgressBar(total: plan.pendingCount, unit: "photos", rateUnit: "photos/s") : nil
             try runner.run(
                 next: plan.next,
                 work: { engine, input in (input.index, input.path, BatchCommand.analyse(input, engine: engine)) },
@@ -70,7 +71,7 @@ struct BatchCommand: ParsableCommand {
                         try BatchCommand.writeToStandardOutput(record.line + "\n")
                     }
                     summary.count(record)
-                    progress?.update(summary)
+                    progress?.update(done: summary.processed, detail: "  \(summary.faces) faces  \(summary.errors) errors")
                 })
             try shards?.finish()
             progress?.clear()
@@ -212,40 +213,6 @@ struct BatchSummary {
         String(format: "facemesh batch: %d photos processed (%d skipped: shards done earlier), %d errors, %d faces, "
                + "%.1f s, %.1f photos/s with --jobs %d", processed, skipped, errors, faces, seconds, photosPerSecond,
                jobs)
-    }
-}
-
-/// A progress line on standard error, redrawn in place at most ten times a second:
-/// `[######........]  450/1000 photos  11.8 photos/s  430 faces  2 errors  ETA 47 s`.
-struct BatchProgress {
-    let total: Int?
-    private var lastDraw = Date.distantPast
-    private static let barWidth = 24
-
-    init(total: Int?) {
-        self.total = total
-    }
-
-    mutating func update(_ summary: BatchSummary) {
-        let now = Date()
-        guard now.timeIntervalSince(lastDraw) >= 0.1 else { return }
-        lastDraw = now
-        let rate = summary.photosPerSecond
-        var text = String(format: "%d photos  %.1f photos/s  %d faces  %d errors", summary.processed, rate,
-                          summary.faces, summary.errors)
-        if let total, total > 0 {
-            let filled = min(BatchProgress.barWidth, summary.processed * BatchProgress.barWidth / total)
-            text = "[" + String(repeating: "#", count: filled)
-                + String(repeating: ".", count: BatchProgress.barWidth - filled) + "] "
-                + String(format: "%d/%d", summary.processed, total) + text.drop { $0 != " " }
-            if rate > 0 { text += "  ETA \(Int((Double(total - summary.processed) / rate).rounded(.up))) s" }
-        }
-        StandardError.write("\r" + text + "\u{1B}[K")
-    }
-
-    /// Erases the progress line (the summary follows).
-    func clear() {
-        StandardError.write("\r\u{1B}[K")
     }
 }
 

@@ -61,15 +61,22 @@ final class BatchShardDirectory {
             try Data().write(to: probe)
             try files.removeItem(at: probe)
             for name in try files.contentsOfDirectory(atPath: directory.path) {
-                let isTemporary = name.hasPrefix(".shard-") && name.contains(".tmp")
                 let isShard = name.hasPrefix("shard-") && (name.hasSuffix(".jsonl") || name.hasSuffix(".stats.json"))
-                if isTemporary || (overwrite && isShard) {
+                if BatchShardDirectory.isAbandonedTemporary(name) || (overwrite && isShard) {
                     try files.removeItem(at: directory.appendingPathComponent(name))
                 }
             }
         } catch {
             throw BatchOutputError(path: path, reason: error.localizedDescription)
         }
+    }
+
+    /// Whether `name` is a temporary shard file whose writer is gone (a killed run); a live process's files are
+    /// left alone.
+    static func isAbandonedTemporary(_ name: String) -> Bool {
+        guard name.hasPrefix(".shard-"), let marker = name.range(of: ".tmp-") else { return false }
+        guard let writer = Int32(name[marker.upperBound...]), writer != getpid() else { return true }
+        return kill(writer, 0) != 0 && errno == ESRCH
     }
 
     /// The shard of input `index`.
@@ -85,10 +92,11 @@ final class BatchShardDirectory {
         directory.appendingPathComponent(Self.name(ofShard: shard) + ".stats.json")
     }
 
-    /// Whether `shard` was completed by an earlier run: its statistics file exists, and when the shard's `paths`
-    /// are known they are the ones it recorded.
+    /// Whether `shard` was completed by an earlier run: its line file and statistics file exist, and when the
+    /// shard's `paths` are known they are the ones the statistics recorded.
     func isDone(shard: Int, paths: ArraySlice<String>?) -> Bool {
-        guard let data = try? Data(contentsOf: statisticsURL(ofShard: shard)),
+        guard FileManager.default.fileExists(atPath: linesURL(ofShard: shard).path),
+              let data = try? Data(contentsOf: statisticsURL(ofShard: shard)),
               let statistics = try? JSONDecoder().decode(Statistics.self, from: data),
               statistics.shard == shard else { return false }
         guard let paths else { return true }

@@ -161,41 +161,51 @@ struct LineOutputError: Error, CustomStringConvertible {
 }
 
 /// A one-line progress display on standard error, redrawn in place with a carriage return:
-/// `[#########.........]  45/90 frames  7.9 fps  ETA 6 s` (without a total: `45 frames  7.9 fps`).
+/// `[#########.........]  45/90 frames  7.9 fps  ETA 6 s` (without a total: `45 frames  7.9 fps`); `batch` counts
+/// photos and adds a detail: `[####......] 450/1000 photos  11.8 photos/s  430 faces  2 errors  ETA 47 s`.
 /// Redraws at most about ten times a second.
 struct ProgressBar {
     /// Expected number of steps, if known.
     let total: Int?
+    /// What a step is ("frames", "photos") and how its rate is written ("fps", "photos/s").
+    let unit: String, rateUnit: String
     private let start = Date()
     private var lastDraw: Date?
     private static let barWidth = 30
 
-    init(total: Int?) {
+    init(total: Int?, unit: String = "frames", rateUnit: String = "fps") {
         self.total = total.flatMap { $0 > 0 ? $0 : nil }
+        self.unit = unit
+        self.rateUnit = rateUnit
     }
 
-    /// Shows that `done` frames are finished.
-    mutating func update(done: Int) {
+    /// Shows that `done` steps are finished; `detail` follows the rate.
+    mutating func update(done: Int, detail: String = "") {
         let now = Date()
         if let lastDraw, now.timeIntervalSince(lastDraw) < 0.1, done != total { return }
         lastDraw = now
-        StandardError.write("\r" + line(done: done, elapsed: now.timeIntervalSince(start)) + "\u{1B}[K")
+        StandardError.write("\r" + line(done: done, detail: detail, elapsed: now.timeIntervalSince(start)) + "\u{1B}[K")
     }
 
     /// Ends the display with a summary line.
     func finish(done: Int) {
         let elapsed = Date().timeIntervalSince(start)
-        StandardError.write("\r" + line(done: done, elapsed: elapsed) + "\u{1B}[K\n")
+        StandardError.write("\r" + line(done: done, detail: "", elapsed: elapsed) + "\u{1B}[K\n")
     }
 
-    private func line(done: Int, elapsed: TimeInterval) -> String {
+    /// Erases the display (for a summary line of the caller's own).
+    func clear() {
+        StandardError.write("\r\u{1B}[K")
+    }
+
+    private func line(done: Int, detail: String, elapsed: TimeInterval) -> String {
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
-        let speed = String(format: "%.1f fps", rate)
-        guard let total else { return "\(done) frames  \(speed)" }
+        let speed = String(format: "%.1f ", rate) + rateUnit + detail
+        guard let total else { return "\(done) \(unit)  \(speed)" }
         let fraction = min(1, Double(done) / Double(total))
         let filled = Int((fraction * Double(ProgressBar.barWidth)).rounded(.down))
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: ProgressBar.barWidth - filled)
-        var text = "[\(bar)] \(done)/\(total) frames  \(speed)"
+        var text = "[\(bar)] \(done)/\(total) \(unit)  \(speed)"
         if rate > 0, done < total {
             text += "  ETA \(Int((Double(total - done) / rate).rounded(.up))) s"
         }
