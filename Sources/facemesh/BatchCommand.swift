@@ -57,7 +57,7 @@ struct BatchCommand: ParsableCommand {
             let shards = try output.map { try BatchShardDirectory(path: $0, shardSize: shardSize, overwrite: overwrite) }
             let runner = try FaceMeshBatchRunner(options: modelOptions.engineOptions(staticImageMode: true), jobs: jobs)
             let plan = try BatchPlan(arguments: inputs, stdinFormat: stdinFormat, shards: shards)
-            var summary = BatchSummary(jobs: jobs, total: plan.pendingCount)
+            var summary = BatchSummary(jobs: jobs)
             var progress = StandardError.isTerminal
                 ? ProgressBar(total: plan.pendingCount, unit: "photos", rateUnit: "photos/s") : nil
             try runner.run(
@@ -194,7 +194,6 @@ final class BatchPlan: @unchecked Sendable {
 /// Counts of a batch run, and the one-line summary printed at the end.
 struct BatchSummary {
     let jobs: Int
-    let total: Int?
     let start = Date()
     var processed = 0, errors = 0, faces = 0, skipped = 0
 
