@@ -35,6 +35,8 @@ struct BatchCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
 
+    @OptionGroup var photoOptions: PhotoOptions
+
     @Option(help: ArgumentHelp("Write shard files to this directory (created if needed) instead of standard output.",
                                valueName: "DIR"))
     var output: String?
@@ -62,7 +64,9 @@ struct BatchCommand: ParsableCommand {
                 ? ProgressBar(total: plan.pendingCount, unit: "photos", rateUnit: "photos/s") : nil
             try runner.run(
                 next: plan.next,
-                work: { engine, input in (input.index, input.path, BatchCommand.analyse(input, engine: engine)) },
+                work: { [photoOptions] engine, input in
+                    (input.index, input.path, BatchCommand.analyse(input, photoOptions: photoOptions, engine: engine))
+                },
                 deliver: { _, result in
                     let (index, path, record) = result
                     if let shards {
@@ -93,12 +97,12 @@ struct BatchCommand: ParsableCommand {
 
     /// One input's line: decoding and face finding exactly as `facemesh image` does them; any failure becomes an
     /// error line.
-    static func analyse(_ input: BatchInput, engine: FaceMeshEngine) -> BatchRecord {
+    static func analyse(_ input: BatchInput, photoOptions: PhotoOptions, engine: FaceMeshEngine) -> BatchRecord {
         do {
             let image: RGBImage
             switch input.source {
-            case .file: image = try ImageDecoder.decode(contentsOf: URL(fileURLWithPath: input.path))
-            case let .bytes(data): image = try ImageDecoder.decode(data: data)
+            case .file: image = try photoOptions.decode(contentsOf: URL(fileURLWithPath: input.path))
+            case let .bytes(data): image = try photoOptions.decode(data: data)
             case let .malformed(reason): return errorRecord(path: input.path, message: reason)
             }
             let faces = try engine.process(image)

@@ -1,5 +1,7 @@
 import ArgumentParser
 import FaceMesh
+import Foundation
+import ImageCodecs
 
 /// The landmark model names accepted by `--model`.
 enum ModelChoice: String, CaseIterable, ExpressibleByArgument {
@@ -37,6 +39,24 @@ struct ModelOptions: ParsableArguments {
     func engineOptions(staticImageMode: Bool, smoothing: SmoothingMethod = .none) -> FaceMeshOptions {
         FaceMeshOptions(staticImageMode: staticImageMode, maxFaces: maxFaces, model: model.kind, smoothing: smoothing,
                         threads: threads)
+    }
+}
+
+/// Options shared by the commands that read photos (`image`, `batch`): how a file becomes pixels.
+struct PhotoOptions: ParsableArguments {
+    @Flag(help: ArgumentHelp("Keep the stored pixels: ignore the EXIF orientation, which otherwise turns the picture "
+                             + "upright (landmarks, width and height then refer to the upright picture, as viewers "
+                             + "show it)."))
+    var ignoreOrientation = false
+
+    /// Reads and decodes a photo file (PNG, JPEG or WebP) as these options ask.
+    func decode(contentsOf url: URL) throws -> RGBImage {
+        try ImageDecoder.decode(contentsOf: url, ignoringOrientation: ignoreOrientation)
+    }
+
+    /// Decodes a photo held in memory as these options ask.
+    func decode(data: Data) throws -> RGBImage {
+        try ImageDecoder.decode(data: data, ignoringOrientation: ignoreOrientation)
     }
 }
 

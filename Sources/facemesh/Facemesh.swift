@@ -43,7 +43,7 @@ struct ImageCommand: ParsableCommand {
         an unreadable image gives one line on standard error and exit 1.
         """)
 
-    @Argument(help: "The image file (PNG or JPEG).")
+    @Argument(help: "The image file (PNG, JPEG or WebP).")
     var path: String
 
     @OptionGroup var modelOptions: ModelOptions
@@ -52,9 +52,11 @@ struct ImageCommand: ParsableCommand {
                                + "(PNG, or JPEG for a .jpg/.jpeg name).", valueName: "OUT.png"))
     var overlay: String?
 
+    @OptionGroup var photoOptions: PhotoOptions
+
     func run() throws {
         try CommandFailure.run {
-            let image = try ImageDecoder.decode(contentsOf: URL(fileURLWithPath: path))
+            let image = try photoOptions.decode(contentsOf: URL(fileURLWithPath: path))
             let engine = try FaceMeshEngine(options: modelOptions.engineOptions(staticImageMode: true))
             let faces = try engine.process(image)
             if let overlay {

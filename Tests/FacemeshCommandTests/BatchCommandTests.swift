@@ -56,6 +56,33 @@ final class BatchCommandTests: XCTestCase {
         XCTAssertTrue(batch.standardError.contains("6 faces"), batch.standardError)
     }
 
+    /// Directories yield WebP files too, and `--ignore-orientation` (shared with `image`) acts the same: each line
+    /// is the `image` document for that file with and without the flag; the EXIF-rotated file changes its size.
+    func testWebPAndOrientationFollowTheImageCommand() throws {
+        let directory = try CommandRunner.temporaryDirectory(for: self)
+        for name in ["exif_orientation_6.webp", "lossless.webp"] {
+            try FileManager.default.copyItem(
+                at: CommandRunner.fixtures.appendingPathComponent("ImageCodecs/" + name),
+                to: directory.appendingPathComponent(name.uppercased()))
+        }
+        var sizes: [[Int]] = []
+        for flags in [[], ["--ignore-orientation"]] {
+            let batch = try CommandRunner.run(["batch", directory.path, "--jobs", "2"] + flags)
+            XCTAssertEqual(batch.status, 0, batch.standardError)
+            let batchLines = lines(batch.outputText)
+            XCTAssertEqual(batchLines.count, 2, batch.standardError)
+            for (line, name) in zip(batchLines, ["EXIF_ORIENTATION_6.WEBP", "LOSSLESS.WEBP"]) {
+                let path = directory.appendingPathComponent(name).path
+                let image = try CommandRunner.run(["image", path] + flags)
+                XCTAssertEqual(image.status, 0, image.standardError)
+                XCTAssertEqual(line, "{\"path\":\"\(path)\"," + image.outputText.trimmingCharacters(in: .newlines).dropFirst())
+            }
+            let first = try object(batchLines[0])
+            sizes.append([try XCTUnwrap(first["width"] as? Int), try XCTUnwrap(first["height"] as? Int)])
+        }
+        XCTAssertEqual(sizes[0], sizes[1].reversed(), "orientation 6 turns the picture by 90 degrees")
+    }
+
     /// --output writes shards of --shard-size lines with their statistics; killed with SIGKILL after the first
     /// shard is complete, a rerun skips the finished shards and ends with exactly one line per input.
     func testShardsResumeAfterKill() throws {
@@ -134,7 +161,7 @@ final class BatchCommandTests: XCTestCase {
                        ["a_good.JPG", "b_text.jpg", "c_truncated.jpeg", "d_empty.png", "z_missing \"quoted\"\tdé.jpg"])
         XCTAssertEqual(records.last?["path"] as? String, missing)
         XCTAssertEqual((records[0]["faces"] as? [Any])?.count, 1)
-        for (record, word) in zip(records.dropFirst(), ["neither PNG nor JPEG", "truncated", "empty", "no such"]) {
+        for (record, word) in zip(records.dropFirst(), ["leading bytes", "truncated", "empty", "no such"]) {
             XCTAssertEqual(Set(record.keys), ["path", "error"])
             let message = try XCTUnwrap(record["error"] as? String)
             XCTAssertTrue(message.localizedCaseInsensitiveContains(word), "\(message) should mention \(word)")
