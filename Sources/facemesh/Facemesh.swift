@@ -56,6 +56,8 @@ struct ImageCommand: ParsableCommand {
 
     func run() throws {
         try CommandFailure.run {
+            // The overlay's path is checked before any work (OverlayFile writes PNG or JPEG, atomically).
+            if let overlay { try OutputFile.check(URL(fileURLWithPath: overlay), acceptedExtensions: ["png", "jpg", "jpeg"]) }
             let image = try photoOptions.decode(contentsOf: URL(fileURLWithPath: path))
             let engine = try FaceMeshEngine(options: modelOptions.engineOptions(staticImageMode: true))
             let faces = try engine.process(image)
