@@ -56,6 +56,7 @@ struct BatchCommand: ParsableCommand {
     func run() throws {
         try CommandFailure.run {
             try checkUsage()
+            OutputFile.removeTemporaryFilesOnInterrupt()
             let shards = try output.map { try BatchShardDirectory(path: $0, shardSize: shardSize, overwrite: overwrite) }
             let runner = try FaceMeshBatchRunner(options: modelOptions.engineOptions(staticImageMode: true), jobs: jobs)
             let plan = try BatchPlan(arguments: inputs, stdinFormat: stdinFormat, shards: shards)

@@ -1,4 +1,5 @@
 import Foundation
+import ImageCodecs
 
 /// One processed input: its output line (without the line break) and what it counts for in the statistics.
 struct BatchRecord {
@@ -11,15 +12,15 @@ struct BatchRecord {
 /// and nothing duplicated.
 ///
 /// Input k (0-based, in input order) belongs to shard k / shardSize. Shard n is `DIR/shard-0000n.jsonl` (its lines
-/// in input order) plus `DIR/shard-0000n.stats.json`; the lines are first written to a hidden temporary file,
-/// flushed to disk and renamed into place, then the statistics are written and renamed the same way. A shard is
+/// in input order) plus `DIR/shard-0000n.stats.json`; the lines are first written to a hidden temporary file
+/// (`OutputFile`), flushed to disk and renamed into place, then the statistics are written and renamed the same way. A shard is
 /// done exactly when its statistics file exists and matches the shard's inputs (count and a checksum of their
 /// paths, so a changed input list redoes the shards it moved); a shard without them is redone whole, replacing any
 /// line file an interrupted run left behind.
 final class BatchShardDirectory {
     let directory: URL
     let shardSize: Int
-    private var open: (shard: Int, handle: FileHandle, temporary: URL, tally: ShardTally)?
+    private var open: (shard: Int, file: OutputFile, handle: FileHandle, tally: ShardTally)?
     private var lastClose = Date()
 
     /// What a shard's statistics file holds.
@@ -42,7 +43,7 @@ final class BatchShardDirectory {
     }
 
     /// Opens (creating it if needed) the output directory; `overwrite` deletes every shard file of an earlier run.
-    /// Temporary files an interrupted run left are always deleted.
+    /// Temporary shard files a killed run left are always deleted (so two runs must not share a directory).
     /// - Throws: `BatchOutputError` if the directory cannot be created or written.
     init(path: String, shardSize: Int, overwrite: Bool) throws {
         directory = URL(fileURLWithPath: path, isDirectory: true)
@@ -62,21 +63,14 @@ final class BatchShardDirectory {
             try files.removeItem(at: probe)
             for name in try files.contentsOfDirectory(atPath: directory.path) {
                 let isShard = name.hasPrefix("shard-") && (name.hasSuffix(".jsonl") || name.hasSuffix(".stats.json"))
-                if BatchShardDirectory.isAbandonedTemporary(name) || (overwrite && isShard) {
+                let isTemporary = name.hasPrefix(".shard-") && name.hasSuffix(".partial")
+                if isTemporary || (overwrite && isShard) {
                     try files.removeItem(at: directory.appendingPathComponent(name))
                 }
             }
         } catch {
             throw BatchOutputError(path: path, reason: error.localizedDescription)
         }
-    }
-
-    /// Whether `name` is a temporary shard file whose writer is gone (a killed run); a live process's files are
-    /// left alone.
-    static func isAbandonedTemporary(_ name: String) -> Bool {
-        guard name.hasPrefix(".shard-"), let marker = name.range(of: ".tmp-") else { return false }
-        guard let writer = Int32(name[marker.upperBound...]), writer != getpid() else { return true }
-        return kill(writer, 0) != 0 && errno == ESRCH
     }
 
     /// The shard of input `index`.
@@ -116,7 +110,7 @@ final class BatchShardDirectory {
         do {
             try current.handle.write(contentsOf: Data((record.line + "\n").utf8))
         } catch {
-            throw BatchOutputError(path: current.temporary.path, reason: error.localizedDescription)
+            throw BatchOutputError(path: current.file.temporaryURL.path, reason: error.localizedDescription)
         }
         if current.tally.inputs == 0 { current.tally.firstPath = path }
         current.tally.lastPath = path
@@ -142,17 +136,17 @@ final class BatchShardDirectory {
         do {
             try current.handle.synchronize()
             try current.handle.close()
-            try moveIntoPlace(current.temporary, linesURL(ofShard: current.shard))
+            try current.file.commit()
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            let temporary = temporaryURL(for: current.shard, kind: "stats")
-            try (encoder.encode(statistics) + Data("\n".utf8)).write(to: temporary)
-            let handle = try FileHandle(forWritingTo: temporary)
+            let statisticsFile = try OutputFile(destination: statisticsURL(ofShard: current.shard))
+            let handle = try FileHandle(forWritingTo: statisticsFile.temporaryURL)
+            try handle.write(contentsOf: encoder.encode(statistics) + Data("\n".utf8))
             try handle.synchronize()
             try handle.close()
-            try moveIntoPlace(temporary, statisticsURL(ofShard: current.shard))
+            try statisticsFile.commit()
             synchronizeDirectory()
-        } catch let error as BatchOutputError {
+        } catch let error as OutputFileError {
             throw error
         } catch {
             throw BatchOutputError(path: directory.path, reason: error.localizedDescription)
@@ -160,23 +154,11 @@ final class BatchShardDirectory {
     }
 
     private func start(_ shard: Int) throws {
-        let temporary = temporaryURL(for: shard, kind: "jsonl")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
-              let handle = FileHandle(forWritingAtPath: temporary.path) else {
-            throw BatchOutputError(path: temporary.path, reason: "cannot create the file")
+        let file = try OutputFile(destination: linesURL(ofShard: shard))
+        guard let handle = FileHandle(forWritingAtPath: file.temporaryURL.path) else {
+            throw BatchOutputError(path: file.temporaryURL.path, reason: "cannot open the file")
         }
-        open = (shard, handle, temporary, ShardTally())
-    }
-
-    private func temporaryURL(for shard: Int, kind: String) -> URL {
-        directory.appendingPathComponent(".\(Self.name(ofShard: shard)).\(kind).tmp-\(getpid())")
-    }
-
-    /// `rename(2)`: atomic on one file system, replacing any file already at `destination`.
-    private func moveIntoPlace(_ source: URL, _ destination: URL) throws {
-        guard rename(source.path, destination.path) == 0 else {
-            throw BatchOutputError(path: destination.path, reason: String(cString: strerror(errno)))
-        }
+        open = (shard, file, handle, ShardTally())
     }
 
     /// Flushes the directory entries (the renames) to disk, so a finished shard survives a power loss.
