@@ -137,6 +137,7 @@ final class BatchShardDirectory {
             try current.handle.synchronize()
             try current.handle.close()
             try current.file.commit()
+            synchronizeDirectory()  // the lines are in place on disk before the statistics say so
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             let statisticsFile = try OutputFile(destination: statisticsURL(ofShard: current.shard))
