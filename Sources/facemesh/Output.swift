@@ -9,9 +9,12 @@ import ImageCodecs
 ///     video:  {"frame":i,"timestamp":t,"width":W,"height":H,"faces":[FACE,...]}   (one line per frame)
 ///     batch:  {"path":P,"width":W,"height":H,"faces":[FACE,...]} or {"path":P,"error":"..."}   (one line per photo)
 ///     FACE:   {"landmarks":[[x,y,z],...],"presence":p,"detectionScore":s,
-///              "pose":{"matrix":[16 numbers, row-major],"yawPitchRoll":[yaw,pitch,roll]}}
+///              "pose":{"matrix":[16 numbers, row-major],"yawPitchRoll":[yaw,pitch,roll]}
+///              [,"tongueOut":t] [,"blendshapes":{"_neutral":s,...,"noseSneerRight":s[,"tongueOut":t]}]}
 ///
-/// `pose` is null when the head pose could not be estimated; a non-finite number is written as null.
+/// `pose` is null when the head pose could not be estimated; a non-finite number is written as null. `tongueOut`
+/// (Face Mesh V2 only) and `blendshapes` (with `--blendshapes`: MediaPipe's 52 names in its order) are present only
+/// when the model provides them.
 enum FaceJSON {
     /// Decimals kept for landmark coordinates (pixels) and angles (degrees).
     static let landmarkDecimals = 3
@@ -60,6 +63,11 @@ enum FaceJSON {
         text += "],\"presence\":" + number(face.presence, decimals: scoreDecimals)
         text += ",\"detectionScore\":" + number(face.detectionScore, decimals: scoreDecimals)
         text += ",\"pose\":" + pose(face.headPose)
+        if let tongueOut = face.tongueOut { text += ",\"tongueOut\":" + number(tongueOut, decimals: scoreDecimals) }
+        if let blendshapes = face.blendshapes {
+            text += ",\"blendshapes\":{" + blendshapes.named.map { "\"\($0.name)\":" + number($0.score, decimals: scoreDecimals) }
+                .joined(separator: ",") + "}"
+        }
         return text + "}"
     }
 
