@@ -18,7 +18,7 @@ enum ModelChoice: String, CaseIterable, ExpressibleByArgument {
     }
 }
 
-/// Options shared by `image` and `video`: which landmark model runs and how many faces are wanted.
+/// Options shared by `image`, `video` and `batch`: which landmark model runs, what it reports, how many faces.
 struct ModelOptions: ParsableArguments {
     @Option(help: "Landmark model: mesh (468 points), attention (478, irises refined in the same network), cascade (mesh + iris model, 478) or v2 (MediaPipe Tasks' Face Mesh V2, 478, with a tongue-out score).")
     var model: ModelChoice = .attention

@@ -56,6 +56,23 @@ final class BatchCommandTests: XCTestCase {
         XCTAssertTrue(batch.standardError.contains("6 faces"), batch.standardError)
     }
 
+    /// The model options are `image`'s own option group: with `--model v2 --blendshapes` each line still equals the
+    /// `image` document (blendshapes included).
+    func testModelOptionsFollowTheImageCommand() throws {
+        let options = ["--model", "v2", "--blendshapes", "--max-faces", "3"]
+        let paths = [portrait, imagesDirectory + "/extra/faces_montage3.png"]
+        let batch = try CommandRunner.run(["batch"] + paths + options)
+        XCTAssertEqual(batch.status, 0, batch.standardError)
+        let batchLines = lines(batch.outputText)
+        XCTAssertEqual(batchLines.count, 2)
+        for (line, path) in zip(batchLines, paths.sorted()) {
+            let image = try CommandRunner.run(["image", path] + options)
+            XCTAssertEqual(image.status, 0, image.standardError)
+            XCTAssertEqual(line, "{\"path\":\"\(path)\"," + image.outputText.trimmingCharacters(in: .newlines).dropFirst())
+            XCTAssertTrue(line.contains("\"blendshapes\""), path)
+        }
+    }
+
     /// Directories yield WebP files too, and `--ignore-orientation` (shared with `image`) acts the same: each line
     /// is the `image` document for that file with and without the flag; the EXIF-rotated file changes its size.
     func testWebPAndOrientationFollowTheImageCommand() throws {
