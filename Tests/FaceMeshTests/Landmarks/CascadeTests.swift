@@ -28,12 +28,12 @@ final class CascadeTests: XCTestCase {
                     let a = face.landmarks[centre], b = partner.landmarks[centre]
                     let distance = ((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y)).squareRoot() / iod
                     print(String(format: "%@ iris %d: cascade vs attention %.3f%% IOD", path, centre, 100 * distance))
-                    XCTAssertLessThanOrEqual(distance, 0.02, "\(path) iris \(centre)")
+                    XCTAssertLessThanOrEqual(distance, 0.02, "\(path) iris \(centre)")  // measured worst 1.79%
                 }
                 compared += 1
             }
         }
-        XCTAssertGreaterThanOrEqual(compared, 4)
+        XCTAssertEqual(compared, 6, "faces: one per portrait, three on the montage")
     }
 
     /// MediaPipe's exact eye crop (nearest neighbour + area resize) on the same faces: it runs and stays close to
@@ -57,6 +57,6 @@ final class CascadeTests: XCTestCase {
             }
         }
         print(String(format: "MediaPipe eye crop: iris centres within %.3f%% IOD of the Attention Mesh", 100 * worst))
-        XCTAssertLessThanOrEqual(worst, 0.04)
+        XCTAssertLessThanOrEqual(worst, 0.04)  // measured 3.63%
     }
 }
