@@ -8,6 +8,8 @@
 #   --min-executions N  fail (exit 1) when a target executed fewer than N inputs: a broken harness that returns at
 #                     once, or one that hangs, must not pass by doing nothing (CI: --time 60 --min-executions, see
 #                     Tools/README-fuzz.md for the measured rates)
+#   --min-coverage N  fail when a target's last status line shows fewer than N covered edges (cov): a harness that
+#                     returns without calling into the package runs fast but covers almost nothing
 #   --replay-only     only replay the committed findings (below), no fuzzing
 #   --keep-going      fuzz in a child process (-fork=1) that is restarted after a crash, time-out or out-of-memory,
 #                     so a known finding does not end the run; every finding is still saved and reported
@@ -43,6 +45,7 @@ main() {
     TARGETS=()
     EXTRA=()
     MIN_EXECUTIONS=0
+    MIN_COVERAGE=0
     REPLAY_ONLY=0
 
     while [ $# -gt 0 ]; do
@@ -53,9 +56,10 @@ main() {
             --keep-going) KEEP_GOING=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1); shift ;;
             --no-build) BUILD=0; shift ;;
             --min-executions) MIN_EXECUTIONS="$2"; shift 2 ;;
+            --min-coverage) MIN_COVERAGE="$2"; shift 2 ;;
             --replay-only) REPLAY_ONLY=1; shift ;;
             --) shift; EXTRA=("$@"); break ;;
-            -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+            -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
             -*) echo "unknown option $1" >&2; exit 2 ;;
             *) TARGETS+=("$1"); shift ;;
         esac
@@ -167,6 +171,9 @@ main() {
         elif [ "${executions:-0}" -lt "$MIN_EXECUTIONS" ]; then
             STATUS=1
             result="TOO FEW EXECUTIONS (${executions:-0} < minimum $MIN_EXECUTIONS): the harness did not fuzz; see $log"
+        elif covered=$(sed -n 's/^cov: \([0-9]*\).*/\1/p' <<< "${coverage:-}"); [ "${covered:-0}" -lt "$MIN_COVERAGE" ]; then
+            STATUS=1
+            result="TOO LITTLE COVERAGE (${covered:-0} edges < minimum $MIN_COVERAGE): the harness does not reach the package; see $log"
         else
             result="ok"
         fi
