@@ -25,6 +25,7 @@ numpy==2.4.6 opencv-python-headless==4.10.0.84; then
 import argparse
 import json
 import math
+import re
 import sys
 from pathlib import Path
 
@@ -124,7 +125,10 @@ def main(argv=None) -> int:
         "runtime": "ai_edge_litert 2.3.0 Interpreter(num_threads=1); OpenCV " + cv2.__version__,
         "faces": faces,
     }
-    OUTPUT.write_text(json.dumps(document, indent=1) + "\n")
+    text = json.dumps(document, indent=1)
+    # One point per line: join the numbers of the innermost lists.
+    text = re.sub(r"\[\n\s*([^\[\]{}\"]*?)\n\s*\]", lambda m: "[" + re.sub(r",\n\s*", ", ", m.group(1)) + "]", text)
+    OUTPUT.write_text(text + "\n")
     print(f"wrote {OUTPUT.relative_to(ROOT)} ({len(faces)} faces)")
     return 0
 
