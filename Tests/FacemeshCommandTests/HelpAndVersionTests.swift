@@ -8,7 +8,8 @@ final class HelpAndVersionTests: XCTestCase {
     func testEveryHelpShowsAnExample() throws {
         for (arguments, example) in [(["--help"], "facemesh image photo.jpg"),
                                      (["image", "--help"], "facemesh image Tests/Fixtures/Images/mpl_grace_hopper.jpg"),
-                                     (["video", "--help"], "facemesh video clip.mp4 --out faces.jsonl")] {
+                                     (["video", "--help"], "facemesh video clip.mp4 --out faces.jsonl"),
+                                     (["batch", "--help"], "facemesh batch photos/ --output results/")] {
             let result = try CommandRunner.run(arguments)
             XCTAssertEqual(result.status, 0, result.standardError)
             XCTAssertTrue(result.outputText.contains("Examples:"), "\(arguments): \(result.outputText)")

@@ -125,6 +125,27 @@ enum FaceObjectChecks {
         let total = zip(landmarks, reference).map { hypot($0[0] - $1[0], $0[1] - $1[1]) }.reduce(0, +)
         return total / Double(reference.count) / eyeSpan
     }
+
+    /// Largest and mean |Δz| between two landmark lists, in pixels (z is printed in the same pixel scale as x).
+    static func depthDifferences(_ landmarks: [[Double]], _ reference: [[Double]]) -> (largest: Double, mean: Double) {
+        let differences = zip(landmarks, reference).map { abs($0[2] - $1[2]) }
+        return (differences.max() ?? .infinity, differences.reduce(0, +) / Double(max(differences.count, 1)))
+    }
+
+    /// Checks the printed landmarks against MediaPipe's: mean 2-D distance over the eye span, and z in pixels,
+    /// each with its own bound; prints the measured values.
+    static func assertMatches(_ landmarks: [[Double]], mediaPipe reference: [[Double]], what: String,
+                              distanceBound: Double, largestDepthBound: Double, meanDepthBound: Double,
+                              file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(landmarks.count, reference.count, what, file: file, line: line)
+        let distance = meanDistanceOverEyeSpan(landmarks, reference)
+        let depth = depthDifferences(landmarks, reference)
+        print(String(format: "%@: mean distance %.2e of the eye span; |Δz| max %.4f px, mean %.5f px", what,
+                     distance, depth.largest, depth.mean))
+        XCTAssertLessThanOrEqual(distance, distanceBound, "\(what): x/y", file: file, line: line)
+        XCTAssertLessThanOrEqual(depth.largest, largestDepthBound, "\(what): largest |Δz|", file: file, line: line)
+        XCTAssertLessThanOrEqual(depth.mean, meanDepthBound, "\(what): mean |Δz|", file: file, line: line)
+    }
 }
 
 /// MediaPipe 0.10.14's landmarks (Tests/Fixtures/MediaPipe/landmarks, Tests/Fixtures/Video), in image pixels.
