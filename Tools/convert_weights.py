@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Converts MediaPipe's four face models from the pinned `mediapipe==0.10.14` wheel into Weights/*.sfmw.
+"""Converts MediaPipe's face models from the pinned `mediapipe==0.10.14` wheel into Weights/*.sfmw.
 
 Usage (from the repository root, in the converter venv, see Tools/README.md):
     Tools/.venv-convert/bin/python Tools/convert_weights.py [--wheel PATH] [--out DIR]
@@ -29,6 +29,7 @@ MODELS = {
     "face_landmark_with_attention": "mediapipe/modules/face_landmark/face_landmark_with_attention.tflite",
     "iris_landmark": "mediapipe/modules/iris_landmark/iris_landmark.tflite",
     "face_detection_short_range": "mediapipe/modules/face_detection/face_detection_short_range.tflite",
+    "face_detection_full_range": "mediapipe/modules/face_detection/face_detection_full_range_sparse.tflite",
 }
 
 
@@ -71,8 +72,10 @@ def notice_text(license_text: str, source_digests: dict) -> str:
         "Modification: the files were converted by Tools/convert_weights.py from the TFLite flatbuffer",
         "format to the SwiftFaceMesh weight format (docs/weight-format.md). The fp16 constants were widened",
         "to fp32 (exactly) and the DEQUANTIZE operators that did so were removed; unused tensors were",
-        "dropped and tensors renumbered. The operators, their order, their options and every weight value",
-        "are otherwise unchanged.",
+        "dropped and tensors renumbered. Constants stored in TFLite's sparsity format",
+        "(face_detection_full_range_sparse.tflite) were expanded to dense tensors (every stored value",
+        "unchanged, the omitted ones zero) and the DENSIFY operators that did so were removed.",
+        "The operators, their order, their options and every weight value are otherwise unchanged.",
         "",
         f"The licence below is {LICENSE_MEMBER} from the same wheel.",
         "",

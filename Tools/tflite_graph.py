@@ -13,6 +13,8 @@ import numpy as np
 import tflite
 from flatbuffers import flexbuffers
 
+from tflite_sparsity import densify_tensor
+
 from sfmw_graph import (
     Attribute, Graph, Operator, Tensor, DATA_TYPE_FLOAT32, DATA_TYPE_INT32,
     KIND_INT, KIND_FLOAT, KIND_STRING, KIND_INT_LIST, KIND_FLOAT_LIST,
@@ -47,7 +49,15 @@ BUILTIN_OPTIONS = {
     "RESHAPE": "ReshapeOptions",
     "CONCATENATION": "ConcatenationOptions",
     "STRIDED_SLICE": "StridedSliceOptions",
+    "RESIZE_BILINEAR": "ResizeBilinearOptions",
+    "DEPTH_TO_SPACE": "DepthToSpaceOptions",
 }
+
+# Options tables without fields that some converters still attach (face_detection_full_range's PAD has PadOptions).
+EMPTY_OPTIONS = {"PAD": "PadOptions"}
+# Builtin operators that may come without their options table (face_detection_full_range's RESHAPEs carry the
+# target shape only as their second, constant operand).
+OPTIONAL_OPTIONS = {"RESHAPE"}
 
 
 def _int(value) -> Attribute:
@@ -74,8 +84,10 @@ def _builtin_attributes(type_name: str, op) -> dict:
     expected = BUILTIN_OPTIONS[type_name]
     actual = OPTION_TYPE_NAMES.get(op.BuiltinOptionsType(), "?")
     if expected is None:
-        if actual != "NONE":
+        if actual not in ("NONE", EMPTY_OPTIONS.get(type_name)):
             raise ConversionError(f"{type_name}: unexpected options {actual}")
+        return {}
+    if actual == "NONE" and type_name in OPTIONAL_OPTIONS:
         return {}
     if actual != expected:
         raise ConversionError(f"{type_name}: options {actual}, expected {expected}")
@@ -108,6 +120,8 @@ def _builtin_attributes(type_name: str, op) -> dict:
     if type_name == "RESHAPE":
         shape = [int(d) for d in o.NewShapeAsNumpy()] if o.NewShapeLength() else []
         return {"new_shape": Attribute(KIND_INT_LIST, shape)}
+    if type_name in ("RESIZE_BILINEAR", "DEPTH_TO_SPACE"):
+        return _upsampling_attributes(type_name, o)
     if type_name == "STRIDED_SLICE":
         return {
             "begin_mask": _int(o.BeginMask()),
@@ -118,6 +132,35 @@ def _builtin_attributes(type_name: str, op) -> dict:
             "offset": _int(o.Offset()),
         }
     raise ConversionError(f"no attribute mapping for {type_name}")
+
+
+def _upsampling_attributes(type_name: str, o) -> dict:
+    """RESIZE_BILINEAR: `align_corners`, `half_pixel_centers` (0 / 1); DEPTH_TO_SPACE: `block_size`."""
+    if type_name == "RESIZE_BILINEAR":
+        return {"align_corners": _int(o.AlignCorners()), "half_pixel_centers": _int(o.HalfPixelCenters())}
+    return {"block_size": _int(o.BlockSize())}
+
+
+def _densified_constant(model, subgraph, op):
+    """(source tensor index, dense values) of a DENSIFY operator whose input is a sparse fp16/fp32 constant."""
+    source = int(op.Inputs(0))
+    tensor = subgraph.Tensors(source)
+    raw = _buffer_bytes(model, tensor)
+    element = {tflite.TensorType.FLOAT16: "<f2", tflite.TensorType.FLOAT32: "<f4"}.get(tensor.Type())
+    if element is None or not raw:
+        raise ConversionError(f"DENSIFY input {source} is not a float16/float32 constant")
+    return source, densify_tensor(tensor, raw, element)
+
+
+def _reshape_shape_operand(model, subgraph, op) -> Attribute:
+    """`new_shape` of a RESHAPE without options: its second operand, a constant int32 vector (kept as an input)."""
+    if op.InputsLength() != 2:
+        raise ConversionError("RESHAPE without options needs a constant shape operand")
+    tensor = subgraph.Tensors(int(op.Inputs(1)))
+    raw = _buffer_bytes(model, tensor)
+    if tensor.Type() != tflite.TensorType.INT32 or not raw:
+        raise ConversionError("RESHAPE shape operand is not a constant int32 vector")
+    return Attribute(KIND_INT_LIST, [int(v) for v in np.frombuffer(raw, dtype="<i4")])
 
 
 def _flex_attribute(key: str, value) -> Attribute:
@@ -155,7 +198,7 @@ def _operator_type(model, op) -> str:
         name = code.CustomCode().decode("utf-8")
         if name not in CUSTOM_OPS:
             raise ConversionError(f"unsupported custom operator {name}")
-    elif name != "DEQUANTIZE" and name not in BUILTIN_OPTIONS:
+    elif name not in ("DEQUANTIZE", "DENSIFY") and name not in BUILTIN_OPTIONS:
         raise ConversionError(f"unsupported builtin operator {name}")
     return name
 
@@ -181,17 +224,29 @@ def load_graph(model_bytes: bytes, model_name: str) -> Graph:
     subgraph = model.Subgraphs(0)
 
     # 1. DEQUANTIZE: widen the fp16 constant; its consumers will read the widened tensor instead.
+    #    DENSIFY (sparse constants): expand the constant here; a fp16 result feeds a DEQUANTIZE, which widens it
+    #    and names the result after the sparse constant; a fp32 result replaces the DENSIFY output directly.
     widened = {}        # DEQUANTIZE output index -> (fp16 source tensor index, fp32 bytes)
+    densified = {}      # DENSIFY output index -> (sparse source tensor index, dense fp16 bytes)
     kept = []           # (type name, tflite operator)
     for i in range(subgraph.OperatorsLength()):
         op = subgraph.Operators(i)
         type_name = _operator_type(model, op)
+        if type_name == "DENSIFY":
+            source, values = _densified_constant(model, subgraph, op)
+            if values.dtype == np.dtype("<f4"):
+                widened[int(op.Outputs(0))] = (source, values.tobytes())
+            else:
+                densified[int(op.Outputs(0))] = (source, values.tobytes())
+            continue
         if type_name != "DEQUANTIZE":
             kept.append((type_name, op))
             continue
         source, target = int(op.Inputs(0)), int(op.Outputs(0))
         tensor = subgraph.Tensors(source)
         raw = _buffer_bytes(model, tensor)
+        if source in densified:
+            source, raw = densified[source]
         if tensor.Type() != tflite.TensorType.FLOAT16 or not raw:
             raise ConversionError(f"DEQUANTIZE input {source} is not an fp16 constant")
         values = np.frombuffer(raw, dtype="<f2").astype("<f4")
@@ -218,6 +273,8 @@ def load_graph(model_bytes: bytes, model_name: str) -> Graph:
             attributes = _custom_attributes(type_name, op)
         else:
             attributes = _builtin_attributes(type_name, op)
+            if type_name == "RESHAPE" and "new_shape" not in attributes:
+                attributes["new_shape"] = _reshape_shape_operand(model, subgraph, op)
         operators.append(Operator(type_name, inputs, outputs, attributes))
     graph_outputs = []
     for t in subgraph.OutputsAsNumpy():
