@@ -65,7 +65,7 @@ public enum DepthToSpace {
     }
 
     /// Plain scalar reference: TFLite's index formula, one element at a time.
-    static func reference(input: [Float], geometry g: Geometry, output: inout [Float]) {
+    public static func reference(input: UnsafePointer<Float>, geometry g: Geometry, output: UnsafeMutablePointer<Float>) {
         let b = g.blockSize, channels = g.outputChannels, outputWidth = g.inputWidth * b
         for h in 0..<g.inputHeight {
             for w in 0..<g.inputWidth {

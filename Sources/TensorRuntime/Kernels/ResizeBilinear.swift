@@ -121,7 +121,7 @@ public enum ResizeBilinear {
     }
 
     /// Plain scalar reference: TFLite's formula evaluated per output element, in TFLite's order of terms.
-    static func reference(input: [Float], geometry g: Geometry, output: inout [Float]) {
+    public static func reference(input: UnsafePointer<Float>, geometry g: Geometry, output: UnsafeMutablePointer<Float>) {
         for y in 0..<g.outputHeight {
             let row = g.samples(y, input: g.inputHeight, output: g.outputHeight)
             for x in 0..<g.outputWidth {

@@ -18,9 +18,9 @@ final class UpsamplingKernelsTests: XCTestCase {
         // Legacy (no half-pixel): sources 0, 0.5, 1, 1.5 → [a, (a+b)/2, b, b]. Align corners 2 → 3: 0, 0.5, 1.
         let legacy = try ResizeBilinear.Geometry(inputHeight: 1, inputWidth: 2, channels: 1, outputHeight: 1,
                                                  outputWidth: 4, alignCorners: false, halfPixelCenters: false)
-        var output = [Float](repeating: .nan, count: 4)
-        ResizeBilinear.reference(input: [2, 6], geometry: legacy, output: &output)
-        assertEqualFloats(output, [2, 4, 6, 6])
+        let output = GuardedBuffer(count: 4)
+        ResizeBilinear.reference(input: [2, 6], geometry: legacy, output: output.pointer)
+        assertEqualFloats(output.values, [2, 4, 6, 6])
         let aligned = try ResizeBilinear.Geometry(inputHeight: 1, inputWidth: 2, channels: 1, outputHeight: 1,
                                                   outputWidth: 3, alignCorners: true, halfPixelCenters: false)
         let buffer = GuardedBuffer(count: 3)
@@ -37,8 +37,9 @@ final class UpsamplingKernelsTests: XCTestCase {
                 outputHeight: random.int(1...14), outputWidth: random.int(1...14),
                 alignCorners: !halfPixel && random.bool(), halfPixelCenters: halfPixel)
             let input = random.floats(geometry.inputCount)
-            var expected = [Float](repeating: .nan, count: geometry.outputCount)
-            ResizeBilinear.reference(input: input, geometry: geometry, output: &expected)
+            let reference = GuardedBuffer(count: geometry.outputCount)
+            ResizeBilinear.reference(input: input, geometry: geometry, output: reference.pointer)
+            let expected = reference.values
             let output = GuardedBuffer(count: geometry.outputCount)
             ResizeBilinear.run(input: input, geometry: geometry, output: output.pointer)
             // Measured: differences of a few ulp (the fast path multiplies by the product of the two weights).
@@ -63,9 +64,9 @@ final class UpsamplingKernelsTests: XCTestCase {
         assertEqualFloats(output.values, [1, 2, 3, 4])
         // 1×2×8 (two pixels, C = 2) → 2×4×2.
         let wide = try DepthToSpace.Geometry(inputHeight: 1, inputWidth: 2, inputChannels: 8, blockSize: 2)
-        var expected = [Float](repeating: .nan, count: 16)
-        DepthToSpace.reference(input: (0..<16).map(Float.init), geometry: wide, output: &expected)
-        assertEqualFloats(expected, [0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 12, 13, 14, 15])
+        let expected = GuardedBuffer(count: 16)
+        DepthToSpace.reference(input: (0..<16).map(Float.init), geometry: wide, output: expected.pointer)
+        assertEqualFloats(expected.values, [0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 12, 13, 14, 15])
     }
 
     func testDepthToSpaceFastPathMatchesReferenceOnRandomShapes() throws {
@@ -75,8 +76,9 @@ final class UpsamplingKernelsTests: XCTestCase {
             let geometry = try DepthToSpace.Geometry(inputHeight: random.int(1...6), inputWidth: random.int(1...6),
                                                      inputChannels: block * block * random.int(1...5), blockSize: block)
             let input = random.floats(geometry.elementCount)
-            var expected = [Float](repeating: .nan, count: geometry.elementCount)
-            DepthToSpace.reference(input: input, geometry: geometry, output: &expected)
+            let reference = GuardedBuffer(count: geometry.elementCount)
+            DepthToSpace.reference(input: input, geometry: geometry, output: reference.pointer)
+            let expected = reference.values
             let output = GuardedBuffer(count: geometry.elementCount)
             DepthToSpace.run(input: input, geometry: geometry, output: output.pointer)
             assertEqualFloats(output.values, expected, "\(geometry)")
