@@ -8,11 +8,15 @@ import Foundation
 // Override with FACEMESH_TARGET_CPU=<LLVM CPU name> (e.g. znver4, skylake-avx512) or FACEMESH_TARGET_CPU=generic
 // for a portable baseline build.
 let environment = ProcessInfo.processInfo.environment
-// Numeric code is optimized in debug builds too: unoptimized SIMD code runs 10-100x slower, which would make the
-// reference tests (whole networks on real images) crawl.
+// Numeric code is optimized in debug builds too, the way release builds it: unoptimized SIMD code runs 10-100x
+// slower, which would make the reference tests (whole networks on real images) crawl, and `-O` alone is not enough:
+// SwiftPM compiles debug targets file by file (batch mode), so the small SIMD helpers of one file
+// (SIMDMemory.load8, multiplyAdd, ...) are calls, not inlined instructions, in the kernels of the others; measured
+// 15x slower than `-c release`. Whole-module optimization (as `-c release` does) removes that; `-disable-batch-mode`
+// silences the driver's warning about SwiftPM's own `-enable-batch-mode`, which whole-module mode ignores.
 var numericFlags: [SwiftSetting] = [
     .unsafeFlags(["-enforce-exclusivity=unchecked"]),
-    .unsafeFlags(["-O"], .when(configuration: .debug)),
+    .unsafeFlags(["-O", "-whole-module-optimization", "-num-threads", "2", "-disable-batch-mode"], .when(configuration: .debug)),
 ]
 #if arch(x86_64)
 let targetCPU = environment["FACEMESH_TARGET_CPU"] ?? "haswell"
@@ -46,17 +50,22 @@ let package = Package(
         .target(name: "CPUFeatures"),
         .target(name: "CThreadName"),
         .target(name: "TensorRuntime", dependencies: ["CBLAS", "CPUFeatures", "CThreadName"], swiftSettings: numericFlags),
-        .target(name: "FaceMesh", dependencies: ["TensorRuntime"], swiftSettings: numericFlags),
+        // The 8-bit RGB image shared by FaceMesh and ImageCodecs (both re-export it).
+        .target(name: "ImageBasics"),
+        .target(name: "FaceMesh", dependencies: ["TensorRuntime", "ImageBasics"], swiftSettings: numericFlags),
         // C shims around libjpeg/libpng: their fatal-error callbacks need setjmp/longjmp, which Swift cannot express.
         .target(name: "CImageShims", dependencies: ["CJPEG", "CPNG"]),
-        .target(name: "ImageCodecs", dependencies: ["CImageShims"]),
+        .target(name: "ImageCodecs", dependencies: ["CImageShims", "ImageBasics"]),
         .executableTarget(name: "facemesh", dependencies: [
             "FaceMesh", "ImageCodecs", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "bench", dependencies: [
             "FaceMesh", "TensorRuntime", "ImageCodecs",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], path: "Benchmarks/bench"),
+        ], path: "Benchmarks/bench",
+        // Optimized and compiled for the kernels' CPU like the numeric targets: its FMA probe must use the
+        // kernels' instructions, and its timing loop must not add debug overhead.
+        swiftSettings: numericFlags),
         // Test support shared by the test targets: a seeded generator and the PNG chunk CRC.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TensorRuntimeTests", dependencies: ["TensorRuntime", "TestSupport"],

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate Sources/FaceMesh/Geometry/CanonicalFaceModelData.swift from MediaPipe's face-geometry metadata.
+"""Generate Sources/FaceMesh/Pose/CanonicalFaceModelData.swift from MediaPipe's face-geometry metadata.
 
 Input:  Tools/data/mediapipe/geometry_pipeline_metadata_landmarks.pbtxt (468 vertices x, y, z, u, v; 898 triangles;
         33 weighted Procrustes basis landmarks), cross-checked against Tools/data/mediapipe/canonical_face_model.obj.

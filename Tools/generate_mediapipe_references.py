@@ -273,8 +273,6 @@ def generate_video_landmarks() -> list[tuple[str, str, str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     default_images = repo_path(images.REPO_IMAGES_DIR)
-    if not os.path.exists(os.path.join(default_images, images.SHARED_IMAGES[0])):
-        default_images = "/work/shared/fixtures/images"
     parser.add_argument("--images", default=default_images, help="folder with the six shared test photos")
     parser.add_argument("--only", choices=["attention", "landmarks", "video"], action="append")
     args = parser.parse_args()

@@ -9,7 +9,7 @@ Tests/Fixtures/ImageCodecs/expected.json:
   definition of the pixels (palette lookup, bit-depth scaling v * 255 / (2^bits - 1), alpha dropped) and the
   script asserts that Pillow's decode + convert("RGB") agrees.
 - JPEG files are written by Pillow (its bundled libjpeg-turbo); expected values are Pillow's decode.
-- The real photograph mpl_grace_hopper.jpg is copied from /work/shared/fixtures/images (Pillow's decode gives the
+- The real photograph mpl_grace_hopper.jpg is copied from Tests/Fixtures/Images (Pillow's decode gives the
   expected samples); for skimage_astronaut.png only the expected samples are recorded (the file itself is in
   Tests/Fixtures/Images when another part of the project provides it).
 
@@ -27,7 +27,7 @@ from PIL import Image, features
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "Tests" / "Fixtures" / "ImageCodecs"
-SHARED_IMAGES = Path("/work/shared/fixtures/images")
+SHARED_IMAGES = ROOT / "Tests" / "Fixtures" / "Images"
 
 expected = {}
 

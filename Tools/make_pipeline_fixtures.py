@@ -5,7 +5,7 @@ Setup (once):  python3 -m venv Tools/.venv-pipeline
                Tools/.venv-pipeline/bin/pip install -r Tools/requirements-pipeline.txt
 Run:           Tools/.venv-pipeline/bin/python Tools/make_pipeline_fixtures.py
 
-The source photo (shared/fixtures/images/mpl_grace_hopper.jpg) is decoded by OpenCV, downscaled, and stored as raw
+The source photo (Tests/Fixtures/Images/mpl_grace_hopper.jpg) is decoded by OpenCV, downscaled, and stored as raw
 RGB bytes so the Swift tests need no JPEG decoder. Every expected output is raw RGB bytes (NHWC, uint8), described
 in manifest.json. Floats in the manifest are float32 values written exactly (as Python floats).
 """
@@ -20,7 +20,7 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "Tests", "Fixtures", "Pipeline")
 PHOTO = os.environ.get("PIPELINE_PHOTO",
-                       os.path.join(os.path.dirname(ROOT), "shared", "fixtures", "images", "mpl_grace_hopper.jpg"))
+                       os.path.join(ROOT, "Tests", "Fixtures", "Images", "mpl_grace_hopper.jpg"))
 f32 = np.float32
 
 

@@ -91,8 +91,6 @@ def encode(frames: list[np.ndarray], path: str) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     default_source = os.path.join(REPO, "Tests/Fixtures/Images", SOURCE_NAME)
-    if not os.path.exists(default_source):
-        default_source = os.path.join("/work/shared/fixtures/images", SOURCE_NAME)
     parser.add_argument("--source", default=default_source, help="the 512x600 Grace Hopper portrait")
     args = parser.parse_args()
 

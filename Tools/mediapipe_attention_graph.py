@@ -12,7 +12,7 @@ CalculatorGraph whose InferenceCalculator gets MediaPipe's custom-op resolver:
 The tensor that ImageToTensorCalculator produced is also read back through its own
 TensorsToFloatsCalculator, so callers can check exactly what the model was fed.
 
-Facts used here: /work/shared/docs/models.md sections 2.3 and 7.
+Facts used here: docs/models.md §2.3 and §7.
 """
 
 import os

@@ -11,7 +11,7 @@ import os
 import cv2
 import numpy as np
 
-# The six shared test photos (provenance: /work/shared/fixtures/README.md). In the repository they
+# The six shared test photos (provenance: Tests/Fixtures/Images/PROVENANCE.md). In the repository they
 # live in Tests/Fixtures/Images/; the generated ones in Tests/Fixtures/Images/extra/.
 SHARED_IMAGES = [
     "mpl_grace_hopper.jpg",

@@ -8,29 +8,35 @@ import Foundation
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Times SwiftFaceMesh's models on real crops from Tests/Fixtures (run with swift run -c release bench).",
+        abstract: "Times SwiftFaceMesh's models on real crops from Tests/Fixtures.",
         discussion: """
             Workloads: mesh, iris, cascade (mesh + iris on both eyes), attention, detector, frame (one tracked video \
             frame through FaceMeshEngine with the attention model). Each is timed after a warm-up; the table shows median / p10 / p90 ms, \
-            MACs, GMAC/s, share of the FMA peak and the paper's Pixel 2 XL GPU times.
+            MACs, GMAC/s, share of the FMA peak measured by a probe on this machine, and the paper's Pixel 2 XL GPU times.
+
+            The published numbers (README) come from: swift run -c release bench --compare-litert
+            A debug build (swift run bench) optimizes the numeric code too and measures within noise of it, but says \
+            so in its first line; --compare-litert refuses a debug build.
             """)
 
     @OptionGroup var options: BenchOptions
 
     func run() throws {
         signal(SIGPIPE, SIG_IGN)  // a dead LiteRT child must surface as an error, not kill the bench
+        let build = BuildContext.current
+        if options.compareLitert, build.isDebug { throw BenchError.debugBuildComparison }
         let root = try RepositoryRoot.find()
         let python = try options.compareLitert ? litertPython(root: root) : nil
         let threadCounts = try options.threadCounts
-        let measuredThreads = threadCounts
         let catalog = WorkloadCatalog(root: root, weights: try ModelWeights.defaultDirectory())
         let workloads = try catalog.make(try options.selectedWorkloads)
         let machine = MachineContext.current()
-        let peak = MachinePeak(overrideGigahertz: options.ghz)
+        progress("FMA probe: \(FMAThroughputProbe.chains) independent SIMD8 FMA chains, alone and on \(machine.logicalCPUs) threads at once")
+        let peak = FMAPeak(probe: FMAThroughputProbe.measure(threads: machine.logicalCPUs), overrideGigahertz: options.ghz)
 
         // Every thread count of a workload is timed in alternating rounds, so all see the same machine load.
         var byThreads: [Int: [Workload]] = [1: workloads]
-        for threads in measuredThreads where threads > 1 {
+        for threads in threadCounts where threads > 1 {
             var threadedCatalog = catalog
             threadedCatalog.threads = threads
             byThreads[threads] = try threadedCatalog.make(try options.selectedWorkloads)
@@ -38,7 +44,7 @@ struct Bench: ParsableCommand {
         var measurements: [Measurement] = []
         var probe = CoreSpeedProbe()
         for workload in workloads {
-            let variants = measuredThreads.compactMap { threads in
+            let variants = threadCounts.compactMap { threads in
                 byThreads[threads]?.first { $0.name == workload.name }.map { (threads, $0) }
             }
             progress("timing \(workload.name) at \(variants.map { "\($0.0)" }.joined(separator: ", ")) thread(s) (\(options.runs) runs each)")
@@ -71,14 +77,16 @@ struct Bench: ParsableCommand {
         var notes = self.notes(workloads: workloads, threadCounts: threadCounts, peak: peak, machine: machine)
         if let speed = probe.summary { notes.append(speed) }
         if options.json {
-            print(JSONReport.make(threads: measuredThreads, measurements: measurements, notes: notes, litert: comparison,
-                                  profiles: profiles).text)
+            print(JSONReport.make(build: build, peak: peak, threads: threadCounts, measurements: measurements, notes: notes,
+                                  litert: comparison, profiles: profiles).text)
             return
         }
-        print("SwiftFaceMesh bench — \(machine.summary)\n")
+        print(build.headline)
+        print("SwiftFaceMesh bench — \(machine.summary)")
+        print(peak.headline + "\n")
         print(ResultTable.render(measurements, peak: peak, notes: notes))
         if let profiles {
-            print("\n" + ProfileReport.render(profiles, top: options.profileTop, runs: options.runs))
+            print("\n" + ProfileReport.render(profiles, top: options.profileTop, runs: options.runs, peak: peak))
         }
         if let comparison {
             print("\n" + LiteRTComparison.render(comparison, rounds: options.rounds, runsPerRound: options.roundRuns))
@@ -102,7 +110,7 @@ struct Bench: ParsableCommand {
             progress("profiling \(workload.name) (\(options.runs) runs)")
             let steps = try model.input.withUnsafeBufferPointer { try model.runner.profile(input: $0, runs: options.runs) }
             return ModelProfile(name: workload.name, modelName: model.runner.name, threads: model.runner.threadCount,
-                                steps: steps)
+                                steps: steps, traffic: steps.map { StepTraffic(label: $0.label, file: model.file) })
         }
     }
 
@@ -114,12 +122,9 @@ struct Bench: ParsableCommand {
                                         warmup: options.warmup, progress: progress)
     }
 
-    private func notes(workloads: [Workload], threadCounts: [Int], peak: MachinePeak,
-                       machine: MachineContext) -> [String] {
+    private func notes(workloads: [Workload], threadCounts: [Int], peak: FMAPeak, machine: MachineContext) -> [String] {
         var notes: [String] = []
-        #if DEBUG
-        notes.append("DEBUG BUILD: times are not representative; run swift run -c release bench")
-        #endif
+        if let warning = build.warning { notes.append(warning) }
         notes.append("each row: \(options.runs) timed runs after \(options.warmup) warm-up runs (monotonic clock), on real crops of mpl_grace_hopper.jpg from Tests/Fixtures; the thread counts of one workload are timed in alternating rounds of \(options.roundRuns) runs")
         notes += workloads.map { "\($0.name): \($0.summary)" }
         if workloads.contains(where: { $0.name == WorkloadName.cascade }) {
@@ -135,5 +140,144 @@ struct Bench: ParsableCommand {
         notes.append("paper: Attention Mesh (arXiv 2006.10962) Table 1, Pixel 2 XL GPU; ours: one CPU core of this machine (\(machine.cpuModel))")
         notes.append("the machine may be shared: load average at start \(machine.loadAverage)")
         return notes
+    }
+
+    private var build: BuildContext { .current }
+}
+
+/// The command-line options of `bench`.
+struct BenchOptions: ParsableArguments {
+    @Option(help: "Timed runs per workload (after the warm-up).")
+    var runs: Int = 300
+
+    @Option(help: "Untimed warm-up runs per workload.")
+    var warmup: Int = 30
+
+    @Option(help: ArgumentHelp("Thread counts to report, comma-separated (e.g. 1,2).",
+                               discussion: "Counts above 1 time every workload with that many threads per inference."))
+    var threads: String = "1,2"
+
+    @Option(help: "Only these workloads, comma-separated (mesh, iris, cascade, attention, detector, frame).")
+    var only: String?
+
+    @Option(help: "Use clock (GHz) × 16 MAC/cycle as the FMA peak instead of the measured one (probe still reported).")
+    var ghz: Double?
+
+    @Flag(help: "Print one JSON document instead of tables.")
+    var json = false
+
+    @Flag(help: "Per-step profile of each model: step label, share of time, ms, MACs, bytes moved, GMAC/s, % of the measured FMA peak.")
+    var profile = false
+
+    @Option(help: "Threads of the runners profiled with --profile (split steps are timed across all threads).")
+    var profileThreads: Int = 1
+
+    @Option(help: "Steps shown per model with --profile, slowest first (0 = all, in execution order).")
+    var profileTop: Int = 12
+
+    @Flag(help: "Also time LiteRT (Python ai-edge-litert, 1 thread, XNNPACK) on the same inputs, in alternating rounds (release builds only).")
+    var compareLitert = false
+
+    @Option(help: "Python with ai-edge-litert for --compare-litert (default: Tools/.venv-litert/bin/python).")
+    var python: String?
+
+    @Option(help: "Alternating rounds per workload with --compare-litert.")
+    var rounds: Int = 10
+
+    @Option(help: "Runs per side in each round with --compare-litert.")
+    var roundRuns: Int = 50
+
+    /// The thread counts asked for, ascending and without duplicates.
+    var threadCounts: [Int] {
+        get throws {
+            let counts = try threads.split(separator: ",").map { text -> Int in
+                guard let count = Int(text.trimmingCharacters(in: .whitespaces)), count >= 1 else {
+                    throw ValidationError("--threads: '\(text)' is not a thread count ≥ 1")
+                }
+                return count
+            }
+            guard !counts.isEmpty else { throw ValidationError("--threads: give at least one thread count") }
+            return Array(Set(counts)).sorted()
+        }
+    }
+
+    /// The workload names selected with `--only` (all when absent).
+    var selectedWorkloads: [String] {
+        get throws {
+            guard let only else { return WorkloadName.all }
+            let names = only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            for name in names where !WorkloadName.all.contains(name) {
+                throw ValidationError("--only: unknown workload '\(name)'; known: \(WorkloadName.all.joined(separator: ", "))")
+            }
+            return WorkloadName.all.filter(names.contains)
+        }
+    }
+
+    func validate() throws {
+        guard runs >= 1, warmup >= 0 else { throw ValidationError("--runs must be ≥ 1 and --warmup ≥ 0") }
+        guard rounds >= 1, roundRuns >= 1 else { throw ValidationError("--rounds and --round-runs must be ≥ 1") }
+        guard profileThreads >= 1 else { throw ValidationError("--profile-threads must be ≥ 1") }
+        guard profileTop >= 0 else { throw ValidationError("--profile-top must be ≥ 0") }
+        if let ghz, !(ghz > 0 && ghz < 20) { throw ValidationError("--ghz must be a clock in GHz, e.g. 2.25") }
+        _ = try threadCounts
+        _ = try selectedWorkloads
+    }
+}
+
+/// Why the benchmark could not run.
+enum BenchError: Error, CustomStringConvertible {
+    /// No directory with `Package.swift` and `Tests/Fixtures` above the sources or the current directory.
+    case repositoryNotFound(searched: [String])
+    /// A fixture file is missing or has the wrong size.
+    case badFixture(path: String, reason: String)
+    /// No Python with ai-edge-litert was found for `--compare-litert`.
+    case pythonNotFound(path: String)
+    /// `--compare-litert` in a debug build: its numbers would be published against LiteRT's release build.
+    case debugBuildComparison
+    /// A workload did not behave as expected (e.g. the engine lost the face it tracks).
+    case workloadFailed(String)
+    /// The LiteRT child process failed or broke the line protocol.
+    case litert(String)
+
+    var description: String {
+        switch self {
+        case let .repositoryNotFound(searched):
+            return "repository root not found (looked for Package.swift and Tests/Fixtures in: \(searched.joined(separator: ", "))); run from the repository"
+        case let .badFixture(path, reason): return "fixture \(path): \(reason)"
+        case let .pythonNotFound(path):
+            return """
+                --compare-litert needs a Python with ai-edge-litert; \(path) does not exist or is not executable.
+                Set it up with:
+                  python3 -m venv Tools/.venv-litert && Tools/.venv-litert/bin/pip install -r Tools/requirements-litert.txt
+                or pass --python PATH.
+                """
+        case .debugBuildComparison:
+            return "--compare-litert compares against LiteRT's optimized build and refuses a debug build; run: \(BuildContext.releaseCommand) --compare-litert"
+        case let .workloadFailed(message): return message
+        case let .litert(message): return "LiteRT comparison failed: \(message)"
+        }
+    }
+}
+
+/// Locates the repository checkout (for the fixtures and Tools/): first from this source file's path, known at
+/// compile time, then upwards from the current directory.
+enum RepositoryRoot {
+    /// The first candidate directory holding both `Package.swift` and `Tests/Fixtures`.
+    static func find() throws -> URL {
+        let fromSource = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        var candidates = [fromSource]
+        var directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        for _ in 0..<6 {
+            candidates.append(directory)
+            directory.deleteLastPathComponent()
+        }
+        let manager = FileManager.default
+        for candidate in candidates
+        where manager.fileExists(atPath: candidate.appendingPathComponent("Package.swift").path)
+            && manager.fileExists(atPath: candidate.appendingPathComponent("Tests/Fixtures").path) {
+            return candidate.standardizedFileURL
+        }
+        throw BenchError.repositoryNotFound(searched: candidates.map(\.path))
     }
 }

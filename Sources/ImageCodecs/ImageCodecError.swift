@@ -14,8 +14,6 @@ public enum ImageCodecError: Error, CustomStringConvertible, Equatable, Sendable
     case unwritableFile(path: String, reason: String)
     /// A width or height is zero or negative, or the image size overflows.
     case invalidDimensions(width: Int, height: Int)
-    /// A pixel buffer does not hold exactly `3 * width * height` samples.
-    case pixelCountMismatch(width: Int, height: Int, expected: Int, actual: Int)
     /// The header declares an image larger than the decoding limits (checked before allocating pixel memory).
     case imageTooLarge(format: ImageFormat, width: Int, height: Int, limits: ImageSizeLimits)
     /// The file stores samples with a bit depth this module does not decode (16-bit PNG, 12-bit JPEG).
@@ -56,8 +54,6 @@ public enum ImageCodecError: Error, CustomStringConvertible, Equatable, Sendable
             return "cannot write image file \(path): \(reason)"
         case .invalidDimensions(let width, let height):
             return "invalid image size \(width)x\(height): both sides must be positive"
-        case .pixelCountMismatch(let width, let height, let expected, let actual):
-            return "an RGB image of \(width)x\(height) needs \(expected) samples (3 per pixel), got \(actual)"
         case .imageTooLarge(let format, let width, let height, let limits):
             return "\(format.rawValue) image of \(width)x\(height) exceeds the limits of \(limits.maximumSide) "
                 + "pixels per side and \(limits.maximumPixelCount) pixels in total"

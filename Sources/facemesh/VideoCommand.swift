@@ -73,8 +73,7 @@ struct VideoCommand: ParsableCommand {
                     break
                 }
                 let timestamp = reader.frameRate.timestamp(ofFrame: index)
-                let faces = try engine.process(try ImageFrame(width: image.width, height: image.height,
-                                                              pixels: image.pixels), timestamp: timestamp)
+                let faces = try engine.process(image, timestamp: timestamp)
                 try output.write(FaceJSON.frame(index: index, timestamp: timestamp, faces: faces) + "\n")
                 try overlayWriter?.write(renderer.render(faces, on: image))
                 index += 1

@@ -32,6 +32,13 @@ final class InferenceAllocationTests: XCTestCase {
         }
     }
 
+    /// A runner for `model` with `threads` threads.
+    private func runner(_ model: String, threads: Int) throws -> ModelRunner {
+        var options = ModelRunner.Options()
+        options.threads = threads
+        return try ModelRunner(contentsOf: Self.root.appendingPathComponent("Weights/\(model).sfmw"), options: options)
+    }
+
     /// Allocations made while `body` runs.
     private func allocations(_ body: () throws -> Void) rethrows -> Int64 {
         allocation_counter_start()
@@ -57,10 +64,7 @@ final class InferenceAllocationTests: XCTestCase {
         for (model, inputPath) in models {
             let values = try input(inputPath)
             for threads in [1, 2] {
-                var options = ModelRunner.Options()
-                options.threads = threads
-                let runner = try ModelRunner(contentsOf: Self.root.appendingPathComponent("Weights/\(model).sfmw"),
-                                             options: options)
+                let runner = try runner(model, threads: threads)
                 try values.withUnsafeBufferPointer { buffer in
                     try runner.run(input: buffer)
                     for attempt in 0..<5 {
@@ -68,6 +72,29 @@ final class InferenceAllocationTests: XCTestCase {
                         XCTAssertEqual(count, 0, "\(model), \(threads) thread(s), run \(attempt + 2): \(count) allocations")
                     }
                 }
+            }
+        }
+    }
+
+    /// With worker threads the runner switches between split and serial runs (`ExecutionModeChooser`: run 8 is the
+    /// first serial probe, then every 8th run probes the other mode). Every run from the second through the 24th,
+    /// of both kinds, allocates nothing, at 2 and 3 threads.
+    func testSplitAndSerialRunsAllocateNothing() throws {
+        for (model, inputPath) in [models[0], models[3]] {
+            let values = try input(inputPath)
+            for threads in [2, 3] {
+                let runner = try runner(model, threads: threads)
+                try values.withUnsafeBufferPointer { buffer in
+                    try runner.run(input: buffer)
+                    for run in 2...24 {
+                        let count = try allocations { try runner.run(input: buffer) }
+                        XCTAssertEqual(count, 0, "\(model), \(threads) threads, run \(run): \(count) allocations")
+                    }
+                }
+                let statistics = runner.threadStatistics
+                XCTAssertEqual(statistics.splitRuns + statistics.serialRuns, 24, "\(model), \(threads) threads")
+                XCTAssertGreaterThanOrEqual(statistics.serialRuns, 2, "\(model), \(threads) threads: \(statistics)")
+                XCTAssertGreaterThanOrEqual(statistics.splitRuns, 2, "\(model), \(threads) threads: \(statistics)")
             }
         }
     }

@@ -50,15 +50,25 @@ final class InputValidationTests: XCTestCase {
     }
 
     func testRGBImageValidatesSizes() {
-        XCTAssertEqual(assertCodecError(try RGBImage(width: 0, height: 0, pixels: [])),
+        func imageError(_ body: @autoclosure () throws -> RGBImage) -> RGBImageError? {
+            do {
+                _ = try body()
+                XCTFail("expected an RGBImageError, got an image")
+            } catch {
+                XCTAssertTrue(error is RGBImageError, "expected an RGBImageError, got \(error)")
+                return error as? RGBImageError
+            }
+            return nil
+        }
+        XCTAssertEqual(imageError(try RGBImage(width: 0, height: 0, pixels: [])),
                        .invalidDimensions(width: 0, height: 0))
-        XCTAssertEqual(assertCodecError(try RGBImage(width: -1, height: 2, pixels: [])),
+        XCTAssertEqual(imageError(try RGBImage(width: -1, height: 2, pixels: [])),
                        .invalidDimensions(width: -1, height: 2))
-        XCTAssertEqual(assertCodecError(try RGBImage(width: 2, height: 2, pixels: [UInt8](repeating: 0, count: 11))),
+        XCTAssertEqual(imageError(try RGBImage(width: 2, height: 2, pixels: [UInt8](repeating: 0, count: 11))),
                        .pixelCountMismatch(width: 2, height: 2, expected: 12, actual: 11))
-        XCTAssertEqual(assertCodecError(try RGBImage(width: Int.max, height: 2, pixels: [])),
+        XCTAssertEqual(imageError(try RGBImage(width: Int.max, height: 2, pixels: [])),
                        .invalidDimensions(width: Int.max, height: 2))
-        XCTAssertEqual(assertCodecError(try RGBImage(width: 3, height: 0, color: .red)),
+        XCTAssertEqual(imageError(try RGBImage(width: 3, height: 0, color: .red)),
                        .invalidDimensions(width: 3, height: 0))
     }
 

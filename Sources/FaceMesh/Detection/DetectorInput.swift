@@ -1,23 +1,5 @@
 import Foundation
 
-/// Errors raised by `DetectorInput`.
-public enum DetectorInputError: Error, Equatable, CustomStringConvertible {
-    /// Image or tensor size not positive.
-    case invalidSize(String)
-    /// The frame does not have the size the input was prepared for.
-    case imageSizeMismatch(expectedWidth: Int, expectedHeight: Int, actualWidth: Int, actualHeight: Int)
-
-    /// A readable explanation of the error.
-    public var description: String {
-        switch self {
-        case let .invalidSize(message): return "detector input: \(message)"
-        case let .imageSizeMismatch(expectedWidth, expectedHeight, actualWidth, actualHeight):
-            return "detector input: prepared for a \(expectedWidth)×\(expectedHeight) image, got "
-                + "\(actualWidth)×\(actualHeight)"
-        }
-    }
-}
-
 /// The face detector's input for one frame size, as MediaPipe's `ImageToTensorCalculator` makes it with
 /// `keep_aspect_ratio` and `BORDER_ZERO`: the whole frame, centred, enlarged to a square of side max(W, H)
 /// (letterbox), resampled to the tensor size by `ImageCropper` (bilinear, zero border) and mapped to [−1, 1].
@@ -44,7 +26,7 @@ public struct DetectorInput: Sendable {
     /// detector input.
     public init(imageWidth: Int, imageHeight: Int, tensorWidth: Int = 128, tensorHeight: Int = 128) throws {
         guard imageWidth > 0, imageHeight > 0, tensorWidth > 0, tensorHeight > 0 else {
-            throw DetectorInputError.invalidSize("image \(imageWidth)×\(imageHeight) and tensor "
+            throw FaceMeshError.invalidDetectorInput("image \(imageWidth)×\(imageHeight) and tensor "
                 + "\(tensorWidth)×\(tensorHeight) must be positive")
         }
         self.imageWidth = imageWidth
@@ -77,7 +59,7 @@ public struct DetectorInput: Sendable {
 
     /// Writes the detector tensor of `image` (NHWC `[tensorHeight, tensorWidth, 3]`, values in [−1, 1]) into
     /// `destination`, which must hold at least `tensorValueCount` Floats (`destinationCount`).
-    public func makeTensor(from image: ImageFrame, into destination: UnsafeMutablePointer<Float>,
+    public func makeTensor(from image: RGBImage, into destination: UnsafeMutablePointer<Float>,
                            destinationCount: Int) throws {
         try checkSize(image)
         try ImageCropper.crop(image, region: region, outputWidth: tensorWidth, outputHeight: tensorHeight,
@@ -86,15 +68,15 @@ public struct DetectorInput: Sendable {
     }
 
     /// The letterboxed tensor as bytes (before the [−1, 1] conversion), `[tensorHeight, tensorWidth, 3]` RGB.
-    public func makeTensorBytes(from image: ImageFrame) throws -> [UInt8] {
+    public func makeTensorBytes(from image: RGBImage) throws -> [UInt8] {
         try checkSize(image)
         return try ImageCropper.cropBytes(image, region: region, outputWidth: tensorWidth, outputHeight: tensorHeight,
                                           border: .zero)
     }
 
-    private func checkSize(_ image: ImageFrame) throws {
+    private func checkSize(_ image: RGBImage) throws {
         guard image.width == imageWidth, image.height == imageHeight else {
-            throw DetectorInputError.imageSizeMismatch(expectedWidth: imageWidth, expectedHeight: imageHeight,
+            throw FaceMeshError.detectorImageSizeMismatch(expectedWidth: imageWidth, expectedHeight: imageHeight,
                                                        actualWidth: image.width, actualHeight: image.height)
         }
     }

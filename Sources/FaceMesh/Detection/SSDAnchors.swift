@@ -20,19 +20,6 @@ public struct SSDAnchor: Hashable, Sendable {
     }
 }
 
-/// Errors raised by anchor generation.
-public enum SSDAnchorError: Error, Equatable, CustomStringConvertible {
-    /// The options are inconsistent (the message says how).
-    case invalidOptions(String)
-
-    /// A readable explanation of the error.
-    public var description: String {
-        switch self {
-        case let .invalidOptions(message): return "SSD anchors: \(message)"
-        }
-    }
-}
-
 /// Parameters of MediaPipe's `SsdAnchorsCalculator`.
 public struct SSDAnchorOptions: Hashable, Sendable {
     /// Detector input width in pixels.
@@ -94,11 +81,11 @@ public enum SSDAnchors {
     /// The anchors for `options`, in the order the detector's outputs use.
     public static func generate(_ options: SSDAnchorOptions) throws -> [SSDAnchor] {
         guard options.numLayers == options.strides.count, options.numLayers > 0 else {
-            throw SSDAnchorError.invalidOptions("numLayers \(options.numLayers) must equal strides.count "
+            throw FaceMeshError.invalidAnchorOptions("numLayers \(options.numLayers) must equal strides.count "
                 + "\(options.strides.count) and be positive")
         }
         guard options.inputWidth > 0, options.inputHeight > 0, options.strides.allSatisfy({ $0 > 0 }) else {
-            throw SSDAnchorError.invalidOptions("input size and strides must be positive")
+            throw FaceMeshError.invalidAnchorOptions("input size and strides must be positive")
         }
         let layerCount = options.strides.count
         var anchors: [SSDAnchor] = []

@@ -25,6 +25,12 @@ public final class FaceMeshEngine {
         let detectionScore: Float
         var smoother: LandmarksSmoother
     }
+    /// A region about to run the landmark model: a new detection (no track yet) or a tracked face.
+    private struct Candidate {
+        let region: NormalizedRect
+        let track: Track?
+        let detectionScore: Float
+    }
     private var tracks: [Track] = []
     private var nextIdentifier = 0
     private var lastTimestamp: Double?
@@ -59,51 +65,50 @@ public final class FaceMeshEngine {
     /// - Parameter timestamp: seconds; required to increase in video mode when smoothing is on (defaults to
     ///   frame count / 30 s).
     /// - Returns: faces in MediaPipe's order (detections first, then tracked faces not re-detected).
-    public func process(_ frame: ImageFrame, timestamp: Double? = nil) throws -> [FaceMeshResult] {
+    public func process(_ frame: RGBImage, timestamp: Double? = nil) throws -> [FaceMeshResult] {
         let time = try nextTimestamp(timestamp)
         let tracked = options.staticImageMode ? [] : tracks
-        var candidates: [(region: NormalizedRect, track: Track?, detectionScore: Float)] = []
+        var detected: [Candidate] = []
         if tracked.count < options.maxFaces {
             let detections = try detector.detect(frame).prefix(options.maxFaces)
             for detection in detections {
                 let region = try RegionOfInterestBuilder.faceRegion(from: detection, imageWidth: frame.width,
                                                                     imageHeight: frame.height)
-                candidates.append((region, nil, detection.score))
+                detected.append(Candidate(region: region, track: nil, detectionScore: detection.score))
             }
         }
-        let merged = ROIAssociation.mergeLegacy(detectionRegions: candidates.map(\.region),
-                                                trackedRegions: tracked.map(\.region))
+        let merged = ROIAssociation.mergeLegacy(
+            detections: detected, tracked: tracked.map { Candidate(region: $0.region, track: $0, detectionScore: $0.detectionScore) },
+            region: \.region)
         var results: [FaceMeshResult] = []
         var survivors: [Track] = []
-        for region in merged {
-            let existing = tracked.first { $0.region == region }
-            let detectionScore = existing?.detectionScore ?? candidates.first { $0.region == region }?.detectionScore ?? 0
+        for candidate in merged {
+            let region = candidate.region
             guard let prediction = try landmarkModel.predict(in: frame, region: region,
                                                               presenceThreshold: options.minTrackingConfidence) else {
                 continue
             }
-            var track: Track
-            if let existing {
-                track = existing
-            } else {
-                track = Track(identifier: makeIdentifier(), region: region, detectionScore: detectionScore,
-                              smoother: try LandmarksSmoother(method: options.smoothing))
-            }
-            let pixels = LandmarkCoordinates.toPixels(prediction.landmarks, imageWidth: frame.width, imageHeight: frame.height)
-            var output = pixels
+            var track = try candidate.track
+                ?? Track(identifier: makeIdentifier(), region: region, detectionScore: candidate.detectionScore,
+                         smoother: LandmarksSmoother(method: options.smoothing))
+            // The landmark models return normalized landmarks; pixels are derived once for the result (and the
+            // smoother, which works in pixels as MediaPipe's does; only smoothed landmarks go back to normalized).
+            var pixels = LandmarkCoordinates.toPixels(prediction.landmarks, imageWidth: frame.width,
+                                                      imageHeight: frame.height)
+            var normalized = prediction.landmarks
             if !options.staticImageMode, options.smoothing != .none {
-                output = try track.smoother.smooth(pixels, timestamp: time)
+                pixels = try track.smoother.smooth(pixels, timestamp: time)
+                normalized = LandmarkCoordinates.toNormalized(pixels, imageWidth: frame.width, imageHeight: frame.height)
             }
             if !options.staticImageMode {
                 track.region = try RegionOfInterestBuilder.faceRegion(fromLandmarks: prediction.landmarks,
                                                                       imageWidth: frame.width, imageHeight: frame.height)
                 survivors.append(track)
             }
-            let normalized = LandmarkCoordinates.toNormalized(output, imageWidth: frame.width, imageHeight: frame.height)
             let pose = try? poseEstimator?.estimate(normalizedLandmarks: normalized, imageWidth: frame.width,
                                                     imageHeight: frame.height)
-            results.append(FaceMeshResult(landmarks: output, normalizedLandmarks: normalized, presence: prediction.presence,
-                                          detectionScore: detectionScore, region: region,
+            results.append(FaceMeshResult(landmarks: pixels, normalizedLandmarks: normalized, presence: prediction.presence,
+                                          detectionScore: candidate.detectionScore, region: region,
                                           trackIdentifier: track.identifier, headPose: pose))
         }
         tracks = survivors
@@ -129,3 +134,66 @@ public final class FaceMeshEngine {
 /// explicitly not `Sendable` (the compiler rejects passing it across concurrency domains). Use one engine per thread.
 @available(*, unavailable, message: "FaceMeshEngine is not thread-safe; create one engine per thread")
 extension FaceMeshEngine: Sendable {}
+
+/// One face found in one image or video frame.
+public struct FaceMeshResult: Sendable {
+    /// Landmarks in image pixels: x right, y down, z in the same pixel scale as x (MediaPipe's normalized z × image
+    /// width; origin near the head centre, smaller is closer to the camera). 468 or 478 points; smoothed in video
+    /// mode when smoothing is on.
+    public var landmarks: [Landmark]
+    /// The same landmarks normalized as MediaPipe returns them: x/W, y/H, z/W.
+    public var normalizedLandmarks: [Landmark]
+    /// Face presence (sigmoid of the face flag) of this frame's landmark run, in [0, 1].
+    public var presence: Float
+    /// Score of the detection this face was found by (in video mode: the detection that started its track).
+    public var detectionScore: Float
+    /// The region of interest the landmarks were predicted in (normalized image coordinates).
+    public var region: NormalizedRect
+    /// Identifies the face across video frames while it stays tracked (new identifiers for new detections).
+    public var trackIdentifier: Int
+    /// Head pose from the landmarks, when `FaceMeshOptions.estimatesHeadPose` is on and the estimate succeeded.
+    public var headPose: HeadPose?
+}
+
+/// Settings of a `FaceMeshEngine`, with MediaPipe's names and defaults (legacy `FaceMesh` solution).
+public struct FaceMeshOptions: Sendable {
+    /// `true`: every call is an unrelated photo (detector on every call, no tracking, no smoothing).
+    /// `false` (video): faces are tracked from the previous frame's landmarks and the detector runs only when fewer
+    /// than `maxFaces` faces are tracked.
+    public var staticImageMode: Bool = false
+    /// The most faces to detect (MediaPipe `max_num_faces`).
+    public var maxFaces: Int = 1
+    /// Which landmark model runs on each face.
+    public var model: LandmarkModelKind = .attention
+    /// Detector score threshold (score ≥ it is kept), before non-maximum suppression.
+    public var minDetectionConfidence: Float = 0.5
+    /// Face-presence threshold: a face is kept when sigmoid(face flag) > it; otherwise it is dropped and, in video
+    /// mode, the detector runs again on the next frame.
+    public var minTrackingConfidence: Float = 0.5
+    /// Temporal smoothing of the output landmarks in video mode (never fed back into tracking).
+    public var smoothing: SmoothingMethod = .none
+    /// Estimate each face's head pose (`HeadPose`).
+    public var estimatesHeadPose: Bool = true
+    /// Directory with the weight files; `nil` searches with `ModelWeights.defaultDirectory()`.
+    public var weightsDirectory: URL? = nil
+    /// Threads per inference (`threadRange`, 1...64): the calling thread plus `threads - 1` worker threads owned by the engine's
+    /// networks. Results are bit-identical for every count; on a busy machine a run falls back to the calling thread.
+    public var threads: Int = 1
+    /// The thread counts `threads` accepts.
+    public static let threadRange = 1...64
+
+    /// Creates options with MediaPipe's defaults (video mode, one face, attention model, thresholds 0.5).
+    public init(staticImageMode: Bool = false, maxFaces: Int = 1, model: LandmarkModelKind = .attention,
+                minDetectionConfidence: Float = 0.5, minTrackingConfidence: Float = 0.5,
+                smoothing: SmoothingMethod = .none, weightsDirectory: URL? = nil, threads: Int = 1) {
+        self.staticImageMode = staticImageMode
+        self.maxFaces = maxFaces
+        self.model = model
+        self.minDetectionConfidence = minDetectionConfidence
+        self.minTrackingConfidence = minTrackingConfidence
+        self.smoothing = smoothing
+        self.weightsDirectory = weightsDirectory
+        self.threads = threads
+    }
+}
+

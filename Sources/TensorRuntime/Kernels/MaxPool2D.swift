@@ -7,11 +7,11 @@
 /// the input (impossible for a geometry that passes `ConvolutionGeometry.validate()`) yields −Float.greatestFiniteMagnitude.
 public enum MaxPool2D {
     /// Checks that `geometry` is valid and pools channel-wise (`outputChannels == inputChannels`).
-    /// - Throws: `KernelError.invalidGeometry` or `KernelError.shapeMismatch`.
+    /// - Throws: `PlanError.invalidGeometry` or `PlanError.sizeMismatch`.
     public static func validate(geometry: ConvolutionGeometry) throws {
         try geometry.validate()
         guard geometry.outputChannels == geometry.inputChannels else {
-            throw KernelError.shapeMismatch(
+            throw PlanError.sizeMismatch(
                 "MAX_POOL_2D keeps the channel count: input \(geometry.inputChannels), output \(geometry.outputChannels)")
         }
     }

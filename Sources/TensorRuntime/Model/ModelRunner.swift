@@ -1,4 +1,5 @@
 import CPUFeatures
+import Dispatch
 import Foundation
 
 /// Runs one model graph from a weight file on Float32 NHWC buffers (batch 1).
@@ -26,8 +27,22 @@ public final class ModelRunner {
         /// Threads that compute one inference: the calling thread plus `threads − 1` workers owned by the runner
         /// (at least 1; default 1). Outputs do not depend on it.
         public var threads: Int = 1
+        /// `.fast` (default) or `.reference`: the whole model through the kernels' scalar references.
+        public var execution: Execution = .fast
         /// Creates the default options.
         public init() {}
+    }
+
+    /// How a runner computes its steps.
+    public enum Execution: Sendable, Equatable {
+        /// Fused steps (convolution + residual ADD + activation, depthwise + 1×1) through the fast kernels,
+        /// split across threads.
+        case fast
+        /// One step per operator, nothing fused, every step through its kernel's scalar `reference(...)` as one
+        /// piece (threads then only overlap independent steps). Orders of magnitude slower; it exists to check
+        /// fusion, the fast kernels and threading against a plain computation of the whole model. The custom ops
+        /// Landmarks2TransformMatrix and TransformLandmarks and RESHAPE have only one (scalar) path.
+        case reference
     }
 
     /// Name and shape of a graph input or output.
@@ -53,6 +68,33 @@ public final class ModelRunner {
     /// Threads that compute one inference (`Options.threads`).
     public var threadCount: Int { options.threads }
 
+    /// How the runs so far used the threads (see `ThreadStatistics`).
+    public struct ThreadStatistics: Sendable, Equatable {
+        /// Runs that split their steps across the threads.
+        public var splitRuns = 0
+        /// Runs computed on the calling thread alone (one thread, or the serial fallback of a busy machine).
+        public var serialRuns = 0
+        /// Parts of split steps each worker thread computed (index 0: worker 1); empty with one thread.
+        public var partsComputedByWorkers: [Int] = []
+        /// Parts the calling thread computed in place of a worker that had not started.
+        public var partsTakenOverByCaller = 0
+    }
+
+    /// Counts of split and serial runs and of the parts each worker computed (call between runs).
+    public var threadStatistics: ThreadStatistics {
+        var statistics = ThreadStatistics()
+        statistics.splitRuns = splitRunCount
+        statistics.serialRuns = serialRunCount
+        if #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *), let workers {
+            let pool = unsafeDowncast(workers, to: WorkerPool.self)
+            statistics.partsComputedByWorkers = pool.partsComputedByWorkers
+            statistics.partsTakenOverByCaller = pool.partsTakenOver
+        }
+        return statistics
+    }
+    private var splitRunCount = 0
+    private var serialRunCount = 0
+
     // plan, arena and contexts are internal (not private) so ModelRunner+Profiling.swift can time single steps.
     let plan: ExecutionPlan
     private let options: Options
@@ -75,13 +117,13 @@ public final class ModelRunner {
 
     /// Compiles `file` into an execution plan. Throws `PlanError` when the graph uses unsupported operators or its
     /// shapes do not fit together, or the thread count is invalid or threads cannot be started, and
-    /// `RuntimeEnvironmentError` on a CPU the kernels were not compiled for.
+    /// `PlanError.unsupportedCPU` on a CPU the kernels were not compiled for.
     public init(file: ModelFile, options: Options = Options()) throws {
         try RuntimeEnvironment.checkCPU()
         guard options.threads >= 1 else { throw PlanError.invalidThreadCount(options.threads) }
         var options = options
         if #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *) {} else { options.threads = 1 }
-        let plan = try ExecutionPlan(file: file)
+        let plan = try ExecutionPlan(file: file, reference: options.execution == .reference)
         self.plan = plan
         self.options = options
         name = file.name
@@ -175,6 +217,7 @@ public final class ModelRunner {
             let start = monotonicNanoseconds()
             let parallelRun = modeChooser.nextRunIsParallel()
             if parallelRun { pool.wakeIfParked() }
+            if parallelRun { splitRunCount += 1 } else { serialRunCount += 1 }
             var parallel = parallelRun
             for index in 0..<groupParts.count {
                 if parallel && groupParts[index] > 1 {
@@ -185,6 +228,7 @@ public final class ModelRunner {
             }
             modeChooser.record(parallel: parallelRun, nanoseconds: monotonicNanoseconds() - start)
         } else {
+            serialRunCount += 1
             let context = contexts[0]
             for step in plan.steps { try step.body(context) }
         }
@@ -236,3 +280,74 @@ public final class ModelRunner {
 /// `Sendable`. Create one runner per thread.
 @available(*, unavailable, message: "ModelRunner is not thread-safe; create one runner per thread")
 extension ModelRunner: Sendable {}
+
+/// The measured cost of one fused step of an execution plan.
+public struct StepProfile: Sendable, Equatable {
+    /// The step's label: the fused operator types and the index of the first operator (as in `stepLabels`).
+    public let label: String
+    /// Multiply-accumulates of the step per run (convolutions only; 0 for other steps).
+    public let multiplyAccumulates: Int
+    /// Median wall-clock time of the step over the profiled runs, in seconds (monotonic clock).
+    public let medianSeconds: Double
+}
+
+extension ModelRunner {
+    /// Times every step of the plan separately on a model with one input (NHWC Float32, exactly
+    /// `inputs[0].elementCount` values): one untimed run first (it validates the input and warms the caches), then
+    /// `runs` timed runs. Returns one entry per step, in execution order, with the median time over the runs.
+    ///
+    /// Reading the clock between steps adds a few tens of nanoseconds per step, so the sum of the medians is
+    /// slightly above the time of `run`. Outputs are those of the last run afterwards.
+    public func profile(input: UnsafeBufferPointer<Float>, runs: Int) throws -> [StepProfile] {
+        try profile(inputs: [input], runs: runs)
+    }
+
+    /// Like `profile(input:runs:)` for a model with several inputs, given in graph-input order.
+    public func profile(inputs values: [UnsafeBufferPointer<Float>], runs: Int) throws -> [StepProfile] {
+        guard runs >= 1 else { throw PlanError.invalidRunCount(runs) }
+        try run(inputs: values)  // validates counts and values; later runs only copy
+        let steps = plan.steps
+        var samples = [[UInt64]](repeating: [], count: steps.count)
+        for index in samples.indices { samples[index].reserveCapacity(runs) }
+        for _ in 0..<runs {
+            // Later steps may reuse the input's arena memory, so every run copies the input again.
+            for (value, offset) in zip(values, plan.inputOffsets) {
+                (arena + offset).update(from: value.baseAddress!, count: value.count)
+            }
+            for index in steps.indices {
+                let start = DispatchTime.now().uptimeNanoseconds
+                try execute(step: index)
+                samples[index].append(DispatchTime.now().uptimeNanoseconds - start)
+            }
+        }
+        return zip(steps, samples).map { step, times in
+            StepProfile(label: step.label, multiplyAccumulates: step.multiplyAccumulates,
+                        medianSeconds: Self.median(times) / 1e9)
+        }
+    }
+
+    /// Median of nanosecond samples (mean of the two middle values for an even count).
+    private static func median(_ values: [UInt64]) -> Double {
+        let sorted = values.sorted()
+        let middle = sorted.count / 2
+        if sorted.count % 2 == 1 { return Double(sorted[middle]) }
+        return (Double(sorted[middle - 1]) + Double(sorted[middle])) / 2
+    }
+}
+
+/// Checks that the CPU supports what `Package.swift` compiled the numeric code for (AVX2 + FMA by default).
+public enum RuntimeEnvironment {
+    /// Whether the running CPU supports AVX-512F (reported by the benchmarks).
+    public static var supportsAVX512: Bool { facemesh_cpu_supports_avx512f() != 0 }
+
+    /// Throws `PlanError.unsupportedCPU` when the build requires AVX2/FMA or AVX-512 and the CPU
+    /// lacks it. The check itself is compiled without those instructions.
+    public static func checkCPU() throws {
+        #if FACEMESH_REQUIRES_AVX2_FMA
+        guard facemesh_cpu_supports_avx2_fma() != 0 else { throw PlanError.unsupportedCPU(required: "AVX2 and FMA") }
+        #endif
+        #if FACEMESH_REQUIRES_AVX512
+        guard facemesh_cpu_supports_avx512f() != 0 else { throw PlanError.unsupportedCPU(required: "AVX-512") }
+        #endif
+    }
+}

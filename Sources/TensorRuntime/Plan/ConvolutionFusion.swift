@@ -28,7 +28,7 @@ struct ConvolutionFusion {
         var current = convolution.outputs[0]
         let tensors = builder.file.tensors
         if builder.isPrivate(current), let addIndex = builder.consumers[current].first,
-           builder.op(addIndex).type == "ADD", builder.op(addIndex).inputs.count == 2,
+           builder.op(addIndex).type == .add, builder.op(addIndex).inputs.count == 2,
            builder.op(addIndex).outputs.count == 1,
            (builder.op(addIndex).string("fused_activation") ?? "NONE") == "NONE" {
             let add = builder.op(addIndex)
@@ -47,9 +47,9 @@ struct ConvolutionFusion {
         }
         if builder.isPrivate(current), let activationIndex = builder.consumers[current].first {
             let activation = builder.op(activationIndex)
-            if activation.type == "RELU", activation.inputs == [current], activation.outputs.count == 1 {
+            if activation.type == .relu, activation.inputs == [current], activation.outputs.count == 1 {
                 fusion.activation = activationIndex
-            } else if activation.type == "PRELU", activation.inputs.count == 2, activation.inputs[0] == current,
+            } else if activation.type == .prelu, activation.inputs.count == 2, activation.inputs[0] == current,
                       activation.outputs.count == 1, activation.inputs[1] >= 0,
                       tensors[activation.inputs[1]].isConstant,
                       tensors[activation.inputs[1]].elementCount == tensors[current].shape.last {
@@ -65,12 +65,12 @@ struct ConvolutionFusion {
     /// (Its input size equals the depthwise output's, so it has no padding.)
     func joinsPointwise(_ chains: [ConvolutionFusion], in builder: PlanBuilder) -> ConvolutionFusion? {
         let depthwise = builder.op(convolution)
-        guard depthwise.type == "DEPTHWISE_CONV_2D", add == nil, activation == nil, depthwise.outputs.count == 1,
+        guard depthwise.type == .depthwiseConv2D, add == nil, activation == nil, depthwise.outputs.count == 1,
               (depthwise.string("fused_activation") ?? "NONE") == "NONE" else { return nil }
         let intermediate = depthwise.outputs[0]
         guard builder.isPrivate(intermediate), let reader = builder.consumers[intermediate].first else { return nil }
         let pointwise = builder.op(reader)
-        guard pointwise.type == "CONV_2D", pointwise.inputs.count >= 2, pointwise.inputs[0] == intermediate,
+        guard pointwise.type == .conv2D, pointwise.inputs.count >= 2, pointwise.inputs[0] == intermediate,
               pointwise.inputs[1] >= 0, builder.file.tensors[pointwise.inputs[1]].shape.count == 4,
               builder.file.tensors[pointwise.inputs[1]].shape[1...2] == [1, 1],
               pointwise.int("stride_h") == 1, pointwise.int("stride_w") == 1,
@@ -87,10 +87,72 @@ struct ConvolutionFusion {
     /// A PAD that only appends zero channels to a 4-D tensor (paddings [[0,0],[0,0],[0,0],[0,k]]).
     private static func isTrailingChannelPad(_ index: Int, _ builder: PlanBuilder) -> Bool {
         let pad = builder.op(index)
-        guard pad.type == "PAD", pad.inputs.count == 2, pad.outputs.count == 1, pad.inputs[0] >= 0, pad.inputs[1] >= 0,
+        guard pad.type == .pad, pad.inputs.count == 2, pad.outputs.count == 1, pad.inputs[0] >= 0, pad.inputs[1] >= 0,
               builder.file.tensors[pad.inputs[1]].isConstant,
               builder.file.tensors[pad.inputs[0]].shape.count == 4 else { return false }
         let paddings = builder.file.intData(ofTensor: pad.inputs[1])
         return paddings.count == 8 && paddings[0..<7].allSatisfy { $0 == 0 } && paddings[7] >= 0
     }
 }
+
+/// A depthwise convolution feeding a 1×1 convolution directly — the core of every BlazeBlock — computed one
+/// output row at a time (internal).
+///
+/// For each few output rows the depthwise layer writes its rows into scratch rows (`workspaceCount` floats, small
+/// enough for L1), and the pointwise layer reads them from there, adds its residual, applies its activation and
+/// writes the block's output row. The intermediate tensor never goes to memory, and one step (one hand-off when
+/// threads share it) replaces two. Each value is computed exactly as by the two layers run one after the other,
+/// except that the pointwise layer's pixel spans restart at every work unit.
+final class DepthwisePointwiseBlock: @unchecked Sendable {
+    let depthwise: DepthwiseConv2D
+    let pointwise: Conv2D
+
+    /// Output rows per work unit: enough for a span of about `ConvolutionMicroKernel.spanPixels` pixels on narrow
+    /// maps (the pointwise weights are then streamed once per span, not once per row), bounded so the scratch rows
+    /// stay in L1 and the map still divides into at least two units.
+    let rowsPerUnit: Int
+    let workUnitCount: Int
+    /// Scratch floats per thread: `rowsPerUnit` depthwise output rows.
+    let workspaceCount: Int
+    /// The smallest map (output pixels) the row-wise order pays for; the planner joins no smaller layers.
+    static let minimumMapPixels = 16
+
+    /// Joins `depthwise` (no residual of its own) and `pointwise` (1×1, stride 1, no padding, on the depthwise
+    /// output's size); nil when they do not fit together so, or when the map is smaller than `minimumMapPixels`.
+    init?(depthwise: DepthwiseConv2D, pointwise: Conv2D) {
+        let d = depthwise.geometry, p = pointwise.geometry
+        guard Conv2D.isPointwise(p), pointwise.strategy == .direct, p.inputHeight == d.outputHeight,
+              p.inputWidth == d.outputWidth, p.inputChannels == d.outputChannels,
+              d.outputHeight * d.outputWidth >= Self.minimumMapPixels else { return nil }
+        self.depthwise = depthwise
+        self.pointwise = pointwise
+        let rowFloats = d.outputWidth * d.outputChannels
+        var rows = max(1, ConvolutionMicroKernel.spanPixels / d.outputWidth)
+        rows = min(rows, max(1, 6144 / rowFloats), max(1, (d.outputHeight + 1) / 2))
+        rowsPerUnit = rows
+        workUnitCount = (d.outputHeight + rows - 1) / rows
+        workspaceCount = rows * rowFloats
+    }
+
+    /// Computes the output rows of work units `units` (unit u: rows u·rowsPerUnit ..< (u+1)·rowsPerUnit) of the
+    /// block: `input` is the depthwise input, `residual` the pointwise layer's residual, `output` the pointwise
+    /// output; `workspace` holds `workspaceCount` floats.
+    func run(input: UnsafePointer<Float>, residual: ResidualInput?, output: UnsafeMutablePointer<Float>,
+             workspace: UnsafeMutablePointer<Float>?, units: Range<Int>) {
+        guard let workspace else { return }
+        let width = depthwise.geometry.outputWidth, height = depthwise.geometry.outputHeight
+        let rowFloats = width * depthwise.geometry.outputChannels
+        let outputChannels = pointwise.geometry.outputChannels
+        for unit in units {
+            let firstRow = unit * rowsPerUnit, endRow = min(height, firstRow + rowsPerUnit)
+            for row in firstRow..<endRow {
+                depthwise.computeRow(row, input: input, residual: nil,
+                                     outputRow: workspace + (row - firstRow) * rowFloats)
+            }
+            pointwise.runPointwise(source: workspace, pixels: (endRow - firstRow) * width, firstPixel: firstRow * width,
+                                   residual: residual, output: output + firstRow * width * outputChannels)
+        }
+    }
+}
+
+extension DepthwisePointwiseBlock: ConvolutionKernel {}

@@ -9,12 +9,56 @@ struct PreparedConvolution {
     let multiplyAccumulates: Int
     let inputCount: Int
     let outputCount: Int
+    /// The scalar reference of the same convolution (built in reference mode only).
+    let referenceKernel: ReferenceConvolution?
+}
+
+/// A convolution run through `Conv2D.reference` or `DepthwiseConv2D.reference` on the file's filter layout
+/// (whole-model reference mode).
+struct ReferenceConvolution {
+    let depthwise: Bool
+    let geometry: ConvolutionGeometry
+    let filter: [Float]
+    let bias: [Float]?
+    let activation: Activation
+
+    func run(input: UnsafePointer<Float>, residual: ResidualInput?, output: UnsafeMutablePointer<Float>) {
+        filter.withUnsafeBufferPointer { filter in
+            let run = { (bias: UnsafePointer<Float>?) in
+                if depthwise {
+                    DepthwiseConv2D.reference(input: input, geometry: geometry, filter: filter.baseAddress!, bias: bias,
+                                              activation: activation, residual: residual, output: output)
+                } else {
+                    Conv2D.reference(input: input, geometry: geometry, filter: filter.baseAddress!, bias: bias,
+                                     activation: activation, residual: residual, output: output)
+                }
+            }
+            if let bias { bias.withUnsafeBufferPointer { run($0.baseAddress) } } else { run(nil) }
+        }
+    }
 }
 
 extension PlanBuilder {
     /// Plans a CONV_2D or DEPTHWISE_CONV_2D with its fused residual ADD and activation.
     func planConvolution(_ fusion: ConvolutionFusion) throws -> PlannedStep {
         let prepared = try prepareConvolution(fusion)
+        if reference, let kernel = prepared.referenceKernel {
+            let (input, residual, output) = (prepared.input, prepared.residual, prepared.output)
+            let residualChannels = prepared.residualChannels
+            return PlannedStep(label: prepared.label, reads: activations([input] + (residual.map { [$0] } ?? [])),
+                               writes: [output], workspaceCount: 0,
+                               multiplyAccumulates: prepared.multiplyAccumulates) { address in
+                let inputAddress = address(input), outputAddress = address(output)
+                let residualAddress = residual.map(address)
+                return CompiledStep { context in
+                    let residualInput = residualAddress.map {
+                        ResidualInput(values: UnsafePointer($0.pointer(context)), channels: residualChannels)
+                    }
+                    kernel.run(input: inputAddress.pointer(context), residual: residualInput,
+                               output: outputAddress.pointer(context))
+                }
+            }
+        }
         let cost = StepPartition.estimate(
             multiplyAccumulates: prepared.multiplyAccumulates,
             floatsMoved: prepared.inputCount + prepared.outputCount + (prepared.residual == nil ? 0 : prepared.outputCount))
@@ -29,8 +73,8 @@ extension PlanBuilder {
     func planDepthwisePointwise(_ depthwiseFusion: ConvolutionFusion, _ pointwiseFusion: ConvolutionFusion) throws -> PlannedStep {
         let depthwise = try prepareConvolution(depthwiseFusion)
         let pointwise = try prepareConvolution(pointwiseFusion)
-        guard let depthwiseKernel = depthwise.kernel as? DepthwiseConvolution2D,
-              let pointwiseKernel = pointwise.kernel as? Convolution2D, depthwise.residual == nil,
+        guard let depthwiseKernel = depthwise.kernel as? DepthwiseConv2D,
+              let pointwiseKernel = pointwise.kernel as? Conv2D, depthwise.residual == nil,
               pointwise.input == depthwise.output,
               let block = DepthwisePointwiseBlock(depthwise: depthwiseKernel, pointwise: pointwiseKernel) else {
             throw PlanError.shapeMismatch(index: pointwiseFusion.convolution, type: "CONV_2D",
@@ -69,7 +113,7 @@ extension PlanBuilder {
         let index = fusion.convolution
         let op = op(index)
         try requireArity(index, inputs: 2...3, required: 2)
-        let depthwise = op.type == "DEPTHWISE_CONV_2D"
+        let depthwise = op.type == .depthwiseConv2D
         let input = op.inputs[0]
         let inputShape = try shape(of: input, operator: index)
         let filterShape = file.tensors[op.inputs[1]].shape
@@ -77,27 +121,27 @@ extension PlanBuilder {
         let bias = op.inputs.count == 3 && op.inputs[2] >= 0
             ? try floatConstant(op.inputs[2], operator: index, operand: "bias") : nil
         guard inputShape.count == 4, inputShape[0] == 1, filterShape.count == 4 else {
-            throw PlanError.shapeMismatch(index: index, type: op.type,
+            throw PlanError.shapeMismatch(index: index, type: op.type.name,
                                           reason: "input \(inputShape) and filter \(filterShape) must be 4-D, batch 1")
         }
         let outputChannels = depthwise ? filterShape[3] : filterShape[0]
         let filterInputChannels = depthwise ? outputChannels : filterShape[3]
         guard filterInputChannels == inputShape[3], !depthwise || filterShape[0] == 1 else {
-            throw PlanError.shapeMismatch(index: index, type: op.type,
+            throw PlanError.shapeMismatch(index: index, type: op.type.name,
                                           reason: "filter \(filterShape) does not fit input \(inputShape)")
         }
         if depthwise, let multiplier = op.int("depth_multiplier"), multiplier != 1 {
-            throw PlanError.invalidAttributes(index: index, type: op.type, reason: "depth multiplier \(multiplier)")
+            throw PlanError.invalidAttributes(index: index, type: op.type.name, reason: "depth multiplier \(multiplier)")
         }
         guard (op.int("dilation_h") ?? 1) == 1, (op.int("dilation_w") ?? 1) == 1 else {
-            throw PlanError.invalidAttributes(index: index, type: op.type, reason: "dilation is not supported")
+            throw PlanError.invalidAttributes(index: index, type: op.type.name, reason: "dilation is not supported")
         }
         guard let paddingName = op.string("padding"), let padding = PaddingMode(rawValue: paddingName),
               let strideHeight = op.int("stride_h"), let strideWidth = op.int("stride_w") else {
-            throw PlanError.invalidAttributes(index: index, type: op.type, reason: "padding or strides missing")
+            throw PlanError.invalidAttributes(index: index, type: op.type.name, reason: "padding or strides missing")
         }
         if let bias, bias.count != outputChannels {
-            throw PlanError.shapeMismatch(index: index, type: op.type, reason: "bias has \(bias.count) values, expects \(outputChannels)")
+            throw PlanError.shapeMismatch(index: index, type: op.type.name, reason: "bias has \(bias.count) values, expects \(outputChannels)")
         }
         let geometry = try wrap(index) {
             try ConvolutionGeometry(inputHeight: inputShape[1], inputWidth: inputShape[2], inputChannels: inputShape[3],
@@ -106,7 +150,7 @@ extension PlanBuilder {
                                     padding: padding)
         }
         let outputShape = [1, geometry.outputHeight, geometry.outputWidth, outputChannels]
-        var label = op.type
+        var label = op.type.name
         var activation = try fusedActivation(index)
         var residualChannels = 0
         var finalOutput = op.outputs[0]
@@ -128,26 +172,29 @@ extension PlanBuilder {
         }
         if let activationIndex = fusion.activation {
             let activationOp = self.op(activationIndex)
-            if activationOp.type == "RELU" {
+            if activationOp.type == .relu {
                 activation = .relu
             } else {
                 activation = .prelu(try floatConstant(activationOp.inputs[1], operator: activationIndex, operand: "alpha"))
             }
             finalOutput = activationOp.outputs[0]
             try produce(finalOutput, shape: outputShape, operator: activationIndex)
-            label += "+" + activationOp.type
+            label += "+" + activationOp.type.name
         }
         let kernel: ConvolutionKernel = try wrap(index) {
             if depthwise {
-                return try DepthwiseConvolution2D(geometry: geometry, filter: filter, bias: bias, activation: activation)
+                return try DepthwiseConv2D(geometry: geometry, filter: filter, bias: bias, activation: activation)
             }
-            return try Convolution2D(geometry: geometry, filter: filter, bias: bias, activation: activation)
+            return try Conv2D(geometry: geometry, filter: filter, bias: bias, activation: activation)
         }
         let macs = geometry.outputHeight * geometry.outputWidth * outputChannels * geometry.kernelHeight
             * geometry.kernelWidth * (depthwise ? 1 : geometry.inputChannels)
         return PreparedConvolution(label: "\(label) #\(index)", kernel: kernel, input: input, residual: fusion.residual,
                                    residualChannels: residualChannels, output: finalOutput, multiplyAccumulates: macs,
-                                   inputCount: inputShape.reduce(1, *), outputCount: outputShape.reduce(1, *))
+                                   inputCount: inputShape.reduce(1, *), outputCount: outputShape.reduce(1, *),
+                                   referenceKernel: reference ? ReferenceConvolution(
+                                       depthwise: depthwise, geometry: geometry, filter: filter, bias: bias,
+                                       activation: activation) : nil)
     }
 }
 
@@ -161,5 +208,5 @@ protocol ConvolutionKernel {
              workspace: UnsafeMutablePointer<Float>?, units: Range<Int>)
 }
 
-extension Convolution2D: ConvolutionKernel {}
-extension DepthwiseConvolution2D: ConvolutionKernel {}
+extension Conv2D: ConvolutionKernel {}
+extension DepthwiseConv2D: ConvolutionKernel {}

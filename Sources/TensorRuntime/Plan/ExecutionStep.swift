@@ -81,3 +81,126 @@ struct PlannedStep {
     /// Builds the body from the final tensor addresses.
     let build: (_ address: (Int) -> TensorAddress) throws -> CompiledStep
 }
+
+/// Consecutive independent steps of a plan, executed as one parallel task (internal).
+///
+/// With `parts` threads, part p computes, of every member step with at least `parts` units, the p-th of `parts`
+/// nearly equal unit ranges, and whole the member steps with fewer units whose index in the group is p modulo
+/// `parts`. Members are independent (none reads another's output), so the parts may run at once; each member's
+/// units get the same arithmetic as in a whole run of the step.
+struct StepGroup {
+    /// The steps of the plan in this group.
+    let steps: Range<Int>
+    /// The members' partitions, in order; empty when the group is a single step (which uses its own partition
+    /// or runs whole).
+    let members: [StepPartition]
+
+    /// Estimated single-thread cost of all members.
+    var estimatedNanoseconds: Double { members.reduce(0) { $0 + $1.estimatedNanoseconds } }
+
+    /// Computes part `part` of `parts` of a group of several steps.
+    func run(part: Int, of parts: Int, context: ExecutionContext) {
+        for index in members.indices {
+            let member = members[index]
+            if member.units >= parts {
+                member.run(context, ParallelSchedule.units(part: part, of: parts, units: member.units))
+            } else if index % parts == part {
+                member.run(context, 0..<member.units)
+            }
+        }
+    }
+}
+
+/// Decides which steps are divided among threads (internal).
+///
+/// Handing a step to the workers costs about a microsecond on the critical path (the task's cache line reaching
+/// each worker, each worker's completion flag coming back, a few hundred nanoseconds each on a multi-core x86
+/// server), so only steps estimated above `minimumNanoseconds` are split; the rest run whole on the calling
+/// thread.
+enum ParallelSchedule {
+    /// Steps estimated below this run whole on the calling thread.
+    static let minimumNanoseconds: Double = 4000
+
+    /// Parts for a step with `partition` on `threads` threads; 1 means: run it whole on the calling thread.
+    static func parts(for partition: StepPartition?, threads: Int) -> Int {
+        guard threads > 1, let partition, partition.units >= 2,
+              partition.estimatedNanoseconds >= minimumNanoseconds else { return 1 }
+        return min(partition.units, threads)
+    }
+
+    /// Parts for `group` on `threads` threads (1: run its steps one after the other on the calling thread).
+    static func parts(for group: StepGroup, steps: [ExecutionPlan.Step], threads: Int) -> Int {
+        if group.members.isEmpty { return parts(for: steps[group.steps.lowerBound].partition, threads: threads) }
+        guard threads > 1, group.estimatedNanoseconds >= minimumNanoseconds else { return 1 }
+        return min(threads, max(group.members.count, group.members.map(\.units).max() ?? 1))
+    }
+
+    /// Units of part `part` of `parts`: the `part`-th of `parts` nearly equal contiguous ranges of 0..<units.
+    static func units(part: Int, of parts: Int, units: Int) -> Range<Int> {
+        (part * units / parts)..<((part + 1) * units / parts)
+    }
+}
+
+/// Assigns arena offsets to tensors from their lifetimes so that tensors alive at the same time never overlap and
+/// dead tensors' memory is reused. Greedy by decreasing size, first fit: each tensor goes to the lowest offset where it
+/// does not collide with an already placed tensor whose lifetime intersects its own.
+enum ArenaAllocator {
+    /// A buffer request: `size` floats alive from step `first` through step `last` (inclusive).
+    struct Request {
+        let tensor: Int
+        let size: Int
+        let first: Int
+        let last: Int
+    }
+
+    /// Floats between buffer starts: 16 floats = 64 bytes, a cache line and an AVX-512 vector.
+    static let alignment = 16
+
+    /// Returns each tensor's offset (in floats) and the total arena size.
+    static func assign(_ requests: [Request]) -> (offsets: [Int: Int], size: Int) {
+        let order = requests.sorted { ($0.size, $1.tensor) > ($1.size, $0.tensor) }
+        var placed: [(offset: Int, end: Int, first: Int, last: Int)] = []
+        var offsets: [Int: Int] = [:]
+        var total = 0
+        for request in order {
+            let rounded = (request.size + alignment - 1) / alignment * alignment
+            let conflicts = placed
+                .filter { $0.first <= request.last && request.first <= $0.last }
+                .sorted { $0.offset < $1.offset }
+            var candidate = 0
+            for block in conflicts {
+                if candidate + rounded <= block.offset { break }
+                candidate = max(candidate, block.end)
+            }
+            placed.append((candidate, candidate + rounded, request.first, request.last))
+            offsets[request.tensor] = candidate
+            total = max(total, candidate + rounded)
+        }
+        return (offsets, total)
+    }
+}
+
+/// Owns the constant Float data that generic steps read at run time (MUL's constant operand, standalone PReLU
+/// alphas, constant ADD operands). Kernels that pre-pack their weights keep their own copies instead.
+final class ConstantPool {
+    private var blocks: [UnsafeMutablePointer<Float>] = []
+    private var byTensor: [Int: UnsafeMutablePointer<Float>] = [:]
+
+    /// The 64-byte aligned copy of `values` for tensor `index`, made once.
+    func pointer(forTensor index: Int, values: () -> [Float]) -> UnsafeMutablePointer<Float> {
+        if let existing = byTensor[index] { return existing }
+        let data = values()
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(data.count, 1) * 4, alignment: 64)
+        let pointer = raw.bindMemory(to: Float.self, capacity: max(data.count, 1))
+        data.withUnsafeBufferPointer { source in
+            if let base = source.baseAddress { pointer.update(from: base, count: data.count) }
+        }
+        blocks.append(pointer)
+        byTensor[index] = pointer
+        return pointer
+    }
+
+    deinit {
+        for block in blocks { UnsafeMutableRawPointer(block).deallocate() }
+    }
+}

@@ -41,6 +41,13 @@ final class WorkerPool {
     private var threads: [WorkerThreadHandle] = []
     /// Generation of the last published task (only the calling thread writes it).
     private var generation: UInt64 = 0
+    /// Parts the caller computed in a worker's place because the worker had not started (only the caller writes it).
+    private(set) var partsTakenOver = 0
+
+    /// Parts each worker has computed so far (index 0: worker 1); read while no task runs.
+    var partsComputedByWorkers: [Int] {
+        state.slots.map { $0.computed.load(ordering: .relaxed) }
+    }
 
     /// Starts `workerCount` (≥ 1) worker threads that run `job`.
     /// - Throws: `PlanError.threadStartFailed` when the system refuses to create a thread (the threads already
@@ -91,6 +98,7 @@ final class WorkerPool {
                     // The worker has not started: compute its part here (it will skip it).
                     waited += waiting
                     waitStart = 0
+                    partsTakenOver += 1
                     state.job(task, part, parts, 0)
                     break
                 }
@@ -137,6 +145,8 @@ private final class WorkerSlot: @unchecked Sendable {
     let claimed = Atomic<UInt64>(0)
     /// The last generation whose part is finished.
     let done = Atomic<UInt64>(0)
+    /// Parts this worker computed itself (statistics; written by the worker only).
+    let computed = Atomic<Int>(0)
     private let paddingAfter: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
 
     /// Claims the part of `generation`; false when someone already did.
@@ -230,6 +240,7 @@ private final class WorkerPoolState: @unchecked Sendable {
             // The caller waits for this part (done) before it publishes again, so the task is current.
             guard thread < parts, slot.claim(generation) else { continue }
             job(task.load(ordering: .relaxed), thread, parts, thread)
+            slot.computed.wrappingAdd(1, ordering: .relaxed)
             slot.done.store(generation, ordering: .releasing)
         }
     }

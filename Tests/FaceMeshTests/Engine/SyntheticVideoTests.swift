@@ -26,16 +26,16 @@ final class SyntheticVideoTests: XCTestCase {
         let frames: [Frame]
     }
 
-    private func frames() throws -> (frames: [ImageFrame], truth: GroundTruth) {
+    private func frames() throws -> (frames: [RGBImage], truth: GroundTruth) {
         do { _ = try FFmpegTools.locate() } catch { throw XCTSkip("ffmpeg is not installed: \(error)") }
         let folder = TestFiles.fixtures.appendingPathComponent("Video")
         let truth = try JSONDecoder().decode(GroundTruth.self,
                                              from: Data(contentsOf: folder.appendingPathComponent("synthetic_portrait.json")))
         let reader = try VideoFrameReader(contentsOf: folder.appendingPathComponent("synthetic_portrait.mp4"))
         defer { reader.close() }
-        var frames: [ImageFrame] = []
+        var frames: [RGBImage] = []
         while let image = try reader.nextFrame() {
-            frames.append(try ImageFrame(width: image.width, height: image.height, pixels: image.pixels))
+            frames.append(image)
         }
         XCTAssertEqual(frames.count, truth.frame_count)
         return (frames, truth)

@@ -10,9 +10,9 @@ enum TestFiles {
     static let weights = root.appendingPathComponent("Weights")
 
     /// Decodes an image of the repository (path relative to the root) into a frame.
-    static func frame(_ relativePath: String) throws -> ImageFrame {
+    static func frame(_ relativePath: String) throws -> RGBImage {
         let image = try ImageDecoder.decode(contentsOf: root.appendingPathComponent(relativePath))
-        return try ImageFrame(width: image.width, height: image.height, pixels: image.pixels)
+        return image
     }
 }
 

@@ -93,9 +93,9 @@ final class ConvolutionGeometryTests: XCTestCase {
     }
 
     func testErrorDescriptionsNameTheProblem() {
-        XCTAssertEqual(KernelError.invalidGeometry("x").description, "invalid geometry: x")
-        XCTAssertEqual(KernelError.shapeMismatch("y").description, "shape mismatch: y")
-        XCTAssertEqual(KernelError.invalidArgument("z").description, "invalid argument: z")
-        XCTAssertEqual(KernelError.unsupported("w").description, "unsupported: w")
+        XCTAssertEqual(PlanError.invalidGeometry("x").description, "invalid geometry: x")
+        XCTAssertEqual(PlanError.sizeMismatch("y").description, "shape mismatch: y")
+        XCTAssertEqual(PlanError.invalidArgument("z").description, "invalid argument: z")
+        XCTAssertEqual(PlanError.unsupported("w").description, "unsupported: w")
     }
 }

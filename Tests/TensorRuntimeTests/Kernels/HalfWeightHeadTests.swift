@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 @testable import TensorRuntime
 
@@ -13,18 +14,18 @@ final class HalfWeightHeadTests: XCTestCase {
         var problem = ConvolutionTestCase(geometry: geometry, depthwise: false, random: &random)
         let exact = problem.filter.map { Float(Float16($0)) }
         problem.filter = exact
-        let head = try Convolution2D(geometry: geometry, filter: exact, bias: problem.bias, activation: problem.activation)
+        let head = try Conv2D(geometry: geometry, filter: exact, bias: problem.bias, activation: problem.activation)
         XCTAssertNotNil(head.halfWeights, "the Float16 weight stream should be used")
         // Nudging one weight off the Float16 grid keeps the layer on Float32 weights.
         var inexact = exact
         inexact[5] = inexact[5].nextUp
-        XCTAssertNil(try Convolution2D(geometry: geometry, filter: inexact, bias: problem.bias,
+        XCTAssertNil(try Conv2D(geometry: geometry, filter: inexact, bias: problem.bias,
                                        activation: problem.activation).halfWeights)
 
         var expected = [Float](repeating: 0, count: geometry.outputElementCount)
         var actual = expected, float32Path = expected
         problem.withResidual { residual in
-            Convolution2D.reference(input: problem.input, geometry: geometry, filter: exact, bias: problem.bias,
+            Conv2D.reference(input: problem.input, geometry: geometry, filter: exact, bias: problem.bias,
                                     activation: problem.activation, residual: residual, output: &expected)
             head.run(input: problem.input, residual: residual, output: &actual, workspace: nil)
             // The same layer through the multi-pixel tiles (one span of one pixel): the Float32 weights.
@@ -38,7 +39,7 @@ final class HalfWeightHeadTests: XCTestCase {
                 ConvolutionMicroKernel.run(source: source, pixels: 1, firstPixel: 0, layer: layer, output: &float32Path)
             }
         }
-        XCTAssertLessThanOrEqual(maximumAbsoluteDifference(actual, expected), 1e-4, "\(problem)")
+        XCTAssertLessThanOrEqual(ArrayDifference(actual, expected).maximum, 1e-4, "\(problem)")
         XCTAssertEqual(actual.map(\.bitPattern), float32Path.map(\.bitPattern))
     }
 }

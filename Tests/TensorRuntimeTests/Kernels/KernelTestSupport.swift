@@ -34,27 +34,6 @@ final class GuardedBuffer {
     }
 }
 
-/// Asserts that `actual` matches `expected` elementwise within `relativeTolerance` of the largest magnitude
-/// of `expected` (at least 1), and that neither contains NaN where the other does not.
-func assertClose(_ actual: [Float], _ expected: [Float], relativeTolerance: Float = 1e-5, _ message: String = "",
-                 file: StaticString = #filePath, line: UInt = #line) {
-    XCTAssertEqual(actual.count, expected.count, "count \(message)", file: file, line: line)
-    guard actual.count == expected.count else { return }
-    let scale = max(1, expected.map { abs($0) }.max() ?? 0)
-    let tolerance = relativeTolerance * scale
-    var worst: (index: Int, difference: Float) = (-1, 0)
-    for index in 0..<actual.count {
-        let difference = abs(actual[index] - expected[index])
-        if !(difference <= tolerance) && !(difference <= worst.difference) {
-            worst = (index, difference.isNaN ? .infinity : difference)
-        }
-    }
-    if worst.index >= 0 {
-        XCTFail("\(message): element \(worst.index) is \(actual[worst.index]), expected \(expected[worst.index]) "
-                    + "(tolerance \(tolerance))", file: file, line: line)
-    }
-}
-
 /// Asserts that `actual` equals `expected` exactly (bit-for-bit equal values).
 func assertEqualFloats(_ actual: [Float], _ expected: [Float], _ message: String = "",
                        file: StaticString = #filePath, line: UInt = #line) {
@@ -64,15 +43,15 @@ func assertEqualFloats(_ actual: [Float], _ expected: [Float], _ message: String
     }
 }
 
-/// Asserts that `body` throws a `KernelError` matching `predicate`.
+/// Asserts that `body` throws a `PlanError` matching `predicate`.
 func assertThrowsKernelError(_ message: String = "", file: StaticString = #filePath, line: UInt = #line,
                              _ body: () throws -> Void) {
     do {
         try body()
-        XCTFail("expected a KernelError: \(message)", file: file, line: line)
-    } catch is KernelError {
+        XCTFail("expected a kernel argument error: \(message)", file: file, line: line)
+    } catch let error as PlanError where error.isKernelArgumentError {
         // expected
     } catch {
-        XCTFail("expected a KernelError, got \(error): \(message)", file: file, line: line)
+        XCTFail("expected a kernel argument error, got \(error): \(message)", file: file, line: line)
     }
 }

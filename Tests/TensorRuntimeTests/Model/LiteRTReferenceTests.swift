@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import TensorRuntime
 
@@ -15,7 +16,7 @@ final class LiteRTReferenceTests: XCTestCase {
             for (index, tolerance) in tolerances.enumerated() {
                 let expected = try fixture.expectedOutput(index)
                 let actual = runner.output(index)
-                let difference = maximumAbsoluteDifference(actual, expected)
+                let difference = ArrayDifference(actual, expected).maximum
                 print("\(model)/\(fixture.meta.case) output \(index) (\(runner.outputs[index].name)): max |Δ| = \(difference)")
                 XCTAssertLessThanOrEqual(difference, tolerance, "\(model)/\(fixture.meta.case) output \(index)")
             }

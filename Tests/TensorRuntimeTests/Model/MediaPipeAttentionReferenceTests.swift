@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import TensorRuntime
 
@@ -14,7 +15,7 @@ final class MediaPipeAttentionReferenceTests: XCTestCase {
         for fixture in cases {
             try runner.run(fixture.input)
             for (index, tolerance) in tolerances.enumerated() {
-                let difference = maximumAbsoluteDifference(runner.output(index), try fixture.expectedOutput(index))
+                let difference = ArrayDifference(runner.output(index), try fixture.expectedOutput(index)).maximum
                 print("attention/\(fixture.meta.case) \(runner.outputs[index].name): max |Δ| = \(difference)")
                 XCTAssertLessThanOrEqual(difference, tolerance, "\(fixture.meta.case) output \(index)")
             }

@@ -38,7 +38,7 @@ final class ModelFileTests: XCTestCase {
         XCTAssertEqual(model.floatData(ofTensor: 1), [0.5, 0.25, -1])
         XCTAssertEqual(model.inputs, [0])
         XCTAssertEqual(model.outputs, [2])
-        XCTAssertEqual(model.operators[0].type, "PRELU")
+        XCTAssertEqual(model.operators[0].type, .prelu)
         XCTAssertEqual(model.operators[0].int("a_int"), -3)
         XCTAssertEqual(model.operators[0].float("b_float"), 1.5)
         XCTAssertEqual(model.operators[0].string("c_text"), "SAME")
@@ -131,5 +131,16 @@ final class ModelFileTests: XCTestCase {
                 XCTAssertThrowsError(try ModelFile(data: damaged), "\(name) flip at \(position)")
             }
         }
+    }
+
+    /// Every supported operator name maps to its own case and back; other names (case-sensitive) are kept as
+    /// `.unsupported` for the planner to reject (PlanDamageTests.testUnknownOperatorIsUnsupported checks the error).
+    func testOperatorTypeNamesRoundTrip() {
+        for type in OperatorType.supported {
+            XCTAssertEqual(OperatorType(name: type.name), type)
+        }
+        XCTAssertEqual(Set(OperatorType.supported.map(\.name)).count, OperatorType.supported.count)
+        XCTAssertEqual(OperatorType(name: "SOFTMAX"), .unsupported("SOFTMAX"))
+        XCTAssertEqual(OperatorType(name: "conv_2d"), .unsupported("conv_2d"))
     }
 }

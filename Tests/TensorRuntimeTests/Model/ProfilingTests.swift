@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import TensorRuntime
 
@@ -16,7 +17,7 @@ final class ProfilingTests: XCTestCase {
         XCTAssertEqual(profile.reduce(0) { $0 + $1.multiplyAccumulates }, 34_979_040)
         // The timed steps still compute the model: its outputs match LiteRT's.
         for index in 0..<2 {
-            let difference = maximumAbsoluteDifference(runner.output(index), try fixture.expectedOutput(index))
+            let difference = ArrayDifference(runner.output(index), try fixture.expectedOutput(index)).maximum
             XCTAssertLessThanOrEqual(difference, 2e-3, "output \(index)")
         }
     }
@@ -25,7 +26,7 @@ final class ProfilingTests: XCTestCase {
         let runner = try ModelRunner(contentsOf: RepositoryFiles.weights("iris_landmark"))
         let input = [Float](repeating: 0.5, count: runner.inputs[0].elementCount)
         XCTAssertThrowsError(try input.withUnsafeBufferPointer { try runner.profile(input: $0, runs: 0) }) {
-            XCTAssertEqual($0 as? ProfilingError, .invalidRunCount(0))
+            XCTAssertEqual($0 as? PlanError, .invalidRunCount(0))
         }
         let short = [Float](repeating: 0.5, count: 10)
         XCTAssertThrowsError(try short.withUnsafeBufferPointer { try runner.profile(input: $0, runs: 1) }) {

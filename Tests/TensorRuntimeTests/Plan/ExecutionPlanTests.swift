@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import TensorRuntime
 
@@ -85,16 +86,16 @@ final class ExecutionPlanTests: XCTestCase {
         var t1 = [Float](repeating: 0, count: small), t2 = [Float](repeating: 0, count: large)
         var pooled = [Float](repeating: 0, count: small), padded = [Float](repeating: 0, count: large)
         var sum = [Float](repeating: 0, count: large), expected = [Float](repeating: 0, count: large)
-        DepthwiseConvolution2D.reference(input: input, geometry: depthwiseGeometry, filter: weights["dw"]!,
+        DepthwiseConv2D.reference(input: input, geometry: depthwiseGeometry, filter: weights["dw"]!,
                                          bias: weights["dw_bias"]!, activation: .none, residual: nil, output: &t1)
-        Convolution2D.reference(input: t1, geometry: pointwiseGeometry, filter: weights["pw"]!, bias: weights["pw_bias"]!,
+        Conv2D.reference(input: t1, geometry: pointwiseGeometry, filter: weights["pw"]!, bias: weights["pw_bias"]!,
                                 activation: .none, residual: nil, output: &t2)
         MaxPool2D.reference(input: input, geometry: poolGeometry, output: &pooled)
-        try PadKernel.reference(input: pooled, inputShape: [1, m, m, 4],
+        try Pad.reference(input: pooled, inputShape: [1, m, m, 4],
                                 paddings: [(0, 0), (0, 0), (0, 0), (0, 2)], output: &padded)
-        ElementwiseKernels.addReference(t2, padded, count: large, activation: .none, output: &sum)
-        ElementwiseKernels.preluReference(sum, count: large, alpha: weights["alpha"]!, channels: 6, output: &expected)
-        XCTAssertLessThanOrEqual(maximumAbsoluteDifference(actual, expected), 1e-5)
+        Add.reference(t2, padded, count: large, activation: .none, output: &sum)
+        PReLU.reference(sum, count: large, alpha: weights["alpha"]!, channels: 6, output: &expected)
+        XCTAssertLessThanOrEqual(ArrayDifference(actual, expected).maximum, 1e-5)
     }
 
     func testArenaReusesMemoryOfDeadTensors() {

@@ -33,12 +33,7 @@ struct ReferenceFixture {
 
     /// Reads a raw Float32 file of this case.
     func floats(_ file: String) throws -> [Float] {
-        let data = try Data(contentsOf: directory.appendingPathComponent(file))
-        return data.withUnsafeBytes { raw in
-            (0..<(data.count / 4)).map {
-                Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self)))
-            }
-        }
+        try littleEndianFloats(directory.appendingPathComponent(file))
     }
 
     var input: [Float] { get throws { try floats("input.f32") } }
@@ -50,13 +45,12 @@ struct ReferenceFixture {
     }
 }
 
-/// The largest absolute difference between two equally long arrays (infinity when the lengths differ or a value is NaN).
-func maximumAbsoluteDifference(_ a: [Float], _ b: [Float]) -> Float {
-    guard a.count == b.count else { return .infinity }
-    var worst: Float = 0
-    for (x, y) in zip(a, b) {
-        let difference = abs(x - y)
-        if !(difference <= worst) { worst = difference.isNaN ? .infinity : difference }
+/// The contents of a raw little-endian Float32 file (the fixtures' `*.f32`).
+func littleEndianFloats(_ url: URL) throws -> [Float] {
+    let data = try Data(contentsOf: url)
+    return data.withUnsafeBytes { raw in
+        (0..<(data.count / 4)).map {
+            Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self)))
+        }
     }
-    return worst
 }

@@ -7,7 +7,7 @@ import TensorRuntime
 /// Any trap (bounds check, overflow, force unwrap), sanitizer report, out-of-memory or time-out on the way is a
 /// finding. Besides "never crash", the exercise checks the error contract and traps deliberately (so libFuzzer
 /// saves the input) when it is broken:
-/// - the loader throws only `ModelFileError`, the planner only `PlanError` or `RuntimeEnvironmentError`;
+/// - the loader throws only `ModelFileError`, the planner only `PlanError`;
 /// - a compiled runner refuses an input of the wrong size with `PlanError.inputMismatch` and a NaN input with
 ///   `PlanError.nonFiniteInput`, and looking up an unknown output name throws `PlanError.unknownOutput`.
 public enum WeightFileExercise {
@@ -32,10 +32,9 @@ public enum WeightFileExercise {
         do {
             runner = try ModelRunner(file: file)
         } catch let error as PlanError {
+            if case .unsupportedCPU = error { fatalError("the fuzz build cannot run on this CPU: \(error)") }
             FuzzTrace.note("planner: \(error)")
             return
-        } catch let error as RuntimeEnvironmentError {
-            fatalError("the fuzz build cannot run on this CPU: \(error)")
         } catch {
             fatalError("ModelRunner(file:) threw a non-PlanError: \(error)")
         }

@@ -1,0 +1,75 @@
+import ArgumentParser
+import FaceMesh
+
+/// The landmark model names accepted by `--model`.
+enum ModelChoice: String, CaseIterable, ExpressibleByArgument {
+    case mesh, attention, cascade
+
+    /// The engine's model kind.
+    var kind: LandmarkModelKind {
+        switch self {
+        case .mesh: return .mesh
+        case .attention: return .attention
+        case .cascade: return .cascade
+        }
+    }
+}
+
+/// Options shared by `image` and `video`: which landmark model runs and how many faces are wanted.
+struct ModelOptions: ParsableArguments {
+    @Option(help: "Landmark model: mesh (468 points), attention (478, irises refined in the same network) or cascade (mesh + iris model, 478).")
+    var model: ModelChoice = .attention
+
+    @Option(help: "The most faces to report.")
+    var maxFaces: Int = 1
+
+    @Option(help: "Threads per inference (1...64); results are identical for every count.")
+    var threads: Int = 1
+
+    func validate() throws {
+        guard maxFaces >= 1 else { throw ValidationError("--max-faces must be at least 1") }
+        guard FaceMeshOptions.threadRange.contains(threads) else {
+            throw ValidationError("--threads must lie in \(FaceMeshOptions.threadRange)")
+        }
+    }
+
+    /// Engine settings for these options (`staticImageMode` for photos, tracking for videos).
+    func engineOptions(staticImageMode: Bool, smoothing: SmoothingMethod = .none) -> FaceMeshOptions {
+        FaceMeshOptions(staticImageMode: staticImageMode, maxFaces: maxFaces, model: model.kind, smoothing: smoothing,
+                        threads: threads)
+    }
+}
+
+/// The smoothing filters accepted by `video --smoothing`.
+enum SmoothingChoice: String, CaseIterable, ExpressibleByArgument {
+    case none
+    case oneEuro = "one-euro"
+    case velocity
+
+    /// none → no filter; one-euro → MediaPipe FaceLandmarker's One Euro filter; velocity → the legacy face
+    /// effect graph's relative velocity filter.
+    var method: SmoothingMethod {
+        switch self {
+        case .none: return .none
+        case .oneEuro: return .faceLandmarkerDefault
+        case .velocity: return .faceEffectDefault
+        }
+    }
+}
+
+/// A frame size written `WIDTHxHEIGHT` (e.g. `640x480`), for raw video on standard input.
+struct FrameSize: ExpressibleByArgument, Equatable {
+    let width: Int
+    let height: Int
+
+    init?(argument: String) {
+        let parts = argument.lowercased().split(separator: "x", omittingEmptySubsequences: false)
+        guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]), width > 0, height > 0 else {
+            return nil
+        }
+        self.width = width
+        self.height = height
+    }
+
+    static var defaultCompletionKind: CompletionKind { .default }
+}

@@ -1,0 +1,174 @@
+import FaceMesh
+import Foundation
+
+/// The command's JSON output, written by hand for a compact, stable layout (keys always in the same order, numbers
+/// rounded to a fixed number of decimals, no spaces):
+///
+///     image:  {"width":W,"height":H,"faces":[FACE,...]}
+///     video:  {"frame":i,"timestamp":t,"faces":[FACE,...]}   (one line per frame)
+///     FACE:   {"landmarks":[[x,y,z],...],"presence":p,"detectionScore":s,
+///              "pose":{"matrix":[16 numbers, row-major],"yawPitchRoll":[yaw,pitch,roll]}}
+///
+/// `pose` is null when the head pose could not be estimated; a non-finite number is written as null.
+enum FaceJSON {
+    /// Decimals kept for landmark coordinates (pixels) and angles (degrees).
+    static let landmarkDecimals = 3
+    /// Decimals kept for presence and detection scores (in [0, 1]).
+    static let scoreDecimals = 4
+    /// Decimals kept for the pose matrix (rotation·scale entries near ±1, translation in cm).
+    static let matrixDecimals = 5
+    /// Decimals kept for video timestamps (seconds).
+    static let timestampDecimals = 6
+
+    /// The document for one image.
+    static func image(width: Int, height: Int, faces: [FaceMeshResult]) -> String {
+        "{\"width\":\(width),\"height\":\(height),\"faces\":\(faceList(faces))}"
+    }
+
+    /// One line (without the line break) for one video frame.
+    static func frame(index: Int, timestamp: Double, faces: [FaceMeshResult]) -> String {
+        "{\"frame\":\(index),\"timestamp\":\(number(timestamp, decimals: timestampDecimals)),"
+            + "\"faces\":\(faceList(faces))}"
+    }
+
+    static func faceList(_ faces: [FaceMeshResult]) -> String {
+        "[" + faces.map(face).joined(separator: ",") + "]"
+    }
+
+    /// One face object.
+    static func face(_ face: FaceMeshResult) -> String {
+        var text = "{\"landmarks\":["
+        text.reserveCapacity(face.landmarks.count * 28 + 400)
+        for (index, landmark) in face.landmarks.enumerated() {
+            if index > 0 { text += "," }
+            text += "[" + number(landmark.x, decimals: landmarkDecimals) + ","
+                + number(landmark.y, decimals: landmarkDecimals) + ","
+                + number(landmark.z, decimals: landmarkDecimals) + "]"
+        }
+        text += "],\"presence\":" + number(face.presence, decimals: scoreDecimals)
+        text += ",\"detectionScore\":" + number(face.detectionScore, decimals: scoreDecimals)
+        text += ",\"pose\":" + pose(face.headPose)
+        return text + "}"
+    }
+
+    static func pose(_ pose: HeadPose?) -> String {
+        guard let pose else { return "null" }
+        let matrix = pose.matrix.map { number($0, decimals: matrixDecimals) }.joined(separator: ",")
+        let angles = [pose.yawPitchRoll.yaw, pose.yawPitchRoll.pitch, pose.yawPitchRoll.roll]
+            .map { number($0, decimals: landmarkDecimals) }.joined(separator: ",")
+        return "{\"matrix\":[\(matrix)],\"yawPitchRoll\":[\(angles)]}"
+    }
+
+    static func number(_ value: Float, decimals: Int) -> String {
+        number(Double(value), decimals: decimals)
+    }
+
+    /// `value` rounded to `decimals` places (half away from zero) in the shortest plain decimal form: no exponent,
+    /// no trailing zeros, "0" rather than "-0"; "null" for NaN and infinities (JSON has no such numbers).
+    static func number(_ value: Double, decimals: Int) -> String {
+        guard value.isFinite else { return "null" }
+        var scale: Int64 = 1
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = (value * Double(scale)).rounded()
+        guard abs(scaled) < 9e18 else { return String(value) }
+        let magnitude = Int64(abs(scaled))
+        guard magnitude != 0 else { return "0" }
+        var text = scaled < 0 ? "-" : ""
+        text += String(magnitude / scale)
+        let fraction = magnitude % scale
+        if fraction != 0 {
+            var digits = String(fraction)
+            digits = String(repeating: "0", count: decimals - digits.count) + digits
+            while digits.hasSuffix("0") { digits.removeLast() }
+            text += "." + digits
+        }
+        return text
+    }
+}
+
+/// Where `video` writes its JSON lines: standard output or a file created (or truncated) for the purpose.
+/// Each line is written as soon as its frame is done.
+struct LineOutput {
+    private let handle: FileHandle
+    private let path: String?
+
+    init(handle: FileHandle, path: String?) {
+        self.handle = handle
+        self.path = path
+    }
+
+    /// Creates (or empties) the file at `path` for writing.
+    /// - Throws: `LineOutputError` naming the path if it cannot be created.
+    init(creatingFileAt path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+              let handle = FileHandle(forWritingAtPath: path) else {
+            throw LineOutputError(path: path, reason: "cannot create the file")
+        }
+        self.init(handle: handle, path: path)
+    }
+
+    /// Appends `text`.
+    func write(_ text: String) throws {
+        do {
+            try handle.write(contentsOf: Data(text.utf8))
+        } catch {
+            throw LineOutputError(path: path ?? "standard output", reason: error.localizedDescription)
+        }
+    }
+
+    /// Closes a file (standard output stays open).
+    func close() throws {
+        guard path != nil else { return }
+        try handle.close()
+    }
+}
+
+/// The JSON lines could not be written.
+struct LineOutputError: Error, CustomStringConvertible {
+    let path: String
+    let reason: String
+    var description: String { "cannot write \(path): \(reason)" }
+}
+
+/// A one-line progress display on standard error, redrawn in place with a carriage return:
+/// `[#########.........]  45/90 frames  7.9 fps  ETA 6 s` (without a total: `45 frames  7.9 fps`).
+/// Redraws at most about ten times a second.
+struct ProgressBar {
+    /// Expected number of steps, if known.
+    let total: Int?
+    private let start = Date()
+    private var lastDraw: Date?
+    private static let barWidth = 30
+
+    init(total: Int?) {
+        self.total = total.flatMap { $0 > 0 ? $0 : nil }
+    }
+
+    /// Shows that `done` frames are finished.
+    mutating func update(done: Int) {
+        let now = Date()
+        if let lastDraw, now.timeIntervalSince(lastDraw) < 0.1, done != total { return }
+        lastDraw = now
+        StandardError.write("\r" + line(done: done, elapsed: now.timeIntervalSince(start)) + "\u{1B}[K")
+    }
+
+    /// Ends the display with a summary line.
+    func finish(done: Int) {
+        let elapsed = Date().timeIntervalSince(start)
+        StandardError.write("\r" + line(done: done, elapsed: elapsed) + "\u{1B}[K\n")
+    }
+
+    private func line(done: Int, elapsed: TimeInterval) -> String {
+        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let speed = String(format: "%.1f fps", rate)
+        guard let total else { return "\(done) frames  \(speed)" }
+        let fraction = min(1, Double(done) / Double(total))
+        let filled = Int((fraction * Double(ProgressBar.barWidth)).rounded(.down))
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: ProgressBar.barWidth - filled)
+        var text = "[\(bar)] \(done)/\(total) frames  \(speed)"
+        if rate > 0, done < total {
+            text += "  ETA \(Int((Double(total - done) / rate).rounded(.up))) s"
+        }
+        return text
+    }
+}
