@@ -15,19 +15,43 @@ enum ModelChoice: String, CaseIterable, ExpressibleByArgument {
     }
 }
 
-/// Options shared by `image` and `video`: which landmark model runs and how many faces are wanted.
+/// The detectors accepted by `--detector`.
+enum DetectorChoice: String, CaseIterable, ExpressibleByArgument {
+    case shortRange = "short-range"
+    case fullRange = "full-range"
+    case crowd
+
+    /// The engine's detection strategy.
+    var strategy: FaceDetectionStrategy {
+        switch self {
+        case .shortRange: return .shortRange
+        case .fullRange: return .fullRange
+        case .crowd: return .crowd
+        }
+    }
+}
+
+/// Options shared by `image` and `video`: which detector and landmark model run and how many faces are wanted.
 struct ModelOptions: ParsableArguments {
     @Option(help: "Landmark model: mesh (468 points), attention (478, irises refined in the same network) or cascade (mesh + iris model, 478).")
     var model: ModelChoice = .attention
 
-    @Option(help: "The most faces to report.")
+    @Option(help: "Face detector: short-range (MediaPipe's face mesh, faces of at least ~1/6 of the frame), full-range (faces down to ~1/11 of the frame) or crowd (tiles: faces down to ~20 px in group photos; slower, proportional to the image area).")
+    var detector: DetectorChoice = .shortRange
+
+    @Option(help: "The most faces to report (1...\(ModelOptions.maximumFaces)).")
     var maxFaces: Int = 1
+
+    /// The largest `--max-faces` accepted.
+    static let maximumFaces = 1024
 
     @Option(help: "Threads per inference (1...64); results are identical for every count.")
     var threads: Int = 1
 
     func validate() throws {
-        guard maxFaces >= 1 else { throw ValidationError("--max-faces must be at least 1") }
+        guard (1...Self.maximumFaces).contains(maxFaces) else {
+            throw ValidationError("--max-faces must lie in 1...\(Self.maximumFaces)")
+        }
         guard FaceMeshOptions.threadRange.contains(threads) else {
             throw ValidationError("--threads must lie in \(FaceMeshOptions.threadRange)")
         }
@@ -36,7 +60,7 @@ struct ModelOptions: ParsableArguments {
     /// Engine settings for these options (`staticImageMode` for photos, tracking for videos).
     func engineOptions(staticImageMode: Bool, smoothing: SmoothingMethod = .none) -> FaceMeshOptions {
         FaceMeshOptions(staticImageMode: staticImageMode, maxFaces: maxFaces, model: model.kind, smoothing: smoothing,
-                        threads: threads)
+                        threads: threads, detector: detector.strategy)
     }
 }
 

@@ -1,7 +1,7 @@
 import Foundation
 import TensorRuntime
 
-/// The four converted MediaPipe models and where their weight files are found.
+/// The converted MediaPipe models and where their weight files are found.
 public enum FaceModelFile: String, CaseIterable, Sendable {
     /// FaceMesh: 192×192 crop → 468 points + face flag.
     case faceLandmark = "face_landmark"
@@ -11,6 +11,8 @@ public enum FaceModelFile: String, CaseIterable, Sendable {
     case irisLandmark = "iris_landmark"
     /// BlazeFace short range: 128×128 letterboxed frame → 896 boxes and scores.
     case faceDetector = "face_detection_short_range"
+    /// BlazeFace full range: 192×192 letterboxed frame → 2304 boxes and scores.
+    case faceDetectorFullRange = "face_detection_full_range"
 
     /// The file name inside the weights directory.
     public var fileName: String { rawValue + ".sfmw" }
@@ -21,6 +23,7 @@ public enum FaceModelFile: String, CaseIterable, Sendable {
         case .faceLandmark, .attentionMesh: return 192 * 192 * 3
         case .irisLandmark: return 64 * 64 * 3
         case .faceDetector: return 128 * 128 * 3
+        case .faceDetectorFullRange: return 192 * 192 * 3
         }
     }
 
@@ -31,6 +34,7 @@ public enum FaceModelFile: String, CaseIterable, Sendable {
         case .attentionMesh: return [1404, 160, 142, 142, 10, 10, 1]
         case .irisLandmark: return [213, 15]
         case .faceDetector: return [896 * 16, 896]
+        case .faceDetectorFullRange: return [2304 * 16, 2304]
         }
     }
 }

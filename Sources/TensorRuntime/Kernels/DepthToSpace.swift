@@ -18,16 +18,16 @@ public enum DepthToSpace {
         public let blockSize: Int
 
         /// Checks the sizes.
-        /// - Throws: `KernelError.invalidArgument` for non-positive sizes or a block size below 1,
-        ///   `KernelError.shapeMismatch` when the input channels are not a multiple of b².
+        /// - Throws: `PlanError.invalidArgument` for non-positive sizes or a block size below 1,
+        ///   `PlanError.sizeMismatch` when the input channels are not a multiple of b².
         public init(inputHeight: Int, inputWidth: Int, inputChannels: Int, blockSize: Int) throws {
             guard inputHeight > 0, inputWidth > 0, inputChannels > 0, blockSize >= 1 else {
-                throw KernelError.invalidArgument("DEPTH_TO_SPACE sizes must be positive: input \(inputHeight)×"
+                throw PlanError.invalidArgument("DEPTH_TO_SPACE sizes must be positive: input \(inputHeight)×"
                     + "\(inputWidth)×\(inputChannels), block \(blockSize)")
             }
             let (square, overflow) = blockSize.multipliedReportingOverflow(by: blockSize)
             guard !overflow, inputChannels % square == 0 else {
-                throw KernelError.shapeMismatch("DEPTH_TO_SPACE: \(inputChannels) channels are not a multiple of "
+                throw PlanError.sizeMismatch("DEPTH_TO_SPACE: \(inputChannels) channels are not a multiple of "
                     + "block² for block \(blockSize)")
             }
             _ = try ShapeArithmetic.elementCount([inputHeight, blockSize, inputWidth, blockSize, inputChannels / square],

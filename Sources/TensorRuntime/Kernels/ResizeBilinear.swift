@@ -8,7 +8,7 @@
 /// - value = Σ over the 2×2 samples of (row weight × column weight × sample), rows and columns as above.
 ///
 /// The full-range face detector uses it for its three 2× upsamplings (half-pixel centres, no corner alignment).
-/// `run` precomputes the sample indices and weights per row and column and blends whole channel vectors;
+/// `run` blends whole channel vectors with the two axes' sample weights multiplied once per pixel;
 /// `reference` evaluates TFLite's formula sample by sample.
 public enum ResizeBilinear {
     /// Sizes and coordinate mode of one resize.
@@ -29,16 +29,16 @@ public enum ResizeBilinear {
         public let halfPixelCenters: Bool
 
         /// Checks the sizes.
-        /// - Throws: `KernelError.invalidArgument` for a non-positive size, or for `alignCorners` together with
+        /// - Throws: `PlanError.invalidArgument` for a non-positive size, or for `alignCorners` together with
         ///   `halfPixelCenters` (TFLite rejects that combination too).
         public init(inputHeight: Int, inputWidth: Int, channels: Int, outputHeight: Int, outputWidth: Int,
                     alignCorners: Bool, halfPixelCenters: Bool) throws {
             guard inputHeight > 0, inputWidth > 0, channels > 0, outputHeight > 0, outputWidth > 0 else {
-                throw KernelError.invalidArgument("RESIZE_BILINEAR sizes must be positive: input \(inputHeight)×"
+                throw PlanError.invalidArgument("RESIZE_BILINEAR sizes must be positive: input \(inputHeight)×"
                     + "\(inputWidth)×\(channels), output \(outputHeight)×\(outputWidth)")
             }
             guard !(alignCorners && halfPixelCenters) else {
-                throw KernelError.invalidArgument("RESIZE_BILINEAR cannot combine align_corners and half_pixel_centers")
+                throw PlanError.invalidArgument("RESIZE_BILINEAR cannot combine align_corners and half_pixel_centers")
             }
             _ = try ShapeArithmetic.elementCount([inputHeight, inputWidth, channels], name: "RESIZE_BILINEAR input")
             _ = try ShapeArithmetic.elementCount([outputHeight, outputWidth, channels], name: "RESIZE_BILINEAR output")
@@ -72,30 +72,24 @@ public enum ResizeBilinear {
     }
 
     /// Resizes `input` (`geometry.inputCount` floats) into `output` (`geometry.outputCount` floats, not
-    /// overlapping the input), output rows `rows` only (default: all). Allocates only the per-column tables.
+    /// overlapping the input), output rows `rows` only (default: all). Allocates nothing: the sample indices and
+    /// weights of a column are recomputed per pixel (a few operations beside the blend of all channels).
     public static func run(input: UnsafePointer<Float>, geometry g: Geometry, output: UnsafeMutablePointer<Float>,
                            rows: Range<Int>? = nil) {
         let channels = g.channels
-        withUnsafeTemporaryAllocation(of: (lower: Int, upper: Int, weight: Float).self,
-                                      capacity: g.outputWidth) { columns in
+        let rowStride = g.inputWidth * channels
+        for y in rows ?? 0..<g.outputHeight {
+            let row = g.samples(y, input: g.inputHeight, output: g.outputHeight)
+            let top = input + row.lower * rowStride, bottom = input + row.upper * rowStride
+            let wy = row.weight
             for x in 0..<g.outputWidth {
-                columns[x] = g.samples(x, input: g.inputWidth, output: g.outputWidth)
-            }
-            let rowStride = g.inputWidth * channels
-            for y in rows ?? 0..<g.outputHeight {
-                let row = g.samples(y, input: g.inputHeight, output: g.outputHeight)
-                let top = input + row.lower * rowStride, bottom = input + row.upper * rowStride
-                let wy = row.weight
-                for x in 0..<g.outputWidth {
-                    let column = columns[x]
-                    let wx = column.weight
-                    // TFLite's weights: (1 − wy)(1 − wx), wy(1 − wx), (1 − wy)wx, wy·wx.
-                    let w00 = (1 - wy) * (1 - wx), w10 = wy * (1 - wx), w01 = (1 - wy) * wx, w11 = wy * wx
-                    let a = top + column.lower * channels, b = bottom + column.lower * channels
-                    let c = top + column.upper * channels, d = bottom + column.upper * channels
-                    let destination = output + (y * g.outputWidth + x) * channels
-                    blend(a, b, c, d, w00, w10, w01, w11, destination, channels)
-                }
+                let column = g.samples(x, input: g.inputWidth, output: g.outputWidth)
+                let wx = column.weight
+                // TFLite's weights: (1 − wy)(1 − wx), wy(1 − wx), (1 − wy)wx, wy·wx.
+                let w00 = (1 - wy) * (1 - wx), w10 = wy * (1 - wx), w01 = (1 - wy) * wx, w11 = wy * wx
+                let a = top + column.lower * channels, b = bottom + column.lower * channels
+                let c = top + column.upper * channels, d = bottom + column.upper * channels
+                blend(a, b, c, d, w00, w10, w01, w11, output + (y * g.outputWidth + x) * channels, channels)
             }
         }
     }

@@ -59,6 +59,10 @@ public enum OperatorType: Sendable, Hashable {
     case concatenation
     /// TFLite STRIDED_SLICE (`StridedSlice`).
     case stridedSlice
+    /// TFLite RESIZE_BILINEAR (`ResizeBilinear`).
+    case resizeBilinear
+    /// TFLite DEPTH_TO_SPACE (`DepthToSpace`).
+    case depthToSpace
     /// MediaPipe custom op (attention mesh): affine matrix from landmark pairs.
     case landmarks2TransformMatrix
     /// MediaPipe custom op (attention mesh): bilinear spatial transformer.
@@ -71,7 +75,8 @@ public enum OperatorType: Sendable, Hashable {
     /// Every supported operator, in the order of the kernel table.
     public static let supported: [OperatorType] = [
         .conv2D, .depthwiseConv2D, .add, .mul, .relu, .prelu, .maxPool2D, .pad, .reshape, .concatenation,
-        .stridedSlice, .landmarks2TransformMatrix, .transformTensorBilinear, .transformLandmarks,
+        .stridedSlice, .resizeBilinear, .depthToSpace, .landmarks2TransformMatrix, .transformTensorBilinear,
+        .transformLandmarks,
     ]
 
     /// The operator for a `.tflite` operator name (TFLite builtin name, or the custom op's name).
@@ -93,6 +98,8 @@ public enum OperatorType: Sendable, Hashable {
         case .reshape: return "RESHAPE"
         case .concatenation: return "CONCATENATION"
         case .stridedSlice: return "STRIDED_SLICE"
+        case .resizeBilinear: return "RESIZE_BILINEAR"
+        case .depthToSpace: return "DEPTH_TO_SPACE"
         case .landmarks2TransformMatrix: return "Landmarks2TransformMatrix"
         case .transformTensorBilinear: return "TransformTensorBilinear"
         case .transformLandmarks: return "TransformLandmarks"

@@ -152,6 +152,8 @@ final class ExecutionPlan {
         case .reshape: return try builder.planReshape(index)
         case .concatenation: return try builder.planConcatenation(index)
         case .stridedSlice: return try builder.planStridedSlice(index)
+        case .resizeBilinear: return try builder.planResizeBilinear(index)
+        case .depthToSpace: return try builder.planDepthToSpace(index)
         case .landmarks2TransformMatrix: return try builder.planLandmarks2TransformMatrix(index)
         case .transformTensorBilinear: return try builder.planTransformTensorBilinear(index)
         case .transformLandmarks: return try builder.planTransformLandmarks(index)

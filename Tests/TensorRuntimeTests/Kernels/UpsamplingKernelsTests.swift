@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 @testable import TensorRuntime
 
@@ -43,7 +44,7 @@ final class UpsamplingKernelsTests: XCTestCase {
             let output = GuardedBuffer(count: geometry.outputCount)
             ResizeBilinear.run(input: input, geometry: geometry, output: output.pointer)
             // Measured: differences of a few ulp (the fast path multiplies by the product of the two weights).
-            assertClose(output.values, expected, relativeTolerance: 1e-6, "\(geometry)")
+            _ = assertClose(output.values, expected, relativeTolerance: 1e-6, "\(geometry)")
             XCTAssertTrue(output.guardsIntact)
             // Row ranges compose to the whole.
             let split = random.int(0...geometry.outputHeight)
