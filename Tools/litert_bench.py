@@ -12,7 +12,8 @@ stdin/stdout, one line per message, so the two runtimes can be measured in alter
     parent -> "quit" (or end of input)                   exit 0
     child  -> "error <message>"                          on any failure (then it exits 1)
 
-Workloads: mesh (face_landmark), iris (iris_landmark), detector (face_detection_short_range), cascade
+Workloads: mesh (face_landmark), iris (iris_landmark), detector (face_detection_short_range), detector-full
+(face_detection_full_range, the sparse .tflite as shipped), cascade
 (face_landmark + iris_landmark on two eye crops, three input files) and attention. LiteRT cannot run the
 attention model's MediaPipe custom ops, so `attention` is the model with those ops cut out (docs/models.md §7 (b'):
 the 11 custom ops and the 5 RESHAPEs after TransformLandmarks removed, tensors 196-201 made extra inputs, the
@@ -43,6 +44,7 @@ MODEL_MEMBERS = {
     "face_landmark_with_attention": "mediapipe/modules/face_landmark/face_landmark_with_attention.tflite",
     "iris_landmark": "mediapipe/modules/iris_landmark/iris_landmark.tflite",
     "face_detection_short_range": "mediapipe/modules/face_detection/face_detection_short_range.tflite",
+    "face_detection_full_range": "mediapipe/modules/face_detection/face_detection_full_range_sparse.tflite",
 }
 CUSTOM_OPS = {"Landmarks2TransformMatrix", "TransformTensorBilinear", "TransformLandmarks"}
 
@@ -321,6 +323,7 @@ def main() -> int:
             "cascade": Cascade(paths["face_landmark"], paths["iris_landmark"]),
             "attention": AttentionWithoutCustomOps(paths["face_landmark_with_attention"].read_bytes(), cache / "models"),
             "detector": SingleModel(paths["face_detection_short_range"]),
+            "detector-full": SingleModel(paths["face_detection_full_range"]),
         }
         serve(workloads, sys.stdin, sys.stdout)
     except Exception as error:  # reported to the parent as one protocol line
