@@ -5,10 +5,7 @@ extension PlanBuilder {
         try requireArity(index, inputs: 2...2)
         let op = op(index)
         let (x, out) = (op.inputs[0], op.outputs[0])
-        let shape = try shape(of: x, operator: index)
-        guard shape.count == 4, shape[0] == 1 else {
-            throw PlanError.shapeMismatch(index: index, type: op.type.name, reason: "input \(shape) is not 4-D batch 1")
-        }
+        let shape = try batchOneImageShape(of: x, operator: index)
         let size = try intConstant(op.inputs[1], operator: index, operand: "size")
         guard size.count == 2 else {
             throw PlanError.shapeMismatch(index: index, type: op.type.name, reason: "size operand has \(size.count) values, expected 2")
@@ -20,25 +17,11 @@ extension PlanBuilder {
                                         halfPixelCenters: (op.int("half_pixel_centers") ?? 0) != 0)
         }
         try produce(out, shape: [1, size[0], size[1], shape[3]], operator: index)
-        let label = "RESIZE_BILINEAR #\(index)"
-        if reference {
-            return PlannedStep(label: label, reads: activations([x]), writes: [out], workspaceCount: 0,
-                               multiplyAccumulates: 0) { address in
-                let (px, po) = (address(x), address(out))
-                return CompiledStep { context in
-                    ResizeBilinear.reference(input: px.pointer(context), geometry: geometry, output: po.pointer(context))
-                }
-            }
-        }
         let cost = StepPartition.estimate(multiplyAccumulates: 4 * geometry.outputCount,
                                           floatsMoved: geometry.inputCount + geometry.outputCount)
-        return PlannedStep(label: label, reads: activations([x]), writes: [out], workspaceCount: 0,
-                           multiplyAccumulates: 0, splittable: true) { address in
-            let (px, po) = (address(x), address(out))
-            return CompiledStep(StepPartition(units: geometry.outputHeight, estimatedNanoseconds: cost) { context, rows in
-                ResizeBilinear.run(input: px.pointer(context), geometry: geometry, output: po.pointer(context), rows: rows)
-            })
-        }
+        return rowStep("RESIZE_BILINEAR #\(index)", from: x, to: out, rows: geometry.outputHeight, estimatedNanoseconds: cost,
+                       reference: { ResizeBilinear.reference(input: $0, geometry: geometry, output: $1) },
+                       fast: { ResizeBilinear.run(input: $0, geometry: geometry, output: $1, rows: $2) })
     }
 
     /// DEPTH_TO_SPACE of a 4-D batch-1 NHWC tensor with the `block_size` attribute (Kernels/DepthToSpace.swift).
@@ -46,10 +29,7 @@ extension PlanBuilder {
         try requireArity(index, inputs: 1...1)
         let op = op(index)
         let (x, out) = (op.inputs[0], op.outputs[0])
-        let shape = try shape(of: x, operator: index)
-        guard shape.count == 4, shape[0] == 1 else {
-            throw PlanError.shapeMismatch(index: index, type: op.type.name, reason: "input \(shape) is not 4-D batch 1")
-        }
+        let shape = try batchOneImageShape(of: x, operator: index)
         guard let blockSize = op.int("block_size") else {
             throw PlanError.invalidAttributes(index: index, type: op.type.name, reason: "block_size missing")
         }
@@ -58,18 +38,9 @@ extension PlanBuilder {
                                       blockSize: blockSize)
         }
         try produce(out, shape: geometry.outputShape, operator: index)
-        let label = "DEPTH_TO_SPACE #\(index)"
-        let reference = self.reference
-        return PlannedStep(label: label, reads: activations([x]), writes: [out], workspaceCount: 0,
-                           multiplyAccumulates: 0) { address in
-            let (px, po) = (address(x), address(out))
-            return CompiledStep { context in
-                if reference {
-                    DepthToSpace.reference(input: px.pointer(context), geometry: geometry, output: po.pointer(context))
-                } else {
-                    DepthToSpace.run(input: px.pointer(context), geometry: geometry, output: po.pointer(context))
-                }
-            }
-        }
+        let cost = StepPartition.estimate(multiplyAccumulates: 0, floatsMoved: 2 * geometry.elementCount)
+        return rowStep("DEPTH_TO_SPACE #\(index)", from: x, to: out, rows: geometry.inputHeight, estimatedNanoseconds: cost,
+                       reference: { DepthToSpace.reference(input: $0, geometry: geometry, output: $1) },
+                       fast: { DepthToSpace.run(input: $0, geometry: geometry, output: $1, rows: $2) })
     }
 }
