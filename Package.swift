@@ -38,6 +38,9 @@ let package = Package(
         .library(name: "ImageCodecs", targets: ["ImageCodecs"]),
         .executable(name: "facemesh", targets: ["facemesh"]),
         .executable(name: "bench", targets: ["bench"]),
+        // The engine behind a C interface (header: Sources/CFaceMeshInterface/include/facemesh_c.h), as the shared
+        // library libFaceMeshC that the Python package (Python/) loads with ctypes.
+        .library(name: "FaceMeshC", type: .dynamic, targets: ["FaceMeshC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -47,15 +50,21 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
         .target(name: "CPUFeatures"),
         .target(name: "CThreadName"),
-        .target(name: "TensorRuntime", dependencies: ["CBLAS", "CPUFeatures", "CThreadName"], swiftSettings: numericFlags),
+        .target(name: "TensorRuntime", dependencies: ["CBLAS", "CPUFeatures", "CThreadName"],
+                exclude: ["Kernels/README.md"], swiftSettings: numericFlags),
         // The 8-bit RGB image shared by FaceMesh and ImageCodecs (both re-export it).
         .target(name: "ImageBasics"),
         .target(name: "FaceMesh", dependencies: ["TensorRuntime", "ImageBasics"], swiftSettings: numericFlags),
-        // C shims around libjpeg/libpng: their fatal-error callbacks need setjmp/longjmp, which Swift cannot express.
-        .target(name: "CImageShims", dependencies: ["CJPEG", "CPNG"]),
+        // C shims around libjpeg/libpng (their fatal-error callbacks need setjmp/longjmp, which Swift cannot
+        // express) and libwebp.
+        .target(name: "CImageShims", dependencies: ["CJPEG", "CPNG", "CWebP"]),
         .target(name: "ImageCodecs", dependencies: ["CImageShims", "ImageBasics"]),
+        // The C interface's header (and compile-time checks of its struct layout); FaceMeshC implements it.
+        .target(name: "CFaceMeshInterface"),
+        .target(name: "FaceMeshC", dependencies: ["FaceMesh", "CFaceMeshInterface"]),
         .executableTarget(name: "facemesh", dependencies: [
             "FaceMesh", "ImageCodecs", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -75,6 +84,8 @@ let package = Package(
         .testTarget(name: "AllocationTests", dependencies: ["TensorRuntime", "AllocationCounter"],
                     swiftSettings: numericFlags),
         .testTarget(name: "FaceMeshTests", dependencies: ["FaceMesh", "ImageCodecs", "TestSupport"]),
+        // The C interface called as a C caller would (Python/tests check it from ctypes).
+        .testTarget(name: "FaceMeshCTests", dependencies: ["FaceMeshC", "CFaceMeshInterface", "FaceMesh", "ImageCodecs"]),
         .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs", "TestSupport"]),
         // Runs the built `facemesh` binary as a subprocess (the dependency makes SwiftPM build it first).
         .testTarget(name: "FacemeshCommandTests", dependencies: ["FaceMesh", "ImageCodecs", "facemesh", "TestSupport"]),

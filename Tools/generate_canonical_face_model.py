@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "Tools" / "data" / "mediapipe"
 METADATA = DATA / "geometry_pipeline_metadata_landmarks.pbtxt"
 OBJ = DATA / "canonical_face_model.obj"
-OUTPUT = ROOT / "Sources" / "FaceMesh" / "Geometry" / "CanonicalFaceModelData.swift"
+OUTPUT = ROOT / "Sources" / "FaceMesh" / "Pose" / "CanonicalFaceModelData.swift"
 
 EXPECTED_SHA256 = {
     METADATA: "55ca7c4c7bf195673b9d12a1b5d49d4b9c82b5ade8fed4b565496590866e359d",
