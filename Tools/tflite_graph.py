@@ -53,11 +53,24 @@ BUILTIN_OPTIONS = {
     "DEPTH_TO_SPACE": "DepthToSpaceOptions",
 }
 
-# Options tables without fields that some converters still attach (face_detection_full_range's PAD has PadOptions).
-EMPTY_OPTIONS = {"PAD": "PadOptions"}
-# Builtin operators that may come without their options table (face_detection_full_range's RESHAPEs carry the
-# target shape only as their second, constant operand).
-OPTIONAL_OPTIONS = {"RESHAPE"}
+# MediaPipe Tasks face models (face_landmarks_detector.tflite = Face Mesh V2, face_blendshapes.tflite, from
+# face_landmarker.task): the builtin operators they add, with the options table each must carry (None = no table).
+# Axis, permutation and shape operands are constant int32 tensors and stay operator inputs.
+TASKS_BUILTIN_OPTIONS = {
+    "LOGISTIC": None,
+    "MEAN": "ReducerOptions",
+    "SUM": "ReducerOptions",
+    "SUB": "SubOptions",
+    "DIV": "DivOptions",
+    "NEG": "NegOptions",
+    "SQRT": None,
+    "RSQRT": None,
+    "SQUARED_DIFFERENCE": None,
+    "TRANSPOSE": None,
+}
+# Known operators whose options table differs in these two models: PAD carries an empty PadOptions, RESHAPE has no
+# table at all (its shape is the constant second operand; the runtime takes the declared output shape).
+TASKS_TOLERATED_OPTIONS = {("PAD", "PadOptions"), ("RESHAPE", "NONE")}
 
 
 def _int(value) -> Attribute:
@@ -81,13 +94,14 @@ def _options(op, class_name):
 
 def _builtin_attributes(type_name: str, op) -> dict:
     """Attributes of a builtin operator, from its options table (docs/weight-format.md, "Attributes")."""
+    if type_name in TASKS_BUILTIN_OPTIONS or \
+            (type_name, OPTION_TYPE_NAMES.get(op.BuiltinOptionsType(), "?")) in TASKS_TOLERATED_OPTIONS:
+        return _tasks_builtin_attributes(type_name, op)
     expected = BUILTIN_OPTIONS[type_name]
     actual = OPTION_TYPE_NAMES.get(op.BuiltinOptionsType(), "?")
     if expected is None:
-        if actual not in ("NONE", EMPTY_OPTIONS.get(type_name)):
+        if actual != "NONE":
             raise ConversionError(f"{type_name}: unexpected options {actual}")
-        return {}
-    if actual == "NONE" and type_name in OPTIONAL_OPTIONS:
         return {}
     if actual != expected:
         raise ConversionError(f"{type_name}: options {actual}, expected {expected}")
@@ -152,15 +166,20 @@ def _densified_constant(model, subgraph, op):
     return source, densify_tensor(tensor, raw, element)
 
 
-def _reshape_shape_operand(model, subgraph, op) -> Attribute:
-    """`new_shape` of a RESHAPE without options: its second operand, a constant int32 vector (kept as an input)."""
-    if op.InputsLength() != 2:
-        raise ConversionError("RESHAPE without options needs a constant shape operand")
-    tensor = subgraph.Tensors(int(op.Inputs(1)))
-    raw = _buffer_bytes(model, tensor)
-    if tensor.Type() != tflite.TensorType.INT32 or not raw:
-        raise ConversionError("RESHAPE shape operand is not a constant int32 vector")
-    return Attribute(KIND_INT_LIST, [int(v) for v in np.frombuffer(raw, dtype="<i4")])
+def _tasks_builtin_attributes(type_name: str, op) -> dict:
+    """Attributes of the operators only the Tasks face models use: MEAN / SUM `keep_dims` (0 / 1), SUB / DIV
+    `fused_activation`; every other one has none (its options table, if any, has no fields)."""
+    actual = OPTION_TYPE_NAMES.get(op.BuiltinOptionsType(), "?")
+    if (type_name, actual) in TASKS_TOLERATED_OPTIONS:
+        return {}
+    expected = TASKS_BUILTIN_OPTIONS[type_name]
+    if actual != (expected or "NONE"):
+        raise ConversionError(f"{type_name}: options {actual}, expected {expected or 'none'}")
+    if expected == "ReducerOptions":
+        return {"keep_dims": _int(_options(op, expected).KeepDims())}
+    if expected in ("SubOptions", "DivOptions"):
+        return {"fused_activation": _activation(_options(op, expected).FusedActivationFunction())}
+    return {}
 
 
 def _flex_attribute(key: str, value) -> Attribute:
@@ -198,7 +217,7 @@ def _operator_type(model, op) -> str:
         name = code.CustomCode().decode("utf-8")
         if name not in CUSTOM_OPS:
             raise ConversionError(f"unsupported custom operator {name}")
-    elif name not in ("DEQUANTIZE", "DENSIFY") and name not in BUILTIN_OPTIONS:
+    elif name not in ("DEQUANTIZE", "DENSIFY") and name not in BUILTIN_OPTIONS and name not in TASKS_BUILTIN_OPTIONS:
         raise ConversionError(f"unsupported builtin operator {name}")
     return name
 
@@ -273,8 +292,6 @@ def load_graph(model_bytes: bytes, model_name: str) -> Graph:
             attributes = _custom_attributes(type_name, op)
         else:
             attributes = _builtin_attributes(type_name, op)
-            if type_name == "RESHAPE" and "new_shape" not in attributes:
-                attributes["new_shape"] = _reshape_shape_operand(model, subgraph, op)
         operators.append(Operator(type_name, inputs, outputs, attributes))
     graph_outputs = []
     for t in subgraph.OutputsAsNumpy():

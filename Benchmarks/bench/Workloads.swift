@@ -7,7 +7,9 @@ import TensorRuntime
 enum WorkloadName {
     static let mesh = "mesh", iris = "iris", cascade = "cascade", attention = "attention", detector = "detector"
     static let detectorFull = "detector-full", frame = "frame", crowd = "crowd"
-    static let all = [mesh, iris, cascade, attention, detector, detectorFull, frame, crowd]
+    /// MediaPipe Tasks' Face Mesh V2 and its blendshape network.
+    static let v2 = "v2", blendshapes = "blendshapes"
+    static let all = [mesh, iris, cascade, attention, detector, detectorFull, v2, blendshapes, frame, crowd]
 }
 
 /// A single model and the input its steps are profiled on (`--profile`), with its weight file (for the bytes each
@@ -65,6 +67,13 @@ struct WorkloadCatalog {
             case WorkloadName.detectorFull:
                 workloads.append(try single(name, .faceDetectorFullRange, "LiteRT/face_detection_full_range/grace_hopper/input.f32",
                                             summary: "face_detection_full_range on the letterboxed 192×192 photo"))
+            case WorkloadName.v2:
+                workloads.append(try single(name, .faceLandmarkV2, "LiteRT/face_landmark_v2/grace_hopper/input.f32",
+                                            summary: "face_landmark_v2 (MediaPipe Tasks' Face Mesh V2) on a 256×256 face crop"))
+            case WorkloadName.blendshapes:
+                workloads.append(try single(name, .faceBlendshapes,
+                                            "LiteRT/face_blendshapes/mpl_grace_hopper_face0/input.f32",
+                                            summary: "face_blendshapes on MediaPipe's 146 landmarks of the photo's face"))
             case WorkloadName.frame:
                 workloads.append(try frame())
             case WorkloadName.crowd:

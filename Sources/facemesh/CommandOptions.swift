@@ -1,9 +1,11 @@
 import ArgumentParser
 import FaceMesh
+import Foundation
+import ImageCodecs
 
 /// The landmark model names accepted by `--model`.
 enum ModelChoice: String, CaseIterable, ExpressibleByArgument {
-    case mesh, attention, cascade
+    case mesh, attention, cascade, v2
 
     /// The engine's model kind.
     var kind: LandmarkModelKind {
@@ -11,6 +13,7 @@ enum ModelChoice: String, CaseIterable, ExpressibleByArgument {
         case .mesh: return .mesh
         case .attention: return .attention
         case .cascade: return .cascade
+        case .v2: return .faceMeshV2
         }
     }
 }
@@ -31,13 +34,17 @@ enum DetectorChoice: String, CaseIterable, ExpressibleByArgument {
     }
 }
 
-/// Options shared by `image` and `video`: which detector and landmark model run and how many faces are wanted.
+/// Options shared by `image`, `video` and `batch`: which detector and landmark model run, what they report, how
+/// many faces.
 struct ModelOptions: ParsableArguments {
-    @Option(help: "Landmark model: mesh (468 points), attention (478, irises refined in the same network) or cascade (mesh + iris model, 478).")
+    @Option(help: "Landmark model: mesh (468 points), attention (478, irises refined in the same network), cascade (mesh + iris model, 478) or v2 (MediaPipe Tasks' Face Mesh V2, 478, with a tongue-out score).")
     var model: ModelChoice = .attention
 
     @Option(help: "Face detector: short-range (MediaPipe's face mesh, faces of at least ~1/6 of the frame), full-range (faces down to ~1/11 of the frame) or crowd (tiles: faces down to ~20 px in group photos; slower, proportional to the image area).")
     var detector: DetectorChoice = .shortRange
+
+    @Flag(help: "Add MediaPipe's 52 blendshape scores to each face (needs a 478-point model: v2, attention or cascade).")
+    var blendshapes = false
 
     @Option(help: "The most faces to report (1...\(ModelOptions.maximumFaces)).")
     var maxFaces: Int = 1
@@ -52,6 +59,9 @@ struct ModelOptions: ParsableArguments {
         guard (1...Self.maximumFaces).contains(maxFaces) else {
             throw ValidationError("--max-faces must lie in 1...\(Self.maximumFaces)")
         }
+        guard !blendshapes || model != .mesh else {
+            throw ValidationError("--blendshapes needs a 478-point model (--model v2, attention or cascade)")
+        }
         guard FaceMeshOptions.threadRange.contains(threads) else {
             throw ValidationError("--threads must lie in \(FaceMeshOptions.threadRange)")
         }
@@ -60,7 +70,25 @@ struct ModelOptions: ParsableArguments {
     /// Engine settings for these options (`staticImageMode` for photos, tracking for videos).
     func engineOptions(staticImageMode: Bool, smoothing: SmoothingMethod = .none) -> FaceMeshOptions {
         FaceMeshOptions(staticImageMode: staticImageMode, maxFaces: maxFaces, model: model.kind, smoothing: smoothing,
-                        threads: threads, detector: detector.strategy)
+                        outputBlendshapes: blendshapes, threads: threads, detector: detector.strategy)
+    }
+}
+
+/// Options shared by the commands that read photos (`image`, `batch`): how a file becomes pixels.
+struct PhotoOptions: ParsableArguments {
+    @Flag(help: ArgumentHelp("Keep the stored pixels: ignore the EXIF orientation, which otherwise turns the picture "
+                             + "upright (landmarks, width and height then refer to the upright picture, as viewers "
+                             + "show it)."))
+    var ignoreOrientation = false
+
+    /// Reads and decodes a photo file (PNG, JPEG or WebP) as these options ask.
+    func decode(contentsOf url: URL) throws -> RGBImage {
+        try ImageDecoder.decode(contentsOf: url, ignoringOrientation: ignoreOrientation)
+    }
+
+    /// Decodes a photo held in memory as these options ask.
+    func decode(data: Data) throws -> RGBImage {
+        try ImageDecoder.decode(data: data, ignoringOrientation: ignoreOrientation)
     }
 }
 

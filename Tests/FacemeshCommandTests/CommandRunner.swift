@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import ImageCodecs
+import TestSupport
 
 /// Runs the built `facemesh` executable as a child process and captures what it prints.
 enum CommandRunner {
@@ -26,7 +27,7 @@ enum CommandRunner {
     static let fixtures = repositoryRoot.appendingPathComponent("Tests/Fixtures")
 
     /// The `facemesh` binary beside the test bundle (SwiftPM puts products and the test bundle in the same
-    /// `.build/<triple>/<configuration>/` directory).
+    /// `.build/<triple>/<configuration>/` directory). Missing: a skip outside CI, a failure under `CI=true`.
     static func executable() throws -> URL {
         var candidates: [URL] = [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()]
         for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
@@ -39,7 +40,7 @@ enum CommandRunner {
             let binary = directory.appendingPathComponent("facemesh")
             if FileManager.default.isExecutableFile(atPath: binary.path) { return binary }
         }
-        throw XCTSkip("facemesh binary not found beside the tests (searched \(candidates.map(\.path)))")
+        throw ContinuousIntegration.missing("facemesh binary not found beside the tests (searched \(candidates.map(\.path)))")
     }
 
     /// Runs `facemesh arguments…` from the repository root, feeding `input` on standard input (or nothing).
@@ -79,12 +80,14 @@ enum CommandRunner {
         var data = Data()
     }
 
-    /// Skips the test when ffmpeg is not installed.
+    /// The FFmpeg tools on PATH. When they are not installed: under `CI=true` the error itself (the test fails),
+    /// elsewhere an `XCTSkip`.
     static func requireFFmpeg() throws -> FFmpegTools {
         do {
             return try FFmpegTools.locate()
         } catch {
-            throw XCTSkip("ffmpeg/ffprobe not installed")
+            if VideoSamples.toolsAreRequired() { throw error }
+            throw XCTSkip("ffmpeg/ffprobe not installed: \(error)")
         }
     }
 

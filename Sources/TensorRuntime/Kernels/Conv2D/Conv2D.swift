@@ -178,7 +178,14 @@ public final class Conv2D: @unchecked Sendable {
 
     /// The strategy measured fastest for this kind of geometry.
     static func preferredStrategy(for g: ConvolutionGeometry) -> Strategy {
-        .direct
+        // A 1×1 convolution over a single row of W ≥ 2 pixels is a plain [W × C] · [C × O] product: the blendshape
+        // network's token- and channel-mixing layers (maps 1×64 and 1×97, 64–384 channels). There OpenBLAS SGEMM
+        // measured ~7× faster than the direct kernel (0.36 → 0.05 ms per 2.4 M MACs). Every map of the face models
+        // is square, so they keep the direct kernel.
+        if isPointwise(g) && g.inputHeight == 1 && g.inputWidth >= 2 {
+            return .gemm(chunkPixels: g.inputWidth)
+        }
+        return .direct
     }
 }
 
