@@ -36,6 +36,7 @@ let package = Package(
         .library(name: "TensorRuntime", targets: ["TensorRuntime"]),
         .library(name: "FaceMesh", targets: ["FaceMesh"]),
         .library(name: "ImageCodecs", targets: ["ImageCodecs"]),
+        .library(name: "FaceMeshVideo", targets: ["FaceMeshVideo"]),
         .executable(name: "facemesh", targets: ["facemesh"]),
         .executable(name: "bench", targets: ["bench"]),
         // The engine behind a C interface (header: Sources/CFaceMeshInterface/include/facemesh_c.h), as the shared
@@ -44,6 +45,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // `swift package generate-documentation` (DocC); Tools/build_docs.sh builds the catalogs with warnings as errors.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
@@ -62,6 +65,8 @@ let package = Package(
         // express) and libwebp.
         .target(name: "CImageShims", dependencies: ["CJPEG", "CPNG", "CWebP"]),
         .target(name: "ImageCodecs", dependencies: ["CImageShims", "ImageBasics"]),
+        // Face mesh results of a video file as an AsyncThrowingStream (FaceMesh + ImageCodecs' video reader).
+        .target(name: "FaceMeshVideo", dependencies: ["FaceMesh", "ImageCodecs"]),
         // The C interface's header (and compile-time checks of its struct layout); FaceMeshC implements it.
         .target(name: "CFaceMeshInterface"),
         .target(name: "FaceMeshC", dependencies: ["FaceMesh", "CFaceMeshInterface"]),
@@ -83,7 +88,7 @@ let package = Package(
         .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
         .testTarget(name: "AllocationTests", dependencies: ["TensorRuntime", "FaceMesh", "ImageCodecs", "AllocationCounter"],
                     swiftSettings: numericFlags),
-        .testTarget(name: "FaceMeshTests", dependencies: ["FaceMesh", "ImageCodecs", "TestSupport"]),
+        .testTarget(name: "FaceMeshTests", dependencies: ["FaceMesh", "ImageCodecs", "FaceMeshVideo", "TestSupport"]),
         // The C interface called as a C caller would (Python/tests check it from ctypes).
         .testTarget(name: "FaceMeshCTests", dependencies: ["FaceMeshC", "CFaceMeshInterface", "FaceMesh", "ImageCodecs"]),
         .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs", "TestSupport"]),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every check of the project, in order; the README's test command and what CI runs (.ci/run, after installing the
 # system packages). Stops at the first failure.
-#   1. swift test: the whole suite (under CI=true a missing tool, binary or fixture fails instead of skipping)
+#   1. swift test: the whole suite (under CI=true a missing tool, binary or fixture fails instead of skipping),
+#      then the DocC catalogs with warnings as errors and every public symbol summarised (Tools/build_docs.sh)
 #   2. a 1,500-frame soak through `facemesh video -`: resident memory flat
 #   3. the suite under AddressSanitizer
 #   4. the worker pools (inference, batch), engine and pipeline tests under ThreadSanitizer
@@ -11,6 +12,8 @@ cd "$(dirname "$0")/.."
 step() { printf '\n== %s (%s)\n' "$1" "$(date +%T)"; }
 step "swift test"
 swift test
+step "documentation (DocC, warnings as errors)"
+Tools/build_docs.sh
 step "soak: 1,500 tracked frames"
 python3 Tools/soak_test.py --ci
 step "AddressSanitizer"

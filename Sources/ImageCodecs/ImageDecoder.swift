@@ -22,6 +22,7 @@ import Foundation
 public enum ImageDecoder {
     /// Decodes an in-memory PNG, JPEG or WebP file.
     /// - Parameters:
+    ///   - data: the whole file's bytes.
     ///   - limits: largest accepted size, checked against the header before allocating.
     ///   - ignoringOrientation: when true, return the pixels as stored, ignoring the EXIF orientation (as OpenCV's
     ///     `IMREAD_IGNORE_ORIENTATION` and Pillow's `Image.open(...).convert("RGB")`).

@@ -17,8 +17,9 @@ struct BatchCommand: ParsableCommand {
         INPUT: image files, directories (searched recursively for \
         \(BatchInputList.imageExtensions.sorted().map { "." + $0 }.joined(separator: ", ")), any letter case) or - \
         for newline-separated paths on standard input. The list is sorted and deduplicated. Each input gives one \
-        line: {"path":P,"width":W,"height":H,"faces":[...]} with the faces exactly as `facemesh image` prints them, \
-        or {"path":P,"error":"..."} for a file that cannot be read or decoded (the batch goes on). \
+        line: {"schema":"facemesh.batch-line.v1","path":P,"width":W,"height":H,"faces":[...]} with the faces \
+        exactly as `facemesh image` prints them, or {"schema":"facemesh.batch-line.v1","path":P,"error":"..."} for \
+        a file that cannot be read or decoded (the batch goes on; docs/schema/batch-line.schema.json). \
         With --output DIR the lines go to DIR/shard-00000.jsonl, ... (--shard-size inputs each, in input order), \
         each followed by its shard-00000.stats.json once complete (both written atomically); a rerun skips the \
         shards that have statistics, so an interrupted batch resumes with nothing lost or repeated. Without \
@@ -28,6 +29,10 @@ struct BatchCommand: ParsableCommand {
         A summary line goes to standard error (with a progress line while it is a terminal). Exit status 0 when \
         the batch completed (per-file errors are in the output and the summary), 1 on usage errors or when the \
         output cannot be written.
+
+        Examples:
+          facemesh batch photos/ --output results/ --jobs 2
+          find /data -name '*.jpg' | facemesh batch - > faces.jsonl
         """)
 
     @Argument(help: ArgumentHelp("Image files, directories, or - (paths on standard input).", valueName: "INPUT"))

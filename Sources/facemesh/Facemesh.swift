@@ -13,9 +13,24 @@ struct Facemesh: ParsableCommand {
         Landmarks are image pixels (x right, y down; z in the same pixel scale, smaller is closer to the camera): \
         468 points with --model mesh, 478 (with irises) with attention, cascade or v2. pose.matrix is the 4x4 \
         canonical-face-to-camera transform in row-major order (translation in cm), pose.yawPitchRoll in degrees. \
-        --blendshapes adds "blendshapes": MediaPipe's 52 scores in [0, 1] by name (and tongueOut with v2).
+        --blendshapes adds "blendshapes": MediaPipe's 52 scores in [0, 1] by name (and tongueOut with v2). \
+        Each face has an "id" that stays the same while a video tracks it. Every document names its JSON Schema \
+        in "schema" (docs/schema/ in the repository).
+
+        Examples:
+          facemesh image photo.jpg --overlay overlay.png
+          facemesh video clip.mp4 --smoothing one-euro --out faces.jsonl
+          facemesh --version
         """,
         subcommands: [ImageCommand.self, VideoCommand.self, BatchCommand.self])
+
+    @Flag(help: "Print the version and the SHA-256 of every weight file, then exit.")
+    var version = false
+
+    func run() throws {
+        guard version else { throw CleanExit.helpRequest(self) }
+        print(VersionReport.text())
+    }
 
     /// ArgumentParser's entry point, except that `batch` reports usage errors with exit status 1 (its documented
     /// contract, which scripts and Spark tasks test) instead of ArgumentParser's 64.
@@ -39,9 +54,14 @@ struct ImageCommand: ParsableCommand {
         commandName: "image",
         abstract: "Find the faces in a PNG or JPEG image and print one JSON document.",
         discussion: """
-        Output: {"width":W,"height":H,"faces":[{"landmarks":[[x,y,z],...],"presence":p,"detectionScore":s,\
-        "pose":{"matrix":[...16],"yawPitchRoll":[yaw,pitch,roll]}}]}. No face gives "faces":[] (exit 0); \
-        an unreadable image gives one line on standard error and exit 1.
+        Output: {"schema":"facemesh.image.v1","width":W,"height":H,"faces":[{"id":n,"landmarks":[[x,y,z],...],\
+        "presence":p,"detectionScore":s,"pose":{"matrix":[...16],"yawPitchRoll":[yaw,pitch,roll]}}]} \
+        (docs/schema/image.schema.json). No face gives "faces":[] (exit 0); an unreadable image gives one line on \
+        standard error and exit 1.
+
+        Examples:
+          facemesh image Tests/Fixtures/Images/mpl_grace_hopper.jpg
+          facemesh image group.png --max-faces 4 --model mesh --overlay group-mesh.png
         """)
 
     @Argument(help: "The image file (PNG, JPEG or WebP).")

@@ -5,17 +5,28 @@ import ImageCodecs
 /// The command's JSON output, written by hand for a compact, stable layout (keys always in the same order, numbers
 /// rounded to a fixed number of decimals, no spaces):
 ///
-///     image:  {"width":W,"height":H,"faces":[FACE,...]}
-///     video:  {"frame":i,"timestamp":t,"width":W,"height":H,"faces":[FACE,...]}   (one line per frame)
-///     batch:  {"path":P,"width":W,"height":H,"faces":[FACE,...]} or {"path":P,"error":"..."}   (one line per photo)
-///     FACE:   {"landmarks":[[x,y,z],...],"presence":p,"detectionScore":s,
+///     image:  {"schema":"facemesh.image.v1","width":W,"height":H,"faces":[FACE,...]}
+///     video:  {"schema":"facemesh.video-line.v1","frame":i,"timestamp":t,"width":W,"height":H,"faces":[FACE,...]}
+///             (one line per frame)
+///     batch:  {"schema":"facemesh.batch-line.v1","path":P,"width":W,"height":H,"faces":[FACE,...]}
+///             or {"schema":"facemesh.batch-line.v1","path":P,"error":"..."}   (one line per photo)
+///     FACE:   {"id":n,"landmarks":[[x,y,z],...],"presence":p,"detectionScore":s,
 ///              "pose":{"matrix":[16 numbers, row-major],"yawPitchRoll":[yaw,pitch,roll]}
 ///              [,"tongueOut":t] [,"blendshapes":{"_neutral":s,...,"noseSneerRight":s[,"tongueOut":t]}]}
 ///
 /// `pose` is null when the head pose could not be estimated; a non-finite number is written as null. `tongueOut`
 /// (Face Mesh V2 only) and `blendshapes` (with `--blendshapes`: MediaPipe's 52 names in its order) are present only
-/// when the model provides them.
+/// when the model provides them. `id` is the engine's `FaceMeshResult.trackIdentifier`. The JSON Schemas in
+/// docs/schema/ describe every document; the `schema` field names the one it follows (a new version whenever a
+/// field changes meaning or goes away).
 enum FaceJSON {
+    /// The `schema` value of `image` documents (docs/schema/image.schema.json).
+    static let imageSchema = "facemesh.image.v1"
+    /// The `schema` value of `video` lines (docs/schema/video-line.schema.json).
+    static let videoLineSchema = "facemesh.video-line.v1"
+    /// The `schema` value of `batch` lines (docs/schema/batch-line.schema.json).
+    static let batchLineSchema = "facemesh.batch-line.v1"
+
     /// Decimals kept for landmark coordinates (pixels) and angles (degrees).
     static let landmarkDecimals = 3
     /// Decimals kept for presence and detection scores (in [0, 1]).
@@ -27,23 +38,25 @@ enum FaceJSON {
 
     /// The document for one image.
     static func image(width: Int, height: Int, faces: [FaceMeshResult]) -> String {
-        "{\"width\":\(width),\"height\":\(height),\"faces\":\(faceList(faces))}"
+        "{\"schema\":\"\(imageSchema)\",\"width\":\(width),\"height\":\(height),\"faces\":\(faceList(faces))}"
     }
 
     /// One line (without the line break) for one video frame of `width × height` pixels (as processed).
     static func frame(index: Int, timestamp: Double, width: Int, height: Int, faces: [FaceMeshResult]) -> String {
-        "{\"frame\":\(index),\"timestamp\":\(number(timestamp, decimals: timestampDecimals)),"
+        "{\"schema\":\"\(videoLineSchema)\",\"frame\":\(index),"
+            + "\"timestamp\":\(number(timestamp, decimals: timestampDecimals)),"
             + "\"width\":\(width),\"height\":\(height),\"faces\":\(faceList(faces))}"
     }
 
     /// One line (without the line break) for one photo of a batch: the image document with its path in front.
     static func batchLine(path: String, width: Int, height: Int, faces: [FaceMeshResult]) -> String {
-        "{\"path\":\(string(path)),\"width\":\(width),\"height\":\(height),\"faces\":\(faceList(faces))}"
+        "{\"schema\":\"\(batchLineSchema)\",\"path\":\(string(path)),\"width\":\(width),\"height\":\(height),"
+            + "\"faces\":\(faceList(faces))}"
     }
 
     /// One line (without the line break) for a batch input that could not be read, decoded or analysed.
     static func batchError(path: String, message: String) -> String {
-        "{\"path\":\(string(path)),\"error\":\(string(message))}"
+        "{\"schema\":\"\(batchLineSchema)\",\"path\":\(string(path)),\"error\":\(string(message))}"
     }
 
     static func faceList(_ faces: [FaceMeshResult]) -> String {
@@ -52,7 +65,7 @@ enum FaceJSON {
 
     /// One face object.
     static func face(_ face: FaceMeshResult) -> String {
-        var text = "{\"landmarks\":["
+        var text = "{\"id\":\(face.trackIdentifier),\"landmarks\":["
         text.reserveCapacity(face.landmarks.count * 28 + 400)
         for (index, landmark) in face.landmarks.enumerated() {
             if index > 0 { text += "," }

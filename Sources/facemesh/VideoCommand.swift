@@ -10,8 +10,9 @@ struct VideoCommand: ParsableCommand {
         commandName: "video",
         abstract: "Track faces through a video and write one JSON line per frame.",
         discussion: """
-        Each line: {"frame":i,"timestamp":t,"width":W,"height":H,"faces":[...]} with the face objects of \
-        `facemesh image`. Every frame stored in the file gives one line, in order (nothing dropped or repeated, also \
+        Each line: {"schema":"facemesh.video-line.v1","frame":i,"timestamp":t,"width":W,"height":H,"faces":[...]} \
+        with the face objects of `facemesh image` (docs/schema/video-line.schema.json); a face keeps its "id" while \
+        it stays tracked. Every frame stored in the file gives one line, in order (nothing dropped or repeated, also \
         at a variable frame rate); t is that frame's own presentation time in seconds, as ffprobe reports it; W and \
         H are the frame's size as processed (after the file's rotation metadata). --fps N resamples a file to N \
         frames per second instead. Files are decoded by an ffmpeg child process (ffmpeg and ffprobe must be on \
@@ -19,6 +20,11 @@ struct VideoCommand: ParsableCommand {
         --fps for their rate (default 30; t = i / rate). Outputs are checked before the first frame, and --out and \
         --overlay-video appear only when the whole run succeeds. A progress bar is shown when standard error is a \
         terminal.
+
+        Examples:
+          facemesh video clip.mp4 --out faces.jsonl --overlay-video clip-mesh.mp4
+          facemesh video interview.mov --max-faces 2 --smoothing one-euro
+          ffmpeg -i clip.mp4 -f rawvideo -pix_fmt rgb24 - | facemesh video - --size 640x480 --fps 25
         """)
 
     @Argument(help: "The video file, or - for raw RGB24 frames on standard input.")

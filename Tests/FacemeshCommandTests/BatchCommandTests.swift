@@ -47,7 +47,7 @@ final class BatchCommandTests: XCTestCase {
             let image = try CommandRunner.run(["image", path] + options)
             XCTAssertEqual(image.status, 0, image.standardError)
             let document = image.outputText.trimmingCharacters(in: .newlines)
-            XCTAssertEqual(line, "{\"path\":\"\(path)\"," + document.dropFirst(), path)
+            XCTAssertEqual(line, expectedBatchLine(path: path, imageDocument: document), path)
         }
         XCTAssertEqual(batch.errorLines.count, 1, batch.standardError)
         XCTAssertTrue(batch.standardError.contains("8 photos processed"), batch.standardError)
@@ -68,7 +68,7 @@ final class BatchCommandTests: XCTestCase {
         for (line, path) in zip(batchLines, paths.sorted()) {
             let image = try CommandRunner.run(["image", path] + options)
             XCTAssertEqual(image.status, 0, image.standardError)
-            XCTAssertEqual(line, "{\"path\":\"\(path)\"," + image.outputText.trimmingCharacters(in: .newlines).dropFirst())
+            XCTAssertEqual(line, expectedBatchLine(path: path, imageDocument: image.outputText))
             XCTAssertTrue(line.contains("\"blendshapes\""), path)
         }
     }
@@ -92,7 +92,7 @@ final class BatchCommandTests: XCTestCase {
                 let path = directory.appendingPathComponent(name).path
                 let image = try CommandRunner.run(["image", path] + flags)
                 XCTAssertEqual(image.status, 0, image.standardError)
-                XCTAssertEqual(line, "{\"path\":\"\(path)\"," + image.outputText.trimmingCharacters(in: .newlines).dropFirst())
+                XCTAssertEqual(line, expectedBatchLine(path: path, imageDocument: image.outputText))
             }
             let first = try object(batchLines[0])
             sizes.append([try XCTUnwrap(first["width"] as? Int), try XCTUnwrap(first["height"] as? Int)])
@@ -179,7 +179,7 @@ final class BatchCommandTests: XCTestCase {
         XCTAssertEqual(records.last?["path"] as? String, missing)
         XCTAssertEqual((records[0]["faces"] as? [Any])?.count, 1)
         for (record, word) in zip(records.dropFirst(), ["leading bytes", "truncated", "empty", "no such"]) {
-            XCTAssertEqual(Set(record.keys), ["path", "error"])
+            XCTAssertEqual(Set(record.keys), ["schema", "path", "error"])
             let message = try XCTUnwrap(record["error"] as? String)
             XCTAssertTrue(message.localizedCaseInsensitiveContains(word), "\(message) should mention \(word)")
         }
@@ -215,7 +215,7 @@ final class BatchCommandTests: XCTestCase {
         XCTAssertEqual(streamed.count, paths.count + 2)
         let reference = lines(try CommandRunner.run(["batch", imagesDirectory]).outputText)
         XCTAssertEqual(Array(streamed.prefix(paths.count)),
-                       reference.reversed().map { $0.replacingOccurrences(of: "{\"path\":\"", with: "{\"path\":\"s3://bucket/") })
+                       reference.reversed().map { $0.replacingOccurrences(of: ",\"path\":\"", with: ",\"path\":\"s3://bucket/") })
         XCTAssertEqual(try object(streamed[paths.count])["path"] as? String, "s3://bucket/broken.jpg")
         XCTAssertNotNil(try object(streamed[paths.count])["error"])
         XCTAssertEqual(try object(streamed[paths.count + 1])["path"] as? String, "stdin:\(paths.count + 2)")
@@ -261,4 +261,13 @@ final class BatchCommandTests: XCTestCase {
             XCTAssertFalse(result.standardError.isEmpty)
         }
     }
+}
+
+/// The batch line expected for `path`: `facemesh image`'s document for it under the batch line's schema, with the
+/// path in front of the image fields.
+private func expectedBatchLine(path: String, imageDocument: String) -> String {
+    let document = imageDocument.trimmingCharacters(in: .newlines)
+    let imagePrefix = "{\"schema\":\"facemesh.image.v1\","
+    XCTAssertTrue(document.hasPrefix(imagePrefix), document.prefix(60).description)
+    return "{\"schema\":\"facemesh.batch-line.v1\",\"path\":\"\(path)\"," + document.dropFirst(imagePrefix.count)
 }

@@ -70,9 +70,14 @@ enum CommandRunner {
         }
         process.waitUntilExit()
         group.wait()
-        return Result(status: process.terminationStatus, standardOutput: output.data,
-                      standardError: String(decoding: errors.data, as: UTF8.self),
-                      exited: process.terminationReason == .exit)
+        let result = Result(status: process.terminationStatus, standardOutput: output.data,
+                            standardError: String(decoding: errors.data, as: UTF8.self),
+                            exited: process.terminationReason == .exit)
+        // Every document a command test makes the command print is checked against docs/schema/ (help is text).
+        if let subcommand = arguments.first, !arguments.contains("--help"), !arguments.contains("-h") {
+            OutputSchemas.assertValid(result.standardOutput, printedBy: subcommand)
+        }
+        return result
     }
 
     /// Bytes read on a background queue, handed over after `DispatchGroup.wait()` (which orders the accesses).

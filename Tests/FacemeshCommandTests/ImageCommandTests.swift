@@ -18,7 +18,7 @@ final class ImageCommandTests: XCTestCase {
     /// Default model (attention): 478 points matching MediaPipe's legacy FaceMesh with refine_landmarks=True.
     func testPortraitWithTheAttentionModel() throws {
         let (result, document) = try runImage([photo])
-        XCTAssertTrue(result.outputText.hasPrefix("{\"width\":512,\"height\":600,\"faces\":[{\"landmarks\":[["))
+        XCTAssertTrue(result.outputText.hasPrefix("{\"schema\":\"facemesh.image.v1\",\"width\":512,\"height\":600,\"faces\":[{\"id\":0,\"landmarks\":[["))
         XCTAssertEqual(document.width, 512)
         XCTAssertEqual(document.height, 600)
         XCTAssertEqual(document.faces.count, 1)
@@ -90,7 +90,7 @@ final class ImageCommandTests: XCTestCase {
     func testNoFaceGivesAnEmptyList() throws {
         XCTAssertEqual(try MediaPipeLandmarks.load("skimage_coffee_attention").faces.count, 0)
         let (result, document) = try runImage(["Tests/Fixtures/Images/skimage_coffee.png"])
-        XCTAssertEqual(result.outputText, "{\"width\":600,\"height\":400,\"faces\":[]}\n")
+        XCTAssertEqual(result.outputText, "{\"schema\":\"facemesh.image.v1\",\"width\":600,\"height\":400,\"faces\":[]}\n")
         XCTAssertEqual(document.faces.count, 0)
         XCTAssertEqual(result.standardError, "")
     }

@@ -42,8 +42,8 @@ final class NumberFormattingTests: XCTestCase {
     }
 
     func testEmptyFaceListDocuments() {
-        XCTAssertEqual(FaceJSON.image(width: 7, height: 5, faces: []), #"{"width":7,"height":5,"faces":[]}"#)
+        XCTAssertEqual(FaceJSON.image(width: 7, height: 5, faces: []), #"{"schema":"facemesh.image.v1","width":7,"height":5,"faces":[]}"#)
         XCTAssertEqual(FaceJSON.frame(index: 3, timestamp: 0.1, width: 7, height: 5, faces: []),
-                       #"{"frame":3,"timestamp":0.1,"width":7,"height":5,"faces":[]}"#)
+                       #"{"schema":"facemesh.video-line.v1","frame":3,"timestamp":0.1,"width":7,"height":5,"faces":[]}"#)
     }
 }

@@ -1,5 +1,40 @@
 import Foundation
+import TestSupport
 import XCTest
+
+/// The JSON Schemas of docs/schema/ and which subcommand prints documents of which schema.
+enum OutputSchemas {
+    /// The repository's schemas, loaded once.
+    static let validator: Result<JSONSchemaValidator, Error> = Result {
+        try JSONSchemaValidator(directory: CommandRunner.repositoryRoot.appendingPathComponent("docs/schema"))
+    }
+
+    /// The schema file of each subcommand's output and whether it prints JSON Lines (one document per line).
+    static let schemaFiles: [String: (name: String, isLines: Bool)] = [
+        "image": ("image.schema.json", false),
+        "video": ("video-line.schema.json", true),
+        "batch": ("batch-line.schema.json", true),
+    ]
+
+    /// Fails the current test unless `output` (what `facemesh SUBCOMMAND …` printed on standard output, or wrote to
+    /// its --out file) is valid: one document of the subcommand's schema, or one per line for JSON Lines.
+    static func assertValid(_ output: Data, printedBy subcommand: String, file: StaticString = #filePath, line: UInt = #line) {
+        guard let (name, isLines) = schemaFiles[subcommand], !output.isEmpty else { return }
+        let validator: JSONSchemaValidator
+        do {
+            validator = try OutputSchemas.validator.get()
+        } catch {
+            XCTFail("cannot load docs/schema: \(error)", file: file, line: line)
+            return
+        }
+        let documents = isLines ? output.split(separator: UInt8(ascii: "\n")).map { Data($0) } : [output]
+        for (index, document) in documents.enumerated() {
+            let errors = validator.errors(in: document, against: name)
+            XCTAssertTrue(errors.isEmpty, "\(subcommand) output \(index) violates \(name): "
+                          + errors.prefix(5).joined(separator: "; "), file: file, line: line)
+        }
+    }
+}
 
 /// The command's JSON output, decoded with the key names of its documented contract.
 struct FaceObject: Decodable {
@@ -7,6 +42,7 @@ struct FaceObject: Decodable {
         let matrix: [Double]
         let yawPitchRoll: [Double]
     }
+    let id: Int
     let landmarks: [[Double]]
     let presence: Double
     let detectionScore: Double
@@ -16,13 +52,14 @@ struct FaceObject: Decodable {
     /// The blendshape scores by name (`--blendshapes`).
     let blendshapes: [String: Double]?
 
-    static let keys: Set<String> = ["landmarks", "presence", "detectionScore", "pose"]
+    static let keys: Set<String> = ["id", "landmarks", "presence", "detectionScore", "pose"]
     /// Keys present only with some models or options.
     static let optionalKeys: Set<String> = ["tongueOut", "blendshapes"]
 }
 
 /// `facemesh image` output.
 struct ImageDocument: Decodable {
+    let schema: String
     let width: Int
     let height: Int
     let faces: [FaceObject]
@@ -30,6 +67,7 @@ struct ImageDocument: Decodable {
 
 /// One line of `facemesh video` output.
 struct FrameLine: Decodable {
+    let schema: String
     let frame: Int
     let timestamp: Double
     let width: Int

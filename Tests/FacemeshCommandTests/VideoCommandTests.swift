@@ -35,6 +35,7 @@ final class VideoCommandTests: XCTestCase {
         XCTAssertEqual(result.standardOutput.count, 0, "lines go to --out")
         XCTAssertEqual(result.standardError, "", "no progress bar when standard error is not a terminal")
 
+        OutputSchemas.assertValid(try Data(contentsOf: out), printedBy: "video")
         let lines = try String(contentsOf: out, encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(lines.count, 90)
         let referenceURL = CommandRunner.fixtures.appendingPathComponent("Video/synthetic_portrait_mediapipe_mesh.json")
@@ -50,6 +51,7 @@ final class VideoCommandTests: XCTestCase {
             XCTAssertEqual(frame.faces.count, 1, "frame \(index)")
             guard let face = frame.faces.first else { continue }
             try FaceObjectChecks.assertPlausible(face, width: 400, height: 480, count: 468)
+            XCTAssertEqual(face.id, 0, "the one face keeps its first id while tracked (frame \(index))")
             errors.append(FaceObjectChecks.meanDistanceOverEyeSpan(face.landmarks, reference.frames[index].faces[0].landmarks))
         }
         XCTAssertLessThanOrEqual(errors.max() ?? 1, 0.03, "worst frame vs MediaPipe (fraction of the eye span)")

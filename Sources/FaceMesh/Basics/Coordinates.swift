@@ -52,7 +52,7 @@ public enum LandmarkCoordinates {
 /// This is the representation the face pipeline passes between its steps (detection → ROI → crop → projection →
 /// next-frame ROI), computed with the same single-precision operations as MediaPipe. Every ROI built by
 /// `RegionOfInterestBuilder` is square in pixels, i.e. `width·W == height·H`.
-public struct NormalizedRect: Hashable, Sendable {
+public struct NormalizedRect: Hashable, Sendable, Codable {
     /// Centre x divided by the image width.
     public var xCenter: Float
     /// Centre y divided by the image height.
@@ -104,7 +104,7 @@ public struct NormalizedRect: Hashable, Sendable {
 /// Coordinates are pixel-index coordinates (pixel k has its centre at k, origin top-left, y down). `rotation` is in
 /// radians with MediaPipe's sign: a local vector v maps to `centre + Rot(rotation)·v` with
 /// Rot(r) = [[cos r, −sin r], [sin r, cos r]], so a positive rotation turns the rectangle clockwise on screen.
-public struct RotatedRect: Hashable, Sendable {
+public struct RotatedRect: Hashable, Sendable, Codable {
     /// Centre, horizontal, in pixels.
     public var centerX: Float
     /// Centre, vertical, in pixels.
@@ -143,7 +143,7 @@ public struct RotatedRect: Hashable, Sendable {
 ///
 /// The unit is whatever the owner says (normalized [0, 1] coordinates for detections, pixels elsewhere); the
 /// maximum corner is `min + size` computed in single precision, exactly as MediaPipe's `Rectangle_f` does.
-public struct AxisAlignedBox: Hashable, Sendable {
+public struct AxisAlignedBox: Hashable, Sendable, Codable {
     /// Left edge.
     public var xMin: Float
     /// Top edge.

@@ -19,8 +19,11 @@ public final class FaceMeshBatchRunner {
     public static let defaultInputsInFlightPerJob = 8
 
     /// Loads `jobs` engines with `options`.
-    /// - Parameter inputsInFlight: the bound on inputs in flight (default `jobs × defaultInputsInFlightPerJob`;
-    ///   raised to `jobs` if lower).
+    /// - Parameters:
+    ///   - options: the settings of every engine (usually `staticImageMode: true` for photos).
+    ///   - jobs: worker threads, one engine each (at least 1).
+    ///   - inputsInFlight: the bound on inputs in flight (default `jobs × defaultInputsInFlightPerJob`; raised to
+    ///     `jobs` if lower).
     /// - Throws: `FaceMeshError.invalidOption` if `jobs < 1`; every error of `FaceMeshEngine.init(options:)`.
     public init(options: FaceMeshOptions, jobs: Int, inputsInFlight: Int? = nil) throws {
         guard jobs >= 1 else { throw FaceMeshError.invalidOption("jobs must be at least 1, got \(jobs)") }

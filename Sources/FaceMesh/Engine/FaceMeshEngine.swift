@@ -74,6 +74,7 @@ public final class FaceMeshEngine {
     }
 
     /// Finds the faces of one image or video frame.
+    /// - Parameter frame: the image, 8-bit RGB (`RGBImage`), any size.
     /// - Parameter timestamp: seconds; required to increase in video mode when smoothing is on (defaults to
     ///   frame count / 30 s).
     /// - Returns: faces in MediaPipe's order (detections first, then tracked faces not re-detected).
@@ -106,9 +107,11 @@ public final class FaceMeshEngine {
                                                               presenceThreshold: options.minTrackingConfidence) else {
                 continue
             }
+            // Photos are unrelated: each call numbers its faces 0, 1, … in output order. Video tracks count on.
+            let identifier = options.staticImageMode ? results.count : nil
             var track = try candidate.track
-                ?? Track(identifier: makeIdentifier(), region: region, detectionScore: candidate.detectionScore,
-                         smoother: LandmarksSmoother(method: options.smoothing))
+                ?? Track(identifier: identifier ?? makeIdentifier(), region: region,
+                         detectionScore: candidate.detectionScore, smoother: LandmarksSmoother(method: options.smoothing))
             // The landmark models return normalized landmarks; pixels are derived once for the result (and the
             // smoother, which works in pixels as MediaPipe's does; only smoothed landmarks go back to normalized).
             var pixels = LandmarkCoordinates.toPixels(prediction.landmarks, imageWidth: frame.width,
@@ -160,7 +163,11 @@ public final class FaceMeshEngine {
 extension FaceMeshEngine: Sendable {}
 
 /// One face found in one image or video frame.
-public struct FaceMeshResult: Sendable {
+///
+/// A value type that is `Sendable` (hand it to another task or actor), `Equatable` and `Codable` (encode it with
+/// `JSONEncoder`; the keys are the property names). The `facemesh` command's JSON is a separate, compact format
+/// described by the schemas in `docs/schema/`.
+public struct FaceMeshResult: Sendable, Equatable, Codable {
     /// Landmarks in image pixels: x right, y down, z in the same pixel scale as x (MediaPipe's normalized z × image
     /// width; origin near the head centre, smaller is closer to the camera). 468 or 478 points; smoothed in video
     /// mode when smoothing is on.
@@ -173,7 +180,10 @@ public struct FaceMeshResult: Sendable {
     public var detectionScore: Float
     /// The region of interest the landmarks were predicted in (normalized image coordinates).
     public var region: NormalizedRect
-    /// Identifies the face across video frames while it stays tracked (new identifiers for new detections).
+    /// Identifies the face across video frames: the same number on every frame while the face stays tracked, and a
+    /// new one when a face is detected anew (also when a lost face comes back). In video mode numbers count up from 0
+    /// per engine and are never reused, not even after ``FaceMeshEngine/reset()``. In static-image mode the calls
+    /// are unrelated photos: each call numbers its faces 0, 1, … in the order it returns them.
     public var trackIdentifier: Int
     /// Head pose from the landmarks, when `FaceMeshOptions.estimatesHeadPose` is on and the estimate succeeded.
     /// For 478 points the first 468 are fitted (as MediaPipe Tasks does); `headPose.matrix` is then Tasks' facial
@@ -183,6 +193,21 @@ public struct FaceMeshResult: Sendable {
     public var blendshapes: FaceBlendshapes? = nil
     /// Face Mesh V2's tongue-out score in [0, 1] (nil for the other models), also without `outputBlendshapes`.
     public var tongueOut: Float? = nil
+
+    /// Creates a result from its parts (the engine makes them; this initializer serves tests and decoders).
+    public init(landmarks: [Landmark], normalizedLandmarks: [Landmark], presence: Float, detectionScore: Float,
+                region: NormalizedRect, trackIdentifier: Int, headPose: HeadPose?, blendshapes: FaceBlendshapes? = nil,
+                tongueOut: Float? = nil) {
+        self.landmarks = landmarks
+        self.normalizedLandmarks = normalizedLandmarks
+        self.presence = presence
+        self.detectionScore = detectionScore
+        self.region = region
+        self.trackIdentifier = trackIdentifier
+        self.headPose = headPose
+        self.blendshapes = blendshapes
+        self.tongueOut = tongueOut
+    }
 }
 
 /// Settings of a `FaceMeshEngine`, with MediaPipe's names and defaults (legacy `FaceMesh` solution).

@@ -4,7 +4,7 @@ import TensorRuntime
 /// Expression coefficients of one face: MediaPipe Tasks' 52 blendshape scores (ARKit-style; `_neutral` first, no
 /// `tongueOut`) in MediaPipe's order, plus ARKit's `tongueOut` where the landmark model provides it (Face Mesh V2's
 /// tongue output, which MediaPipe's Tasks API drops). Every score is in [0, 1].
-public struct FaceBlendshapes: Sendable, Equatable {
+public struct FaceBlendshapes: Sendable, Equatable, Codable {
     /// MediaPipe's category names, in its output order (`face_blendshapes_graph.cc`, `kBlendshapeNames`).
     public static let names: [String] = [
         "_neutral", "browDownLeft", "browDownRight", "browInnerUp", "browOuterUpLeft", "browOuterUpRight", "cheekPuff",

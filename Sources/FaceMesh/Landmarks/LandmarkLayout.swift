@@ -57,8 +57,9 @@ public enum LandmarkIndexSets {
     /// Number of points with irises.
     public static let refinedCount = 478
 
-    /// Outer eye corners whose direction gives the tracking ROI's rotation (image-left 33 → image-right 263).
+    /// Outer eye corner where the tracking ROI's rotation vector starts (image-left eye, landmark 33).
     public static let rotationStart = 33
+    /// Outer eye corner where the tracking ROI's rotation vector ends (image-right eye, landmark 263).
     public static let rotationEnd = 263
 }
 
@@ -69,9 +70,16 @@ public enum LandmarkIndexSets {
 /// irises are appended as points 468–472 (image-left) and 473–477 (image-right), each with z = the mean mesh z over
 /// the first 16 entries (the eye contour) of its eye's list.
 public enum AttentionMeshAssembly {
-    /// - Parameters: `mesh` 468 × (x, y, z); `lips` 80 × (x, y); `imageLeftEye`, `imageRightEye` 71 × (x, y);
-    ///   `imageLeftIris`, `imageRightIris` 5 × (x, y); all in model-input pixels (192-px units).
+    /// Builds the 478 landmarks from the seven raw outputs (all in model-input pixels, 192-px units).
+    /// - Parameters:
+    ///   - mesh: 468 × (x, y, z).
+    ///   - lips: 80 × (x, y).
+    ///   - imageLeftEye: 71 × (x, y).
+    ///   - imageRightEye: 71 × (x, y).
+    ///   - imageLeftIris: 5 × (x, y).
+    ///   - imageRightIris: 5 × (x, y).
     /// - Returns: 478 landmarks in model-input pixels.
+    /// - Throws: ``FaceMeshError/wrongOutputSize(output:expected:actual:)`` when a buffer has the wrong length.
     public static func assemble(mesh: [Float], lips: [Float], imageLeftEye: [Float], imageRightEye: [Float],
                                 imageLeftIris: [Float], imageRightIris: [Float]) throws -> [Landmark] {
         let checks: [(String, [Float], Int)] = [

@@ -72,8 +72,9 @@ public final class VideoFrameReader {
 
     /// Starts decoding the video file `url`.
     /// - Parameters:
+    ///   - url: any video file `ffmpeg` reads.
     ///   - tools: the FFmpeg executables; nil finds them on `PATH`.
-    ///   - resamplingTo: nil (default) delivers every stored frame once with its own time; a rate makes ffmpeg
+    ///   - resamplingRate: nil (default) delivers every stored frame once with its own time; a rate makes ffmpeg
     ///     duplicate or drop frames to that constant rate.
     /// - Throws: `VideoError.ffmpegNotFound`, `.fileNotFound`, `.emptyFile`, `.notAVideo`, `.truncatedFile`,
     ///   `.noVideoStream`, `.unsupportedCodec`, `.unreadableVideo`, `.launchFailed`.

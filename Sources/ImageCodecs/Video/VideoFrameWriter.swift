@@ -35,7 +35,12 @@ public final class VideoFrameWriter {
     private var isFinished = false
 
     /// Checks the output and starts `ffmpeg` writing to a temporary file beside `url`.
-    /// - Parameter tools: the FFmpeg executables; nil finds them on `PATH`.
+    /// - Parameters:
+    ///   - url: the output file; its extension chooses the container (e.g. `.mp4`).
+    ///   - width: frame width in pixels.
+    ///   - height: frame height in pixels.
+    ///   - frameRate: frames per second of the output.
+    ///   - tools: the FFmpeg executables; nil finds them on `PATH`.
     /// - Throws: `VideoError.invalidFrameSize`, `.ffmpegNotFound`, `.encoderUnavailable`, `.launchFailed`;
     ///   `OutputFileError` for an extension not in `containers`, a missing or unwritable folder, a directory.
     public init(url: URL, width: Int, height: Int, frameRate: FrameRate, tools: FFmpegTools? = nil) throws {

@@ -32,6 +32,7 @@ public enum Concatenation {
     /// Fast concatenation: one contiguous block copy per input per outer index.
     /// - Parameters:
     ///   - inputs: the tensors with their shapes, in concatenation order.
+    ///   - axis: the axis to join along (negative counts from the end).
     ///   - output: `outputShape` element count floats; must not overlap any input.
     /// - Throws: as `outputShape(_:axis:)`.
     public static func run(inputs: [(values: UnsafePointer<Float>, shape: [Int])], axis: Int,

@@ -9,7 +9,12 @@
 /// (an empty alpha list) has no α to apply and leaves its input unchanged.
 public enum Add {
     /// output[i] = activation(a[i] + b[i]) (TFLite ADD of two same-shaped tensors, then RELU or PRELU if fused).
-    /// - Parameter activation: `.none`, `.relu`, or `.prelu(alphas)` with `channels = alphas.count`.
+    /// - Parameters:
+    ///   - a: the first operand, `count` floats.
+    ///   - b: the second operand, `count` floats.
+    ///   - count: the number of elements.
+    ///   - activation: `.none`, `.relu`, or `.prelu(alphas)` with `channels = alphas.count`.
+    ///   - output: `count` floats; may be `a` or `b` (in place).
     public static func run(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int,
                            activation: Activation, output: UnsafeMutablePointer<Float>) {
         var index = 0

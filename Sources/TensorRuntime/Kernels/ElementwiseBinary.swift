@@ -56,6 +56,12 @@ public struct BroadcastLayout: Sendable, Equatable {
     let rowStrideA: Int
     let rowStrideB: Int
 
+    /// Plans the broadcast of two row-major operands of shapes `aShape` and `bShape` (TFLite's rules: sizes are
+    /// aligned at the innermost axis, and a size of 1 stretches).
+    /// - Parameters:
+    ///   - aShape: the first operand's shape.
+    ///   - bShape: the second operand's shape.
+    ///   - operation: the operator's name, for error messages.
     /// - Throws: `PlanError.unsupported` for ranks above 8, `PlanError.invalidArgument` for negative sizes,
     ///   `PlanError.sizeMismatch` when an axis has two different sizes, neither of them 1.
     public init(_ aShape: [Int], _ bShape: [Int], operation: String = "binary op") throws {

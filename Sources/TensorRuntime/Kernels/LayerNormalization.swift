@@ -13,6 +13,8 @@ public enum LayerNormalization {
     /// Normalises `rows` rows of `channels` floats each.
     /// - Parameters:
     ///   - x: `rows × channels` floats, row-major.
+    ///   - rows: the number of rows (tokens).
+    ///   - channels: floats per row, normalised together.
     ///   - scale: γ, `channels` floats.
     ///   - epsilon: ε added to the variance.
     ///   - output: `rows × channels` floats; may be `x` (each row is read fully before it is written).

@@ -12,16 +12,20 @@ public struct ReductionLayout: Sendable, Equatable {
     public let outputShape: [Int]
     /// Per input axis, whether it is reduced.
     let reduced: [Bool]
-    /// Input and output element counts, and how many input elements each output element combines.
+    /// Input element count.
     public let inputCount: Int
+    /// Output element count.
     public let outputCount: Int
+    /// How many input elements each output element combines.
     public let reducedCount: Int
     /// Per input axis, the output element stride (0 along reduced axes).
     let outputStrides: [Int]
     /// True when the reduced axes are exactly the innermost ones, so each output element is a contiguous block.
     let trailing: Bool
 
+    /// Resolves the reduction of a tensor of shape `inputShape` over `axes`.
     /// - Parameters:
+    ///   - inputShape: the shape of the tensor to reduce.
     ///   - axes: the reduced axes; negative values count from the end; repeats are allowed (TFLite ignores them).
     ///   - keepDimensions: TFLite's keep_dims.
     /// - Throws: `PlanError.invalidArgument` for an axis outside −rank..<rank or negative sizes,

@@ -36,7 +36,10 @@ public enum Mul {
 
     /// Fast broadcasting multiply: SIMD loops for equal shapes and scalar operands, otherwise a row-wise walk.
     /// - Parameters:
-    ///   - a, b: row-major operands with shapes `aShape`, `bShape`.
+    ///   - a: the first row-major operand.
+    ///   - aShape: the shape of `a`.
+    ///   - b: the second row-major operand.
+    ///   - bShape: the shape of `b`.
     ///   - output: `outputShape(aShape, bShape)` element count floats; may alias an operand of the output's shape.
     /// - Throws: as `outputShape(_:_:)`.
     public static func run(_ a: UnsafePointer<Float>, shape aShape: [Int], _ b: UnsafePointer<Float>,

@@ -28,6 +28,8 @@ public enum Pad {
     /// Fast zero padding: one contiguous copy per innermost input row plus zero fills.
     /// - Parameters:
     ///   - input: row-major input of shape `inputShape`.
+    ///   - inputShape: the input's shape.
+    ///   - paddings: zeros added before and after each axis, one pair per axis.
     ///   - output: `outputShape(inputShape:paddings:)` element count floats; must not overlap the input.
     /// - Throws: as `outputShape(inputShape:paddings:)`.
     public static func run(input: UnsafePointer<Float>, inputShape: [Int], paddings: [(before: Int, after: Int)],

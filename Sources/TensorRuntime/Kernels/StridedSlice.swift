@@ -58,6 +58,8 @@ public enum StridedSlice {
     /// Fast strided slice: contiguous row copies when the innermost axis has stride 1, element gathers otherwise.
     /// - Parameters:
     ///   - input: row-major input of shape `inputShape`.
+    ///   - inputShape: the input's shape.
+    ///   - parameters: begin, end and strides with TFLite's masks.
     ///   - output: `outputShape(inputShape:parameters:)` element count floats; must not overlap the input.
     /// - Throws: as `outputShape(inputShape:parameters:)`.
     public static func run(input: UnsafePointer<Float>, inputShape: [Int], parameters: Parameters,

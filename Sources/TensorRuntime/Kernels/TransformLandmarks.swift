@@ -8,6 +8,8 @@ public enum TransformLandmarks {
     ///
     /// - Parameters:
     ///   - points: `count × dimensions` floats, row-major.
+    ///   - count: the number of points.
+    ///   - dimensions: components per point, 2 or 3.
     ///   - matrix: 16 floats, row-major 4×4; entries `M00, M01, M03, M10, M11, M13` are used.
     ///   - output: `count × dimensions` floats, same layout. May be the same buffer as `points` (in place).
     /// - Throws: `PlanError` when `count` is not positive, `dimensions` is not 2 or 3, the element

@@ -6,8 +6,9 @@
 public enum Transpose {
     /// How one transpose walks its input, worked out once (the plan keeps it; `run` then allocates nothing).
     public struct Layout: Sendable, Equatable {
-        /// The input and output shapes.
+        /// The input shape.
         public let inputShape: [Int]
+        /// The output shape: the input's sizes in the order of the permutation.
         public let outputShape: [Int]
         /// Element count.
         public let count: Int
@@ -21,6 +22,8 @@ public enum Transpose {
                 && lhs.inputStrides == rhs.inputStrides
         }
 
+        /// Plans the transpose of a row-major tensor of shape `inputShape`: output axis k is input axis
+        /// `permutation[k]`.
         /// - Throws: `PlanError.invalidArgument` when `permutation` is not a permutation of 0..<rank or a size is
         ///   negative, `PlanError.unsupported` for ranks above 8.
         public init(inputShape: [Int], permutation: [Int]) throws {

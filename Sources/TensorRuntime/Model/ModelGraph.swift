@@ -25,10 +25,15 @@ public struct TensorDescription: Sendable, Equatable {
 
 /// The value of an operator attribute.
 public enum AttributeValue: Sendable, Equatable {
+    /// An integer (strides, axes, sizes).
     case int(Int)
+    /// A floating-point number (scales, epsilons).
     case float(Double)
+    /// A text value (padding mode, fused activation name).
     case string(String)
+    /// A list of integers (kernel sizes, subset indices).
     case intList([Int])
+    /// A list of floating-point numbers.
     case floatList([Double])
 }
 

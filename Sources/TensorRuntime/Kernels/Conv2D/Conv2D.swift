@@ -247,6 +247,7 @@ extension Conv2D {
     /// contribute zero, and the residual term is zero for o ≥ residual.channels.
     /// - Parameters:
     ///   - input: NHWC input, `geometry.inputElementCount` floats.
+    ///   - geometry: sizes, stride and padding of the convolution.
     ///   - filter: [outputChannels, kernelHeight, kernelWidth, inputChannels] weights.
     ///   - bias: `outputChannels` floats, or nil for no bias.
     ///   - activation: applied last; `.prelu` needs `outputChannels` alphas.
