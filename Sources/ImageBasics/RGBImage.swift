@@ -6,8 +6,7 @@
 // [x − ½, x + ½] × [y − ½, y + ½]; (0, 0) is the centre of the top-left pixel, x grows to the right, y downwards.
 // This is OpenCV's convention, which MediaPipe's crops follow: landmarks, detections and regions in pixels
 // (`FaceMeshResult.landmarks`, `RotatedRect`) and the crop samplers use it. Normalized coordinates (x/W, y/H) are
-// the pixel coordinates divided by the image size. (ImageCodecs' `ImageCanvas` still draws in coordinates shifted
-// by ½, its documentation says so; the command's overlay renderer converts in one place.)
+// the pixel coordinates divided by the image size. ImageCodecs' `ImageCanvas` draws in the same coordinates.
 
 /// Why an `RGBImage` could not be made.
 public enum RGBImageError: Error, CustomStringConvertible, Equatable, Sendable {

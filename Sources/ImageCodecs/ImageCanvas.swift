@@ -1,8 +1,8 @@
 /// Anti-aliased drawing of lines and discs onto an `RGBImage`, for overlays such as face-mesh landmarks.
 ///
-/// Coordinates are continuous pixel coordinates (`Float`): pixel (column i, row j) covers the square
-/// [i, i + 1) x [j, j + 1) and its centre is (i + 0.5, j + 0.5); (0, 0) is the top-left corner of the image, x grows
-/// to the right and y downwards. A normalised landmark (x, y) in [0, 1] therefore maps to (x * width, y * height).
+/// Coordinates are continuous pixel coordinates (`Float`) in the package's convention, documented once at the top of
+/// Sources/ImageBasics/RGBImage.swift: the centre of pixel (column i, row j) is the point (i, j). Landmarks and
+/// regions in pixels are therefore drawn where they are, with no conversion.
 ///
 /// Shapes are drawn with a one-pixel linear anti-aliasing ramp: a pixel whose centre lies at distance d from the
 /// shape's core (the segment of a line, the centre of a disc) receives coverage c = clamp(r + 0.5 - d, 0, 1), where
@@ -61,12 +61,12 @@ public struct ImageCanvas: Sendable, Equatable {
         guard let rows else { return }
         let width = image.width
         for row in rows {
-            let centerY = Double(row) + 0.5
+            let centerY = Double(row)
             guard let (left, right) = span(centerY, reach),
                   let columns = ImageCanvas.columnRange(left: left, right: right, width: width)
             else { continue }
             for column in columns {
-                let coverage = min(1, radius + 0.5 - distance(Double(column) + 0.5, centerY))
+                let coverage = min(1, radius + 0.5 - distance(Double(column), centerY))
                 if coverage > 0 {
                     blend(color, coverage: coverage, at: 3 * (row * width + column))
                 }
@@ -95,28 +95,31 @@ public struct ImageCanvas: Sendable, Equatable {
         indexRange(low: left, high: right, count: width)
     }
 
-    /// Indices i in 0..<count with i + 0.5 in [low, high]; clamps in floating point before converting to Int, so
-    /// arbitrarily large finite bounds are safe.
+    /// Indices i in 0..<count with i in [low, high] (pixel i's centre is i); clamps in floating point before
+    /// converting to Int, so arbitrarily large finite bounds are safe.
     private static func indexRange(low: Double, high: Double, count: Int) -> ClosedRange<Int>? {
         guard low.isFinite, high.isFinite, low <= high else { return nil }
-        let first = max(0, (low - 0.5).rounded(.up))
-        let last = min(Double(count - 1), (high - 0.5).rounded(.down))
+        let first = max(0, low.rounded(.up))
+        let last = min(Double(count - 1), high.rounded(.down))
         guard first <= last else { return nil }
         return Int(first)...Int(last)
     }
 }
 
-/// A line segment in pixel coordinates, clipped to the image rectangle grown by the line's half-width plus a
-/// margin, so that endpoints far outside the image (up to `Float.greatestFiniteMagnitude`) lose no precision and
-/// no pixel inside the image changes its distance-based coverage. Computations are in `Double`.
+/// A line segment in pixel coordinates, clipped to the image rectangle [-0.5, width - 0.5] x [-0.5, height - 0.5]
+/// grown by the line's half-width plus a margin, so that endpoints far outside the image (up to
+/// `Float.greatestFiniteMagnitude`) lose no precision and no pixel inside the image changes its distance-based
+/// coverage: a pixel centre lies at least 0.5 inside the image rectangle, so a cut-off part of the segment is at
+/// least halfWidth + 1.5 from it, beyond the reach halfWidth + 0.5 where coverage ends. Computations are in `Double`.
 struct ClippedSegment {
     let startX: Double
     let startY: Double
     let endX: Double
     let endY: Double
 
-    /// Clips the segment from `start` to `end` to [-margin, imageWidth + margin] x [-margin, imageHeight + margin]
-    /// with margin = halfWidth + 1 (Liang-Barsky). Nil if a coordinate is not finite or nothing remains.
+    /// Clips the segment from `start` to `end` to [-0.5 - margin, imageWidth - 0.5 + margin] x
+    /// [-0.5 - margin, imageHeight - 0.5 + margin] with margin = halfWidth + 1 (Liang-Barsky). Nil if a
+    /// coordinate is not finite or nothing remains.
     ///
     /// A clipped endpoint is placed exactly on the boundary that cut it and its other coordinate is interpolated
     /// from the nearer original endpoint, so horizontal and vertical lines stay exact however far they reach; for
@@ -127,8 +130,8 @@ struct ClippedSegment {
         let x0 = Double(start.x), y0 = Double(start.y)
         let x1 = Double(end.x), y1 = Double(end.y)
         let dx = x1 - x0, dy = y1 - y0
-        let minimumX = -margin, maximumX = Double(imageWidth) + margin
-        let minimumY = -margin, maximumY = Double(imageHeight) + margin
+        let minimumX = -0.5 - margin, maximumX = Double(imageWidth) - 0.5 + margin
+        let minimumY = -0.5 - margin, maximumY = Double(imageHeight) - 0.5 + margin
         // The segment is p(t) = start + t * (end - start), t in [0, 1]; each boundary keeps the t with p * t <= q.
         // `Cut` remembers which boundary set a parameter so the clipped point can be placed exactly on it.
         enum Cut { case none, vertical(Double), horizontal(Double) }

@@ -62,10 +62,9 @@ struct OverlayRenderer {
         }
     }
 
-    /// A landmark's position on the canvas. Landmark pixel coordinates put pixel k's centre at k (the crop
-    /// sampler's OpenCV convention); the canvas puts it at k + 0.5.
+    /// A landmark's position on the canvas (both use the package's pixel convention, see RGBImage.swift).
     static func canvasPoint(_ landmark: Landmark) -> SIMD2<Float> {
-        SIMD2(landmark.x + 0.5, landmark.y + 0.5)
+        SIMD2(landmark.x, landmark.y)
     }
 
     /// Line-width unit: the outer-eye-corner distance (landmarks 33–263) over 100 pixels, at least 0.8.
@@ -105,7 +104,7 @@ struct OverlayRenderer {
             guard let pixel = try? self.camera.imagePoint(ofCameraPoint: camera, imageWidth: width, imageHeight: height)
             else { return nil }
             // Same pixel convention as the landmarks (the projection is normalized × size, like them).
-            return SIMD2(Float(pixel.x), Float(pixel.y)) + 0.5
+            return SIMD2(Float(pixel.x), Float(pixel.y))
         }
         guard let origin = project(.zero) else { return }
         let axes: [SIMD3<Double>] = [SIMD3(1, 0, 0), SIMD3(0, 1, 0), SIMD3(0, 0, 1)]

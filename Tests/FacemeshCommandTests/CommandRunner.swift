@@ -85,14 +85,13 @@ enum CommandRunner {
         var data = Data()
     }
 
-    /// The FFmpeg tools on PATH. When they are not installed: under `CI=true` the error itself (the test fails),
-    /// elsewhere an `XCTSkip`.
+    /// The FFmpeg tools on PATH. When they are not installed: `ContinuousIntegration.missing` (under `CI=true` the
+    /// test fails, elsewhere it skips).
     static func requireFFmpeg() throws -> FFmpegTools {
         do {
             return try FFmpegTools.locate()
         } catch {
-            if VideoSamples.toolsAreRequired() { throw error }
-            throw XCTSkip("ffmpeg/ffprobe not installed: \(error)")
+            throw ContinuousIntegration.missing("ffmpeg/ffprobe not installed: \(error)")
         }
     }
 

@@ -18,12 +18,12 @@ final class ImageCanvasTests: XCTestCase {
         return (d * d).sum().squareRoot()
     }
 
-    /// White drawn on black with coverage c gives round(255 c) in every channel.
+    /// White drawn on black with coverage c gives round(255 c) in every channel; pixel (x, y) has its centre at (x, y).
     private func referenceImage(width: Int, height: Int, coverage: (Double, Double) -> Double) -> [UInt8] {
         var pixels: [UInt8] = []
         for y in 0..<height {
             for x in 0..<width {
-                let c = min(1, max(0, coverage(Double(x) + 0.5, Double(y) + 0.5)))
+                let c = min(1, max(0, coverage(Double(x), Double(y))))
                 let value = UInt8((255 * c).rounded())
                 pixels += [value, value, value]
             }
@@ -41,7 +41,7 @@ final class ImageCanvasTests: XCTestCase {
     /// A 1-pixel line through pixel centres colours exactly those pixels and nothing else.
     func testHorizontalLineThroughPixelCentres() throws {
         var canvas = try blackCanvas()
-        canvas.drawLine(from: SIMD2(2.5, 4.5), to: SIMD2(12.5, 4.5), color: .white, width: 1)
+        canvas.drawLine(from: SIMD2(2, 4), to: SIMD2(12, 4), color: .white, width: 1)
         for y in 0..<12 {
             for x in 0..<20 {
                 let expected: RGBColor = (y == 4 && (2...12).contains(x)) ? .white : .black
@@ -50,11 +50,11 @@ final class ImageCanvasTests: XCTestCase {
         }
     }
 
-    /// A 3-pixel vertical line on the boundary x = 10: columns 9 and 10 fully covered (centre distance 0.5),
+    /// A 3-pixel vertical line on the boundary x = 9.5: columns 9 and 10 fully covered (centre distance 0.5),
     /// columns 8 and 11 half covered (distance 1.5 -> coverage 1.5 + 0.5 - 1.5 = 0.5 -> 127.5 rounds to 128).
     func testThickLineCoverageIsClosedForm() throws {
         var canvas = try blackCanvas()
-        canvas.drawLine(from: SIMD2(10, 3), to: SIMD2(10, 8), color: .white, width: 3)
+        canvas.drawLine(from: SIMD2(9.5, 2.5), to: SIMD2(9.5, 7.5), color: .white, width: 3)
         for y in 3..<8 {
             XCTAssertEqual(canvas.image.pixel(x: 9, y: y), .white)
             XCTAssertEqual(canvas.image.pixel(x: 10, y: y), .white)
@@ -98,7 +98,7 @@ final class ImageCanvasTests: XCTestCase {
                         color: .white, width: 2)
         let expected = referenceImage(width: 21, height: 15) { x, y in 1.5 - self.referenceDistance(x, y, a, b) }
         assertClose(canvas.image.pixels, expected)
-        XCTAssertEqual(canvas.image.pixel(x: 5, y: 8), .white)  // centre (5.5, 8.5) lies on y = x + 3
+        XCTAssertEqual(canvas.image.pixel(x: 5, y: 8), .white)  // centre (5, 8) lies on y = x + 3
     }
 
     /// Inside radius - 0.5 exactly the colour, beyond radius + 0.5 untouched, in between the linear ramp; and the
@@ -121,8 +121,8 @@ final class ImageCanvasTests: XCTestCase {
     func testBlendingMixesWithExistingColour() throws {
         let background = RGBColor(red: 200, green: 0, blue: 100)
         var canvas = ImageCanvas(image: try RGBImage(width: 5, height: 5, color: background))
-        // Row 0 (centre y = 0.5) lies 1.5 from the line y = 2 of width 3: coverage 1.5 + 0.5 - 1.5 = 0.5.
-        canvas.drawLine(from: SIMD2(-5, 2), to: SIMD2(10, 2), color: RGBColor(red: 0, green: 100, blue: 101),
+        // Row 0 (centre y = 0) lies 1.5 from the line y = 1.5 of width 3: coverage 1.5 + 0.5 - 1.5 = 0.5.
+        canvas.drawLine(from: SIMD2(-5, 1.5), to: SIMD2(10, 1.5), color: RGBColor(red: 0, green: 100, blue: 101),
                         width: 3)
         XCTAssertEqual(canvas.image.pixel(x: 2, y: 0), RGBColor(red: 100, green: 50, blue: 101))  // 100.5 -> 101
         XCTAssertEqual(canvas.image.pixel(x: 2, y: 2), RGBColor(red: 0, green: 100, blue: 101))
@@ -164,7 +164,7 @@ final class ImageCanvasTests: XCTestCase {
     /// Lines and discs much larger than the image are clipped: only the visible part is drawn.
     func testHugeShapesAreClipped() throws {
         var canvas = try blackCanvas(width: 16, height: 9)
-        canvas.drawLine(from: SIMD2(-Float.greatestFiniteMagnitude, 4.5), to: SIMD2(Float.greatestFiniteMagnitude, 4.5),
+        canvas.drawLine(from: SIMD2(-Float.greatestFiniteMagnitude, 4), to: SIMD2(Float.greatestFiniteMagnitude, 4),
                         color: .white, width: 1)
         for y in 0..<9 {
             for x in 0..<16 {
@@ -177,9 +177,9 @@ final class ImageCanvasTests: XCTestCase {
 
     func testOnePixelImage() throws {
         var canvas = try blackCanvas(width: 1, height: 1)
-        canvas.fillCircle(center: SIMD2(0.5, 0.5), radius: 0.5, color: .white)
+        canvas.fillCircle(center: SIMD2(0, 0), radius: 0.5, color: .white)
         XCTAssertEqual(canvas.image.pixel(x: 0, y: 0), .white)
-        canvas.drawLine(from: SIMD2(-3, -3), to: SIMD2(4, 4), color: .blue, width: 1)
+        canvas.drawLine(from: SIMD2(-3.5, -3.5), to: SIMD2(3.5, 3.5), color: .blue, width: 1)
         XCTAssertEqual(canvas.image.pixel(x: 0, y: 0), .blue)
     }
 }

@@ -6,13 +6,20 @@ import XCTest
 public enum ContinuousIntegration {
     /// Whether the environment says this is a CI run (`CI=true`, as GitHub Actions and most CI services set it).
     public static var isActive: Bool {
-        ProcessInfo.processInfo.environment["CI"]?.lowercased() == "true"
+        isDeclared(by: ProcessInfo.processInfo.environment)
+    }
+
+    /// Whether `environment` declares a CI run (`CI=true`, case-insensitive).
+    public static func isDeclared(by environment: [String: String]) -> Bool {
+        environment["CI"]?.lowercased() == "true"
     }
 
     /// The error to throw when `requirement` (a tool, a binary) is missing: an `XCTSkip` outside CI, an error that
-    /// fails the test under `CI=true`.
-    public static func missing(_ requirement: String) -> Error {
-        isActive ? MissingRequirement(description: "\(requirement) (CI=true: a missing requirement fails the run)")
+    /// fails the test under `CI=true` (read from `environment`, the process's own by default).
+    public static func missing(_ requirement: String,
+                               environment: [String: String] = ProcessInfo.processInfo.environment) -> Error {
+        isDeclared(by: environment)
+            ? MissingRequirement(description: "\(requirement) (CI=true: a missing requirement fails the run)")
             : XCTSkip(requirement)
     }
 

@@ -13,12 +13,6 @@ public enum VideoSamples {
         }
     }
 
-    /// The run-time requirement of the video tests: under `CI=true` a missing tool is an error (the test fails);
-    /// elsewhere the caller may skip.
-    public static func toolsAreRequired(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
-        environment["CI"] == "true"
-    }
-
     /// Runs `executable arguments…` and returns its standard output.
     /// - Throws: `ToolFailure` with the tool's standard error if it exits with a non-zero status.
     @discardableResult

@@ -23,9 +23,7 @@ final class SyntheticVideoTests: XCTestCase {
 
     private func frames() throws -> (frames: [RGBImage], truth: GroundTruth) {
         do { _ = try FFmpegTools.locate() } catch {
-            // Under CI=true a missing ffmpeg fails the test instead of skipping it.
-            if VideoSamples.toolsAreRequired() { throw error }
-            throw XCTSkip("ffmpeg is not installed: \(error)")
+            throw ContinuousIntegration.missing("ffmpeg is not installed: \(error)")
         }
         let folder = TestFiles.fixtures.appendingPathComponent("Video")
         let truth = try JSONDecoder().decode(GroundTruth.self,

@@ -15,14 +15,13 @@ enum VideoTestSupport {
     /// 90 frames, 400×480, 30 fps, H.264 (Tests/Fixtures/Video/README.md).
     static let syntheticVideo = fixturesRoot.appendingPathComponent("Video/synthetic_portrait.mp4")
 
-    /// The FFmpeg tools on PATH. When they are not installed: under `CI=true` the error itself (the test fails),
-    /// elsewhere an `XCTSkip`.
+    /// The FFmpeg tools on PATH. When they are not installed: `ContinuousIntegration.missing` (under `CI=true` in
+    /// `environment` the test fails, elsewhere it skips).
     static func tools(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> FFmpegTools {
         do {
             return try FFmpegTools.locate(environment: environment)
         } catch {
-            if VideoSamples.toolsAreRequired(environment) { throw error }
-            throw XCTSkip("ffmpeg/ffprobe not installed: \(error)")
+            throw ContinuousIntegration.missing("ffmpeg/ffprobe not installed: \(error)", environment: environment)
         }
     }
 
