@@ -52,7 +52,8 @@ final class OutputFileTests: XCTestCase {
         }
         let text = folder.appendingPathComponent("overlay.txt")
         XCTAssertThrowsError(try OutputFile.check(text, acceptedExtensions: ["png", "jpg", "jpeg"])) {
-            XCTAssertEqual($0 as? ImageCodecError, .unsupportedExtension(path: text.path, accepted: ["png", "jpg", "jpeg"]))
+            XCTAssertEqual($0 as? ImageCodecError,
+                           .unsupportedExtension(path: text.path, accepted: ["png", "jpg", "jpeg"]))
             XCTAssertEqual(String(describing: $0), "cannot write \(text.path): the name must end in .png, .jpg, .jpeg")
         }
         XCTAssertNoThrow(try OutputFile.check(folder.appendingPathComponent("overlay.JPG"),

@@ -64,7 +64,8 @@ enum ChildProcess {
     }
 
     /// Checks that `path` names an existing, readable, non-empty file (or something else that is not a directory).
-    /// - Throws: `ImageCodecError.videoFileNotFound`, `.emptyFile`, or `.unreadableVideo` for a directory or no permission.
+    /// - Throws: `ImageCodecError.videoFileNotFound`, `.emptyFile`, or `.unreadableVideo` for a directory or no
+    ///   permission.
     static func checkInputFile(_ url: URL) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {

@@ -145,9 +145,10 @@ public final class VideoFrameReader {
     }
 
     /// The next frame with its index and timestamp, or nil after the last one.
-    /// - Throws: `ImageCodecError.noFrames` if the video ends before its first frame; `.partialFrame` if the input ends
-    ///   inside a frame (raw input); `.unsupportedCodec` / `.unreadableVideo` / `.videoDecodingFailed` if `ffmpeg` fails
-    ///   before / after the first frame; `.inputOutput` if reading fails. After a throw the reader is finished.
+    /// - Throws: `ImageCodecError.noFrames` if the video ends before its first frame; `.partialFrame` if the input
+    ///   ends inside a frame (raw input); `.unsupportedCodec` / `.unreadableVideo` / `.videoDecodingFailed` if
+    ///   `ffmpeg` fails before / after the first frame; `.inputOutput` if reading fails. After a throw the reader is
+    ///   finished.
     public func nextTimedFrame() throws -> VideoFrame? {
         guard !isFinished else { return nil }
         let image: RGBImage?
@@ -244,7 +245,9 @@ struct RawFrameStream {
         guard width > 0, height > 0 else { throw ImageCodecError.invalidFrameSize(width: width, height: height) }
         let (pixels, pixelOverflow) = width.multipliedReportingOverflow(by: height)
         let (bytes, byteOverflow) = pixels.multipliedReportingOverflow(by: 3)
-        guard !pixelOverflow, !byteOverflow else { throw ImageCodecError.invalidFrameSize(width: width, height: height) }
+        guard !pixelOverflow, !byteOverflow else {
+            throw ImageCodecError.invalidFrameSize(width: width, height: height)
+        }
         return bytes
     }
 

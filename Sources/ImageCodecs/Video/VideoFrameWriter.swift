@@ -91,8 +91,8 @@ public final class VideoFrameWriter {
 
     /// Ends the input, waits for `ffmpeg` to finish the file, checks that it succeeded and renames the file to
     /// `url`.
-    /// - Throws: `ImageCodecError.videoEncodingFailed` with ffmpeg's message if it exits with an error (the temporary file
-    ///   is removed); `ImageCodecError.notWritable` if the rename fails.
+    /// - Throws: `ImageCodecError.videoEncodingFailed` with ffmpeg's message if it exits with an error (the temporary
+    ///   file is removed); `ImageCodecError.notWritable` if the rename fails.
     public func finish() throws {
         guard !isFinished else { return }
         isFinished = true
@@ -100,8 +100,8 @@ public final class VideoFrameWriter {
         process.waitUntilExit()
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
             file.discard()
-            throw ImageCodecError.videoEncodingFailed(FFmpegDiagnostics.cause(errors.lines(), path: file.temporaryURL.path)
-                ?? "ffmpeg stopped with status \(process.terminationStatus)")
+            let cause = FFmpegDiagnostics.cause(errors.lines(), path: file.temporaryURL.path)
+            throw ImageCodecError.videoEncodingFailed(cause ?? "ffmpeg stopped with status \(process.terminationStatus)")
         }
         try file.commit()
     }

@@ -227,7 +227,8 @@ final class VideoFrameReaderTests: XCTestCase {
         try VideoSamples.makeVariableFrameRateVideo(at: whole, from: VideoTestSupport.syntheticVideo, ffmpeg: tools.ffmpeg)
         try Data(contentsOf: whole).prefix(2048).write(to: truncated)
         XCTAssertThrowsError(try VideoFrameReader(contentsOf: truncated, tools: tools)) { error in
-            XCTAssertEqual(error as? ImageCodecError, .truncatedFile(path: truncated.path, cause: "moov atom not found"))
+            XCTAssertEqual(error as? ImageCodecError,
+                           .truncatedFile(path: truncated.path, cause: "moov atom not found"))
             XCTAssertEqual(String(describing: error), "cannot read video \(truncated.path): the file is truncated, "
                            + "its index is missing (ffmpeg: moov atom not found)")
         }
