@@ -21,7 +21,7 @@ public enum FaceMeshVideo {
     ///   - url: any video `ffmpeg` reads.
     ///   - options: engine settings (keep `staticImageMode` false to track faces).
     ///   - tools: the FFmpeg executables; `nil` finds them on `PATH`.
-    /// - Returns: a stream that finishes after the last frame, or with the first `VideoError` (no ffmpeg,
+    /// - Returns: a stream that finishes after the last frame, or with the first `ImageCodecError` (no ffmpeg,
     ///   unreadable file), `FaceMeshError` or model error. Ending the iteration early stops the decoder.
     public static func results(contentsOf url: URL, options: FaceMeshOptions = FaceMeshOptions(),
                                tools: FFmpegTools? = nil) -> AsyncThrowingStream<FaceMeshFrameResult, Error> {
@@ -36,8 +36,8 @@ public enum FaceMeshVideo {
     ///   - height: frame height in pixels.
     ///   - frameRate: frames per second of the input.
     ///   - options: engine settings (keep `staticImageMode` false to track faces).
-    /// - Returns: a stream that finishes at the end of the input, or with `VideoError.partialFrame` when the input
-    ///   ends inside a frame (after the whole frames), `VideoError.invalidFrameSize`, or an engine error.
+    /// - Returns: a stream that finishes at the end of the input, or with `ImageCodecError.partialFrame` when the input
+    ///   ends inside a frame (after the whole frames), `ImageCodecError.invalidFrameSize`, or an engine error.
     public static func results(rawRGBFrom handle: FileHandle, width: Int, height: Int, frameRate: FrameRate,
                                options: FaceMeshOptions = FaceMeshOptions()) -> AsyncThrowingStream<FaceMeshFrameResult, Error> {
         results(options: options) {

@@ -1,31 +1,5 @@
 import Foundation
 
-/// Why an output file cannot be written where it was asked for.
-public enum OutputFileError: Error, CustomStringConvertible, Equatable, Sendable {
-    /// The folder that should hold the file does not exist (or is not a folder).
-    case folderMissing(path: String)
-    /// The path names an existing directory.
-    case isDirectory(path: String)
-    /// The file's name does not end in one of the extensions its writer accepts (listed without dots).
-    case unsupportedExtension(path: String, accepted: [String])
-    /// The file (or its temporary sibling) cannot be created, written or renamed; `reason` is the system's text.
-    case notWritable(path: String, reason: String)
-
-    /// One line naming the path and the problem.
-    public var description: String {
-        switch self {
-        case .folderMissing(let path):
-            return "cannot write \(path): the folder \(OutputFile.folder(of: path)) does not exist"
-        case .isDirectory(let path):
-            return "cannot write \(path): it is a directory"
-        case .unsupportedExtension(let path, let accepted):
-            return "cannot write \(path): the name must end in " + accepted.map { "." + $0 }.joined(separator: ", ")
-        case .notWritable(let path, let reason):
-            return "cannot write \(path): \(reason)"
-        }
-    }
-}
-
 /// A result file that appears complete or not at all. Its bytes go to a temporary file beside the destination
 /// (same folder, so the final rename is atomic: `.NAME.XXXXXXXX.partial`); `commit()` renames it into place,
 /// `discard()` (or dropping the value uncommitted) removes it. Creating the temporary file up front proves the
@@ -47,7 +21,7 @@ public final class OutputFile {
 
     /// Checks `destination` (see `check(_:acceptedExtensions:)`) and creates an empty temporary file beside it
     /// (mode 0666 less the umask, like any new file).
-    /// - Throws: `OutputFileError`.
+    /// - Throws: `ImageCodecError`.
     public init(destination: URL, acceptedExtensions: [String]? = nil) throws {
         try OutputFile.check(destination, acceptedExtensions: acceptedExtensions)
         self.destination = destination
@@ -70,11 +44,11 @@ public final class OutputFile {
                 break
             }
             guard errno == EEXIST else {
-                throw OutputFileError.notWritable(path: destination.path, reason: String(cString: strerror(errno)))
+                throw ImageCodecError.notWritable(path: destination.path, reason: String(cString: strerror(errno)))
             }
         }
         guard let created else {
-            throw OutputFileError.notWritable(path: destination.path, reason: "no free temporary name in its folder")
+            throw ImageCodecError.notWritable(path: destination.path, reason: "no free temporary name in its folder")
         }
         temporaryURL = created
         interruptSlot = InterruptCleanup.register(created.path)
@@ -95,30 +69,30 @@ public final class OutputFile {
 
     /// Checks, without creating anything, that `url` can receive a file: a local path that is not a directory, in
     /// an existing folder the process may write to, with one of `acceptedExtensions` (any case) if given.
-    /// - Throws: `OutputFileError`.
+    /// - Throws: `ImageCodecError`.
     public static func check(_ url: URL, acceptedExtensions: [String]? = nil) throws {
         let path = url.path
         guard url.isFileURL, !url.lastPathComponent.isEmpty, !path.hasSuffix("/") else {
-            throw OutputFileError.isDirectory(path: path)
+            throw ImageCodecError.outputIsDirectory(path: path)
         }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw OutputFileError.isDirectory(path: path)
+            throw ImageCodecError.outputIsDirectory(path: path)
         }
         if let acceptedExtensions, !acceptedExtensions.contains(url.pathExtension.lowercased()) {
-            throw OutputFileError.unsupportedExtension(path: path, accepted: acceptedExtensions)
+            throw ImageCodecError.unsupportedExtension(path: path, accepted: acceptedExtensions)
         }
         let folder = url.deletingLastPathComponent().path
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw OutputFileError.folderMissing(path: path)
+            throw ImageCodecError.folderMissing(path: path)
         }
         guard access(folder, W_OK | X_OK) == 0 else {
-            throw OutputFileError.notWritable(path: path, reason: "the folder \(folder) is not writable")
+            throw ImageCodecError.notWritable(path: path, reason: "the folder \(folder) is not writable")
         }
     }
 
     /// Renames the temporary file to `destination` (replacing an existing file).
-    /// - Throws: `OutputFileError.notWritable` if the rename fails (the temporary file is then removed).
+    /// - Throws: `ImageCodecError.notWritable` if the rename fails (the temporary file is then removed).
     public func commit() throws {
         guard !isSettled else { return }
         isSettled = true
@@ -127,7 +101,7 @@ public final class OutputFile {
         guard rename(temporaryURL.path, destination.path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporaryURL.path)
-            throw OutputFileError.notWritable(path: destination.path, reason: reason)
+            throw ImageCodecError.notWritable(path: destination.path, reason: reason)
         }
     }
 

@@ -147,7 +147,7 @@ final class BatchShardDirectory {
             try handle.close()
             try statisticsFile.commit()
             synchronizeDirectory()
-        } catch let error as OutputFileError {
+        } catch let error as ImageCodecError {
             throw error
         } catch {
             throw BatchOutputError(path: directory.path, reason: error.localizedDescription)

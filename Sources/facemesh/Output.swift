@@ -152,23 +152,23 @@ final class LineOutput {
     }
 
     /// Creates the temporary file for `path`.
-    /// - Throws: `OutputFileError` if the folder is missing or not writable, or `path` is a directory.
+    /// - Throws: `ImageCodecError` if the folder is missing or not writable, or `path` is a directory.
     init(creatingFileAt path: String) throws {
         let file = try OutputFile(destination: URL(fileURLWithPath: path))
         guard let handle = FileHandle(forWritingAtPath: file.temporaryURL.path) else {
-            throw OutputFileError.notWritable(path: path, reason: "cannot open \(file.temporaryURL.path)")
+            throw ImageCodecError.notWritable(path: path, reason: "cannot open \(file.temporaryURL.path)")
         }
         self.handle = handle
         self.file = file
     }
 
     /// Appends `text`.
-    /// - Throws: `OutputFileError.notWritable` naming the destination (or "standard output").
+    /// - Throws: `ImageCodecError.notWritable` naming the destination (or "standard output").
     func write(_ text: String) throws {
         do {
             try handle.write(contentsOf: Data(text.utf8))
         } catch {
-            throw OutputFileError.notWritable(path: file?.destination.path ?? "standard output",
+            throw ImageCodecError.notWritable(path: file?.destination.path ?? "standard output",
                                               reason: error.localizedDescription)
         }
     }
@@ -181,7 +181,7 @@ final class LineOutput {
             try handle.close()
         } catch {
             file.discard()
-            throw OutputFileError.notWritable(path: file.destination.path, reason: error.localizedDescription)
+            throw ImageCodecError.notWritable(path: file.destination.path, reason: error.localizedDescription)
         }
         try file.commit()
     }

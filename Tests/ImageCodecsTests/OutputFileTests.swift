@@ -43,16 +43,17 @@ final class OutputFileTests: XCTestCase {
     func testBadDestinationsAreRefusedBeforeAnythingIsCreated() throws {
         let folder = try folder()
         XCTAssertThrowsError(try OutputFile(destination: URL(fileURLWithPath: "/nonexistent-directory/a.png"))) {
-            XCTAssertEqual($0 as? OutputFileError, .folderMissing(path: "/nonexistent-directory/a.png"))
+            XCTAssertEqual($0 as? ImageCodecError, .folderMissing(path: "/nonexistent-directory/a.png"))
             XCTAssertEqual(String(describing: $0),
                            "cannot write /nonexistent-directory/a.png: the folder /nonexistent-directory does not exist")
         }
         XCTAssertThrowsError(try OutputFile(destination: folder)) {
-            XCTAssertEqual($0 as? OutputFileError, .isDirectory(path: folder.path))
+            XCTAssertEqual($0 as? ImageCodecError, .outputIsDirectory(path: folder.path))
         }
         let text = folder.appendingPathComponent("overlay.txt")
         XCTAssertThrowsError(try OutputFile.check(text, acceptedExtensions: ["png", "jpg", "jpeg"])) {
-            XCTAssertEqual($0 as? OutputFileError, .unsupportedExtension(path: text.path, accepted: ["png", "jpg", "jpeg"]))
+            XCTAssertEqual($0 as? ImageCodecError,
+                           .unsupportedExtension(path: text.path, accepted: ["png", "jpg", "jpeg"]))
             XCTAssertEqual(String(describing: $0), "cannot write \(text.path): the name must end in .png, .jpg, .jpeg")
         }
         XCTAssertNoThrow(try OutputFile.check(folder.appendingPathComponent("overlay.JPG"),
@@ -61,7 +62,7 @@ final class OutputFileTests: XCTestCase {
         let blocker = folder.appendingPathComponent("file")
         try Data().write(to: blocker)
         XCTAssertThrowsError(try OutputFile.check(blocker.appendingPathComponent("a.png"))) {
-            XCTAssertEqual($0 as? OutputFileError, .folderMissing(path: blocker.appendingPathComponent("a.png").path))
+            XCTAssertEqual($0 as? ImageCodecError, .folderMissing(path: blocker.appendingPathComponent("a.png").path))
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["file"])
     }

@@ -15,7 +15,7 @@ public struct FFmpegTools: Sendable, Equatable {
     }
 
     /// Finds `ffmpeg` and `ffprobe` in the directories of `environment["PATH"]`, in order.
-    /// - Throws: `VideoError.ffmpegNotFound` naming the first tool that is not an executable file on the path.
+    /// - Throws: `ImageCodecError.ffmpegNotFound` naming the first tool that is not an executable file on the path.
     public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) throws
         -> FFmpegTools {
         let directories = (environment["PATH"] ?? "").split(separator: ":").map(String.init).filter { !$0.isEmpty }
@@ -28,14 +28,14 @@ public struct FFmpegTools: Sendable, Equatable {
                     return candidate
                 }
             }
-            throw VideoError.ffmpegNotFound(tool: name)
+            throw ImageCodecError.ffmpegNotFound(tool: name)
         }
         return FFmpegTools(ffmpeg: try find("ffmpeg"), ffprobe: try find("ffprobe"))
     }
 }
 
 /// Starts FFmpeg's tools as child processes with their standard streams connected to pipes or files, turning
-/// launch failures into `VideoError`s.
+/// launch failures into `ImageCodecError`s.
 enum ChildProcess {
     /// Starts `executable` with `arguments`. `input` and `output` are a `Pipe`, a `FileHandle` or nil (the null
     /// device); standard error always goes to a new pipe, drained by the returned collector.
@@ -58,28 +58,29 @@ enum ChildProcess {
         do {
             try process.run()
         } catch {
-            throw VideoError.launchFailed(tool: executable.lastPathComponent, reason: error.localizedDescription)
+            throw ImageCodecError.launchFailed(tool: executable.lastPathComponent, reason: error.localizedDescription)
         }
         return process
     }
 
     /// Checks that `path` names an existing, readable, non-empty file (or something else that is not a directory).
-    /// - Throws: `VideoError.fileNotFound`, `.emptyFile`, or `.unreadableVideo` for a directory or no permission.
+    /// - Throws: `ImageCodecError.videoFileNotFound`, `.emptyFile`, or `.unreadableVideo` for a directory or no
+    ///   permission.
     static func checkInputFile(_ url: URL) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw VideoError.fileNotFound(path: url.path)
+            throw ImageCodecError.videoFileNotFound(path: url.path)
         }
         guard !isDirectory.boolValue else {
-            throw VideoError.unreadableVideo("\(url.path): it is a directory")
+            throw ImageCodecError.unreadableVideo("\(url.path): it is a directory")
         }
         guard FileManager.default.isReadableFile(atPath: url.path) else {
-            throw VideoError.unreadableVideo("\(url.path): it is not readable (permission denied)")
+            throw ImageCodecError.unreadableVideo("\(url.path): it is not readable (permission denied)")
         }
         // A regular file of 0 bytes (a named pipe or device also reports size 0 but may still deliver data).
         let attributes = (try? FileManager.default.attributesOfItem(atPath: url.path)) ?? [:]
         if attributes[.type] as? FileAttributeType == .typeRegular, (attributes[.size] as? NSNumber)?.intValue == 0 {
-            throw VideoError.emptyFile(path: url.path)
+            throw ImageCodecError.emptyFile(path: url.path)
         }
     }
 }
@@ -144,7 +145,7 @@ final class ProcessOutputCollector: @unchecked Sendable {
 enum PipeWriting {
     /// Writes all of `bytes` to `descriptor`, continuing after short writes and interruptions.
     /// - Returns: false if the reading end is closed (EPIPE), true once everything is written.
-    /// - Throws: `VideoError.inputOutput` for any other write error.
+    /// - Throws: `ImageCodecError.inputOutput` for any other write error.
     static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) throws -> Bool {
         var pipeSignal = sigset_t()
         sigemptyset(&pipeSignal)
@@ -171,7 +172,7 @@ enum PipeWriting {
                 brokenPipe = true
                 return false
             } else if errno != EINTR {
-                throw VideoError.inputOutput(String(cString: strerror(errno)))
+                throw ImageCodecError.inputOutput(String(cString: strerror(errno)))
             }
         }
         return true

@@ -76,7 +76,7 @@ public final class VideoFrameReader {
     ///   - tools: the FFmpeg executables; nil finds them on `PATH`.
     ///   - resamplingRate: nil (default) delivers every stored frame once with its own time; a rate makes ffmpeg
     ///     duplicate or drop frames to that constant rate.
-    /// - Throws: `VideoError.ffmpegNotFound`, `.fileNotFound`, `.emptyFile`, `.notAVideo`, `.truncatedFile`,
+    /// - Throws: `ImageCodecError.ffmpegNotFound`, `.videoFileNotFound`, `.emptyFile`, `.notAVideo`, `.truncatedFile`,
     ///   `.noVideoStream`, `.unsupportedCodec`, `.unreadableVideo`, `.launchFailed`.
     public init(contentsOf url: URL, tools: FFmpegTools? = nil, resamplingTo resamplingRate: FrameRate? = nil) throws {
         let tools = try tools ?? FFmpegTools.locate()
@@ -121,7 +121,7 @@ public final class VideoFrameReader {
 
     /// Reads raw RGB24 frames (`width × height × 3` bytes each, rows top to bottom, no padding) from `handle`
     /// until end of file; frame i is at `frameRate.timestamp(ofFrame: i)`. The handle is not closed by the reader.
-    /// - Throws: `VideoError.invalidFrameSize`.
+    /// - Throws: `ImageCodecError.invalidFrameSize`.
     public init(rawRGBFrom handle: FileHandle, width: Int, height: Int, frameRate: FrameRate) throws {
         stream = try RawFrameStream(descriptor: handle.fileDescriptor, width: width, height: height)
         self.width = width
@@ -145,15 +145,16 @@ public final class VideoFrameReader {
     }
 
     /// The next frame with its index and timestamp, or nil after the last one.
-    /// - Throws: `VideoError.noFrames` if the video ends before its first frame; `.partialFrame` if the input ends
-    ///   inside a frame (raw input); `.unsupportedCodec` / `.unreadableVideo` / `.decodingFailed` if `ffmpeg` fails
-    ///   before / after the first frame; `.inputOutput` if reading fails. After a throw the reader is finished.
+    /// - Throws: `ImageCodecError.noFrames` if the video ends before its first frame; `.partialFrame` if the input
+    ///   ends inside a frame (raw input); `.unsupportedCodec` / `.unreadableVideo` / `.videoDecodingFailed` if
+    ///   `ffmpeg` fails before / after the first frame; `.inputOutput` if reading fails. After a throw the reader is
+    ///   finished.
     public func nextTimedFrame() throws -> VideoFrame? {
         guard !isFinished else { return nil }
         let image: RGBImage?
         do {
             image = try stream.next()
-        } catch let error as VideoError {
+        } catch let error as ImageCodecError {
             isFinished = true
             if case .partialFrame = error {
                 // ffmpeg closed its output mid-frame: most likely it failed, and its message says why.
@@ -166,7 +167,7 @@ public final class VideoFrameReader {
         guard let image else {
             isFinished = true
             try checkDecoderExit()
-            guard framesRead > 0 else { throw VideoError.noFrames }
+            guard framesRead > 0 else { throw ImageCodecError.noFrames }
             return nil
         }
         let index = framesRead
@@ -175,7 +176,7 @@ public final class VideoFrameReader {
             guard let time = decoder.log.timestamp(ofFrame: index) else {
                 isFinished = true
                 try checkDecoderExit()
-                throw VideoError.decodingFailed("ffmpeg gave no timestamp for frame \(index)")
+                throw ImageCodecError.videoDecodingFailed("ffmpeg gave no timestamp for frame \(index)")
             }
             timestamp = time
         } else {
@@ -230,7 +231,7 @@ struct RawFrameStream {
     let frameByteCount: Int
     private let descriptor: Int32
 
-    /// - Throws: `VideoError.invalidFrameSize` if a side is not positive or a frame's byte count overflows.
+    /// - Throws: `ImageCodecError.invalidFrameSize` if a side is not positive or a frame's byte count overflows.
     init(descriptor: Int32, width: Int, height: Int) throws {
         frameByteCount = try RawFrameStream.frameByteCount(width: width, height: height)
         self.width = width
@@ -239,17 +240,19 @@ struct RawFrameStream {
     }
 
     /// width × height × 3.
-    /// - Throws: `VideoError.invalidFrameSize` if a side is not positive or the product overflows.
+    /// - Throws: `ImageCodecError.invalidFrameSize` if a side is not positive or the product overflows.
     static func frameByteCount(width: Int, height: Int) throws -> Int {
-        guard width > 0, height > 0 else { throw VideoError.invalidFrameSize(width: width, height: height) }
+        guard width > 0, height > 0 else { throw ImageCodecError.invalidFrameSize(width: width, height: height) }
         let (pixels, pixelOverflow) = width.multipliedReportingOverflow(by: height)
         let (bytes, byteOverflow) = pixels.multipliedReportingOverflow(by: 3)
-        guard !pixelOverflow, !byteOverflow else { throw VideoError.invalidFrameSize(width: width, height: height) }
+        guard !pixelOverflow, !byteOverflow else {
+            throw ImageCodecError.invalidFrameSize(width: width, height: height)
+        }
         return bytes
     }
 
     /// The next frame, or nil at end of stream exactly on a frame boundary.
-    /// - Throws: `VideoError.partialFrame` if the stream ends inside a frame, `.inputOutput` if reading fails.
+    /// - Throws: `ImageCodecError.partialFrame` if the stream ends inside a frame, `.inputOutput` if reading fails.
     func next() throws -> RGBImage? {
         var pixels = [UInt8](repeating: 0, count: frameByteCount)
         var filled = 0
@@ -261,13 +264,13 @@ struct RawFrameStream {
                 } else if count == 0 {
                     break
                 } else if errno != EINTR {
-                    throw VideoError.inputOutput(String(cString: strerror(errno)))
+                    throw ImageCodecError.inputOutput(String(cString: strerror(errno)))
                 }
             }
         }
         if filled == 0 { return nil }
         guard filled == frameByteCount else {
-            throw VideoError.partialFrame(expected: frameByteCount, actual: filled)
+            throw ImageCodecError.partialFrame(expected: frameByteCount, actual: filled)
         }
         return RGBImage(validatedWidth: width, height: height, pixels: pixels)
     }

@@ -41,8 +41,8 @@ public final class VideoFrameWriter {
     ///   - height: frame height in pixels.
     ///   - frameRate: frames per second of the output.
     ///   - tools: the FFmpeg executables; nil finds them on `PATH`.
-    /// - Throws: `VideoError.invalidFrameSize`, `.ffmpegNotFound`, `.encoderUnavailable`, `.launchFailed`;
-    ///   `OutputFileError` for an extension not in `containers`, a missing or unwritable folder, a directory.
+    /// - Throws: `ImageCodecError.invalidFrameSize`, `.ffmpegNotFound`, `.encoderUnavailable`, `.launchFailed`;
+    ///   `ImageCodecError` for an extension not in `containers`, a missing or unwritable folder, a directory.
     public init(url: URL, width: Int, height: Int, frameRate: FrameRate, tools: FFmpegTools? = nil) throws {
         _ = try RawFrameStream.frameByteCount(width: width, height: height)
         try OutputFile.check(url, acceptedExtensions: VideoFrameWriter.containers.keys.sorted())
@@ -73,26 +73,26 @@ public final class VideoFrameWriter {
     }
 
     /// Appends one frame.
-    /// - Throws: `VideoError.frameSizeMismatch` for an image of another size (nothing is written);
-    ///   `.encodingFailed` with ffmpeg's message if the encoder has stopped; `.inputOutput`.
+    /// - Throws: `ImageCodecError.frameSizeMismatch` for an image of another size (nothing is written);
+    ///   `.videoEncodingFailed` with ffmpeg's message if the encoder has stopped; `.inputOutput`.
     public func write(_ image: RGBImage) throws {
-        guard !isFinished else { throw VideoError.encodingFailed("the writer is already finished") }
+        guard !isFinished else { throw ImageCodecError.videoEncodingFailed("the writer is already finished") }
         guard image.width == width, image.height == height else {
-            throw VideoError.frameSizeMismatch(expectedWidth: width, expectedHeight: height,
+            throw ImageCodecError.frameSizeMismatch(expectedWidth: width, expectedHeight: height,
                                                actualWidth: image.width, actualHeight: image.height)
         }
         let written = try image.pixels.withUnsafeBytes { try PipeWriting.writeAll($0, to: input.fileDescriptor) }
         guard written else {
             try finish()
-            throw VideoError.encodingFailed("ffmpeg stopped reading frames")
+            throw ImageCodecError.videoEncodingFailed("ffmpeg stopped reading frames")
         }
         framesWritten += 1
     }
 
     /// Ends the input, waits for `ffmpeg` to finish the file, checks that it succeeded and renames the file to
     /// `url`.
-    /// - Throws: `VideoError.encodingFailed` with ffmpeg's message if it exits with an error (the temporary file
-    ///   is removed); `OutputFileError.notWritable` if the rename fails.
+    /// - Throws: `ImageCodecError.videoEncodingFailed` with ffmpeg's message if it exits with an error (the temporary
+    ///   file is removed); `ImageCodecError.notWritable` if the rename fails.
     public func finish() throws {
         guard !isFinished else { return }
         isFinished = true
@@ -100,8 +100,8 @@ public final class VideoFrameWriter {
         process.waitUntilExit()
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
             file.discard()
-            throw VideoError.encodingFailed(FFmpegDiagnostics.cause(errors.lines(), path: file.temporaryURL.path)
-                ?? "ffmpeg stopped with status \(process.terminationStatus)")
+            let cause = FFmpegDiagnostics.cause(errors.lines(), path: file.temporaryURL.path)
+            throw ImageCodecError.videoEncodingFailed(cause ?? "ffmpeg stopped with status \(process.terminationStatus)")
         }
         try file.commit()
     }
@@ -117,7 +117,7 @@ public final class VideoFrameWriter {
         file.discard()
     }
 
-    /// Throws `VideoError.encoderUnavailable` unless `ffmpeg -h encoder=libx264` describes the encoder.
+    /// Throws `ImageCodecError.encoderUnavailable` unless `ffmpeg -h encoder=libx264` describes the encoder.
     private static func checkEncoder(_ tools: FFmpegTools) throws {
         let output = Pipe()
         let (process, errors) = try ChildProcess.start(tools.ffmpeg, arguments: ["-hide_banner", "-h", "encoder=libx264"],
@@ -126,7 +126,7 @@ public final class VideoFrameWriter {
         process.waitUntilExit()
         guard text.hasPrefix("Encoder libx264") else {
             let reason = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? errors.lines().last
-            throw VideoError.encoderUnavailable(reason ?? "ffmpeg -h encoder=libx264 describes no encoder")
+            throw ImageCodecError.encoderUnavailable(reason ?? "ffmpeg -h encoder=libx264 describes no encoder")
         }
     }
 }

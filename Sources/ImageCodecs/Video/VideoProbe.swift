@@ -3,7 +3,7 @@ import Foundation
 /// Reads a video file's frame size, frame rate and frame count with `ffprobe` (first video stream only).
 public enum VideoProbe {
     /// Describes the first video stream of the local file `url`.
-    /// - Throws: `VideoError.fileNotFound`, `.emptyFile`; `.notAVideo` / `.truncatedFile` when ffprobe cannot
+    /// - Throws: `ImageCodecError.videoFileNotFound`, `.emptyFile`; `.notAVideo` / `.truncatedFile` when ffprobe cannot
     ///   read the file (not a media file / an MP4 without its index); `.noVideoStream`; `.unsupportedCodec` when
     ///   ffprobe does not know the stream's codec; `.unreadableVideo` for any other failure or no usable size;
     ///   `.launchFailed`.
@@ -29,19 +29,19 @@ public enum VideoProbe {
     /// Interprets ffprobe's JSON (`-of json` with the entries `probe` asks for).
     static func parse(_ data: Data, path: String) throws -> VideoInfo {
         guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw VideoError.unreadableVideo("\(path): ffprobe gave no readable description")
+            throw ImageCodecError.unreadableVideo("\(path): ffprobe gave no readable description")
         }
         guard let streams = root["streams"] as? [[String: Any]], let stream = streams.first else {
-            throw VideoError.noVideoStream(path: path)
+            throw ImageCodecError.noVideoStream(path: path)
         }
         // ffprobe names every codec it has a decoder or parser for; an unknown one shows only its container tag.
         guard let codec = stream["codec_name"] as? String, !codec.isEmpty, codec != "none" else {
             let tag = (stream["codec_tag_string"] as? String).flatMap { $0.isEmpty || $0.hasPrefix("[0]") ? nil : $0 }
-            throw VideoError.unsupportedCodec(path: path, codec: tag ?? "unknown")
+            throw ImageCodecError.unsupportedCodec(path: path, codec: tag ?? "unknown")
         }
         guard let storedWidth = integer(stream["width"]), let storedHeight = integer(stream["height"]),
               storedWidth > 0, storedHeight > 0 else {
-            throw VideoError.unreadableVideo("\(path): the video stream has no frame size")
+            throw ImageCodecError.unreadableVideo("\(path): the video stream has no frame size")
         }
         let averageRate = (stream["avg_frame_rate"] as? String).flatMap(FrameRate.init(ffmpegText:))
         let baseRate = (stream["r_frame_rate"] as? String).flatMap(FrameRate.init(ffmpegText:))
@@ -49,7 +49,7 @@ public enum VideoProbe {
         // average is the better description when the two disagree (variable frame rate).
         let agree = averageRate.flatMap { average in baseRate.map { abs($0.framesPerSecond / average.framesPerSecond - 1) < 0.005 } } ?? false
         guard let frameRate = agree ? baseRate : (averageRate ?? baseRate) else {
-            throw VideoError.unreadableVideo("\(path): the video stream has no frame rate")
+            throw ImageCodecError.unreadableVideo("\(path): the video stream has no frame rate")
         }
         let duration = (stream["duration"] as? String).flatMap(Double.init).flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
         let declaredCount = integer(stream["nb_frames"]).flatMap { $0 > 0 ? $0 : nil }
@@ -134,20 +134,20 @@ public struct FrameRate: Sendable, Hashable, CustomStringConvertible {
     public let denominator: Int
 
     /// Creates the rate `numerator / denominator` frames per second.
-    /// - Throws: `VideoError.invalidFrameRate` unless both parts are positive.
+    /// - Throws: `ImageCodecError.invalidFrameRate` unless both parts are positive.
     public init(numerator: Int, denominator: Int = 1) throws {
         guard numerator > 0, denominator > 0 else {
-            throw VideoError.invalidFrameRate(denominator == 0 ? 0 : Double(numerator) / Double(denominator))
+            throw ImageCodecError.invalidFrameRate(denominator == 0 ? 0 : Double(numerator) / Double(denominator))
         }
         self.numerator = numerator
         self.denominator = denominator
     }
 
     /// The rate `framesPerSecond` as a fraction: n/1 for a whole number, else rounded to a multiple of 1/1000 fps.
-    /// - Throws: `VideoError.invalidFrameRate` unless the value is finite and in [0.001, 1,000,000].
+    /// - Throws: `ImageCodecError.invalidFrameRate` unless the value is finite and in [0.001, 1,000,000].
     public init(framesPerSecond: Double) throws {
         guard framesPerSecond.isFinite, framesPerSecond >= 0.001, framesPerSecond <= 1_000_000 else {
-            throw VideoError.invalidFrameRate(framesPerSecond)
+            throw ImageCodecError.invalidFrameRate(framesPerSecond)
         }
         if framesPerSecond == framesPerSecond.rounded() {
             try self.init(numerator: Int(framesPerSecond), denominator: 1)

@@ -109,14 +109,14 @@ final class FaceIdentityTests: XCTestCase {
             for try await _ in missing {}
             XCTFail("a missing file must fail")
         } catch {
-            XCTAssertTrue(error is VideoError, "\(error)")
+            XCTAssertTrue(error is ImageCodecError, "\(error)")
         }
     }
 }
 
 extension FaceIdentityTests {
     /// Raw RGB24 frames through a pipe: face, blank, face, then half a frame. The whole frames give results (ids 0,
-    /// none, 1, timed at 10 fps) before the stream ends with `VideoError.partialFrame`.
+    /// none, 1, timed at 10 fps) before the stream ends with `ImageCodecError.partialFrame`.
     func testRawPipeStream() async throws {
         let face = try portrait()
         let blank = try RGBImage(width: face.width, height: face.height, color: .white)
@@ -136,7 +136,7 @@ extension FaceIdentityTests {
                                                options: videoOptions())
             for try await frame in stream { received.append(frame) }
             XCTFail("half a frame must end the stream with an error")
-        } catch let error as VideoError {
+        } catch let error as ImageCodecError {
             guard case .partialFrame = error else { return XCTFail("unexpected \(error)") }
         }
         XCTAssertEqual(received.map { $0.faces.map(\.trackIdentifier) }, [[0], [], [1]])

@@ -51,7 +51,7 @@ final class FFmpegDiagnosticsTests: XCTestCase {
                                                         framesRead: 0, status: 1),
                        .unsupportedCodec(path: "/v/a.mkv", codec: "av1"))
         XCTAssertEqual(FFmpegDiagnostics.decoderFailure(path: "/v/a.mkv", messages: [], framesRead: 3, status: 69),
-                       .decodingFailed("/v/a.mkv: ffmpeg stopped with status 69"))
+                       .videoDecodingFailed("/v/a.mkv: ffmpeg stopped with status 69"))
     }
 
     func testFrameRecordsAndTimeBase() {

@@ -62,7 +62,7 @@ final class RawFrameInputTests: XCTestCase {
         XCTAssertNotNil(try reader.nextFrame())
         XCTAssertNotNil(try reader.nextFrame())
         XCTAssertThrowsError(try reader.nextFrame()) { error in
-            XCTAssertEqual(error as? VideoError, .partialFrame(expected: frameBytes, actual: 50))
+            XCTAssertEqual(error as? ImageCodecError, .partialFrame(expected: frameBytes, actual: 50))
         }
         XCTAssertNil(try reader.nextFrame(), "finished after the error")
     }
@@ -71,7 +71,7 @@ final class RawFrameInputTests: XCTestCase {
         let reader = try VideoFrameReader(rawRGBFrom: pipe(with: []), width: 4, height: 4,
                                           frameRate: try FrameRate(numerator: 30))
         XCTAssertThrowsError(try reader.nextFrame()) { error in
-            XCTAssertEqual(error as? VideoError, .noFrames)
+            XCTAssertEqual(error as? ImageCodecError, .noFrames)
         }
     }
 
@@ -81,7 +81,7 @@ final class RawFrameInputTests: XCTestCase {
         for (width, height) in [(0, 10), (10, -1), (Int.max / 2, 3)] {
             XCTAssertThrowsError(try VideoFrameReader(rawRGBFrom: handle, width: width, height: height,
                                                       frameRate: rate)) { error in
-                XCTAssertEqual(error as? VideoError, .invalidFrameSize(width: width, height: height))
+                XCTAssertEqual(error as? ImageCodecError, .invalidFrameSize(width: width, height: height))
             }
         }
     }

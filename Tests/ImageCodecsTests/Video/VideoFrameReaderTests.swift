@@ -65,14 +65,14 @@ final class VideoFrameReaderTests: XCTestCase {
     func testMissingFileIsReported() throws {
         let missing = VideoTestSupport.fixturesRoot.appendingPathComponent("Video/no_such_video.mp4")
         XCTAssertThrowsError(try VideoFrameReader(contentsOf: missing, tools: try VideoTestSupport.tools())) { error in
-            XCTAssertEqual(error as? VideoError, .fileNotFound(path: missing.path))
+            XCTAssertEqual(error as? ImageCodecError, .videoFileNotFound(path: missing.path))
         }
     }
 
     func testTextFileIsNotAVideo() throws {
         let text = VideoTestSupport.fixturesRoot.appendingPathComponent("Video/README.md")
         XCTAssertThrowsError(try VideoFrameReader(contentsOf: text, tools: try VideoTestSupport.tools())) { error in
-            XCTAssertEqual(error as? VideoError,
+            XCTAssertEqual(error as? ImageCodecError,
                            .notAVideo(path: text.path, cause: "Invalid data found when processing input"))
         }
     }
@@ -82,7 +82,7 @@ final class VideoFrameReaderTests: XCTestCase {
         let empty = try VideoTestSupport.temporaryDirectory(for: self).appendingPathComponent("empty.mp4")
         try Data().write(to: empty)
         XCTAssertThrowsError(try VideoFrameReader(contentsOf: empty, tools: try VideoTestSupport.tools())) { error in
-            XCTAssertEqual(error as? VideoError, .emptyFile(path: empty.path))
+            XCTAssertEqual(error as? ImageCodecError, .emptyFile(path: empty.path))
         }
     }
 
@@ -91,7 +91,7 @@ final class VideoFrameReaderTests: XCTestCase {
         let text = try VideoTestSupport.temporaryDirectory(for: self).appendingPathComponent("notes.mp4")
         try Data("hello\n".utf8).write(to: text)
         XCTAssertThrowsError(try VideoFrameReader(contentsOf: text, tools: try VideoTestSupport.tools())) { error in
-            XCTAssertEqual(error as? VideoError,
+            XCTAssertEqual(error as? ImageCodecError,
                            .notAVideo(path: text.path, cause: "Invalid data found when processing input"))
         }
     }
@@ -101,7 +101,7 @@ final class VideoFrameReaderTests: XCTestCase {
         let audio = try VideoTestSupport.temporaryDirectory(for: self).appendingPathComponent("tone.m4a")
         try VideoSamples.makeAudioOnlyFile(at: audio, ffmpeg: tools.ffmpeg)
         XCTAssertThrowsError(try VideoFrameReader(contentsOf: audio, tools: tools)) { error in
-            XCTAssertEqual(error as? VideoError, .noVideoStream(path: audio.path))
+            XCTAssertEqual(error as? ImageCodecError, .noVideoStream(path: audio.path))
         }
     }
 
@@ -110,7 +110,7 @@ final class VideoFrameReaderTests: XCTestCase {
         let video = try VideoTestSupport.temporaryDirectory(for: self).appendingPathComponent("unknown.mkv")
         try VideoSamples.makeUnknownCodecVideo(at: video, ffmpeg: tools.ffmpeg)
         XCTAssertThrowsError(try VideoFrameReader(contentsOf: video, tools: tools)) { error in
-            XCTAssertEqual(error as? VideoError, .unsupportedCodec(path: video.path, codec: "QQQ9"))
+            XCTAssertEqual(error as? ImageCodecError, .unsupportedCodec(path: video.path, codec: "QQQ9"))
         }
     }
 
@@ -176,7 +176,7 @@ final class VideoFrameReaderTests: XCTestCase {
     func testDirectoryIsUnreadable() throws {
         let directory = VideoTestSupport.fixturesRoot.appendingPathComponent("Video")
         XCTAssertThrowsError(try VideoFrameReader(contentsOf: directory, tools: try VideoTestSupport.tools())) { error in
-            guard case .unreadableVideo? = error as? VideoError else {
+            guard case .unreadableVideo? = error as? ImageCodecError else {
                 return XCTFail("expected unreadableVideo, got \(error)")
             }
         }
@@ -227,7 +227,8 @@ final class VideoFrameReaderTests: XCTestCase {
         try VideoSamples.makeVariableFrameRateVideo(at: whole, from: VideoTestSupport.syntheticVideo, ffmpeg: tools.ffmpeg)
         try Data(contentsOf: whole).prefix(2048).write(to: truncated)
         XCTAssertThrowsError(try VideoFrameReader(contentsOf: truncated, tools: tools)) { error in
-            XCTAssertEqual(error as? VideoError, .truncatedFile(path: truncated.path, cause: "moov atom not found"))
+            XCTAssertEqual(error as? ImageCodecError,
+                           .truncatedFile(path: truncated.path, cause: "moov atom not found"))
             XCTAssertEqual(String(describing: error), "cannot read video \(truncated.path): the file is truncated, "
                            + "its index is missing (ffmpeg: moov atom not found)")
         }
@@ -236,7 +237,7 @@ final class VideoFrameReaderTests: XCTestCase {
     /// Under `CI=true` a missing ffmpeg fails the video tests; elsewhere they skip.
     func testMissingToolsFailUnderCI() {
         XCTAssertThrowsError(try VideoTestSupport.tools(environment: ["PATH": "/nonexistent-directory", "CI": "true"])) {
-            let cause = String(describing: VideoError.ffmpegNotFound(tool: "ffmpeg"))
+            let cause = String(describing: ImageCodecError.ffmpegNotFound(tool: "ffmpeg"))
             let failure = $0 as? ContinuousIntegration.MissingRequirement
             XCTAssertTrue(failure?.description.contains(cause) == true, "\($0)")
         }
@@ -247,10 +248,10 @@ final class VideoFrameReaderTests: XCTestCase {
 
     func testMissingToolsAreReported() {
         XCTAssertThrowsError(try FFmpegTools.locate(environment: ["PATH": "/nonexistent-directory"])) { error in
-            XCTAssertEqual(error as? VideoError, .ffmpegNotFound(tool: "ffmpeg"))
+            XCTAssertEqual(error as? ImageCodecError, .ffmpegNotFound(tool: "ffmpeg"))
         }
         XCTAssertThrowsError(try FFmpegTools.locate(environment: [:])) { error in
-            XCTAssertEqual(error as? VideoError, .ffmpegNotFound(tool: "ffmpeg"))
+            XCTAssertEqual(error as? ImageCodecError, .ffmpegNotFound(tool: "ffmpeg"))
         }
     }
 }

@@ -72,7 +72,7 @@ final class VideoFrameWriterTests: XCTestCase {
         let writer = try VideoFrameWriter(url: url, width: 16, height: 16, frameRate: try FrameRate(numerator: 10),
                                           tools: tools)
         XCTAssertThrowsError(try writer.write(try RGBImage(width: 16, height: 8, color: .black))) { error in
-            XCTAssertEqual(error as? VideoError, .frameSizeMismatch(expectedWidth: 16, expectedHeight: 16,
+            XCTAssertEqual(error as? ImageCodecError, .frameSizeMismatch(expectedWidth: 16, expectedHeight: 16,
                                                                     actualWidth: 16, actualHeight: 8))
         }
         try writer.write(try RGBImage(width: 16, height: 16, color: .black))
@@ -97,8 +97,8 @@ final class VideoFrameWriterTests: XCTestCase {
         } catch {
             failure = error
         }
-        guard case .encodingFailed(let message)? = failure as? VideoError else {
-            return XCTFail("expected encodingFailed, got \(String(describing: failure))")
+        guard case .videoEncodingFailed(let message)? = failure as? ImageCodecError else {
+            return XCTFail("expected videoEncodingFailed, got \(String(describing: failure))")
         }
         XCTAssertFalse(message.isEmpty)
         XCTAssertFalse(message.contains(" @ 0x"), message)
@@ -110,16 +110,16 @@ final class VideoFrameWriterTests: XCTestCase {
         let tools = try VideoTestSupport.tools()
         let folder = try VideoTestSupport.temporaryDirectory(for: self)
         let rate = try FrameRate(numerator: 10)
-        let cases: [(URL, OutputFileError)] = [
+        let cases: [(URL, ImageCodecError)] = [
             (URL(fileURLWithPath: "/nonexistent-directory/o.mp4"), .folderMissing(path: "/nonexistent-directory/o.mp4")),
-            (folder, .isDirectory(path: folder.path)),
+            (folder, .outputIsDirectory(path: folder.path)),
             (folder.appendingPathComponent("o.txt"),
              .unsupportedExtension(path: folder.appendingPathComponent("o.txt").path,
                                    accepted: ["avi", "m4v", "mkv", "mov", "mp4"])),
         ]
         for (url, expected) in cases {
             XCTAssertThrowsError(try VideoFrameWriter(url: url, width: 16, height: 16, frameRate: rate, tools: tools)) {
-                XCTAssertEqual($0 as? OutputFileError, expected)
+                XCTAssertEqual($0 as? ImageCodecError, expected)
             }
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), [], "nothing was created")

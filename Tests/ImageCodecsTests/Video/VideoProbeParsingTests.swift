@@ -56,7 +56,7 @@ final class VideoProbeParsingTests: XCTestCase {
                      #"{"streams": [{"codec_name": "h264", "width": 0, "height": 10, "r_frame_rate": "25/1"}]}"#,
                      #"{"streams": [{"codec_name": "h264", "width": 10, "height": 10, "r_frame_rate": "0/0", "avg_frame_rate": "0/0"}]}"#] {
             XCTAssertThrowsError(try parse(json), json) { error in
-                guard case .unreadableVideo? = error as? VideoError else {
+                guard case .unreadableVideo? = error as? ImageCodecError else {
                     return XCTFail("expected unreadableVideo for \(json), got \(error)")
                 }
             }
@@ -67,7 +67,7 @@ final class VideoProbeParsingTests: XCTestCase {
     func testNoStreamIsNoVideoStream() {
         for json in [#"{"streams": []}"#, #"{}"#] {
             XCTAssertThrowsError(try parse(json), json) { error in
-                XCTAssertEqual(error as? VideoError, .noVideoStream(path: "clip.mp4"))
+                XCTAssertEqual(error as? ImageCodecError, .noVideoStream(path: "clip.mp4"))
             }
         }
     }
@@ -78,7 +78,7 @@ final class VideoProbeParsingTests: XCTestCase {
                      (#"{"streams": [{"codec_name": "none", "codec_tag_string": "[0][0][0][0]", "width": 64, "height": 48}]}"#, "unknown")]
         for (json, codec) in cases {
             XCTAssertThrowsError(try parse(json), json) { error in
-                XCTAssertEqual(error as? VideoError, .unsupportedCodec(path: "clip.mp4", codec: codec))
+                XCTAssertEqual(error as? ImageCodecError, .unsupportedCodec(path: "clip.mp4", codec: codec))
             }
         }
     }
