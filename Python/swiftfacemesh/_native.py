@@ -31,6 +31,8 @@ ERROR_BUFFER_TOO_SMALL = 5
 # facemesh_model and facemesh_smoothing, by the names the Python API accepts.
 MODELS = {"mesh": 0, "attention": 1, "cascade": 2, "v2": 3}
 SMOOTHING = {"none": 0, "one_euro": 1, "relative_velocity": 2}
+# facemesh_detector, by the names the Python API accepts (the `facemesh --detector` names).
+DETECTORS = {"short-range": 0, "full-range": 1, "crowd": 2}
 #: Blendshape scores per face (FACEMESH_BLENDSHAPE_COUNT).
 BLENDSHAPE_COUNT = 52
 
@@ -51,6 +53,7 @@ class Options(ctypes.Structure):
         ("weights_directory", ctypes.c_char_p),
         # ABI 2
         ("output_blendshapes", ctypes.c_int32),
+        ("detector", ctypes.c_int32),
     ]
 
 

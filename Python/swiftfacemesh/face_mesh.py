@@ -233,6 +233,11 @@ class FaceMesh:
             filter) or "relative_velocity" (the legacy face effect graph's filter); video mode only.
         threads: threads per inference, 1...64 (results are identical for every count). Default 1.
         head_pose: estimate each face's head pose (`FaceMeshResults.multi_face_head_poses`). Default True.
+        detector: how faces are found: "short-range" (default, MediaPipe's face mesh: faces of at least ~1/6 of the
+            image's long side), "full-range" (MediaPipe Face Detection's full-range model: faces down to ~1/11,
+            farther from the camera) or "crowd" (both detectors on the whole image plus the short-range one on a
+            pyramid of tiles: faces down to ~20 px in group photos; time grows with the image area; raise
+            max_num_faces to get them all).
         output_blendshapes: compute each face's 52 blendshape scores with MediaPipe's blendshape network
             (`FaceMeshResults.multi_face_blendshapes`, as MediaPipe Tasks' FaceLandmarker with
             output_face_blendshapes=True). Needs a 478-point model ("v2", "attention" or "cascade"). Default False.
@@ -244,7 +249,8 @@ class FaceMesh:
 
     def __init__(self, static_image_mode=False, max_num_faces=1, refine_landmarks=False,
                  min_detection_confidence=0.5, min_tracking_confidence=0.5, *, model=None, smoothing=None,
-                 threads=1, head_pose=True, output_blendshapes=False, weights_directory=None):
+                 threads=1, head_pose=True, output_blendshapes=False, detector="short-range",
+                 weights_directory=None):
         self._engine = None
         self._lock = threading.Lock()
         for name, value in (("min_detection_confidence", min_detection_confidence),
@@ -264,6 +270,9 @@ class FaceMesh:
             raise ValueError(f"output_blendshapes=True needs a 478-point model (model='v2', 'attention' or 'cascade', "
                              f"or refine_landmarks=True), not {self.model!r}")
         self.output_blendshapes = output_blendshapes
+        if detector not in _native.DETECTORS:
+            raise ValueError(f"detector must be one of {list(_native.DETECTORS)}, got {detector!r}")
+        self.detector = detector
         directory = _native.WEIGHTS_DIRECTORY if weights_directory is None else weights_directory
         self.static_image_mode = bool(static_image_mode)
         self.max_num_faces = max_num_faces
@@ -280,6 +289,7 @@ class FaceMesh:
         options.threads = threads
         options.estimate_head_pose = int(bool(head_pose))
         options.output_blendshapes = int(output_blendshapes)
+        options.detector = _native.DETECTORS[detector]
         options.weights_directory = None if directory is None else str(directory).encode("utf-8")
         engine = _native.ctypes.c_void_p()
         try:

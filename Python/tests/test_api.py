@@ -24,6 +24,7 @@ def test_ctypes_mirror_matches_the_header_layout():
     assert ctypes.sizeof(_native.Options) == 56
     assert _native.Options.weights_directory.offset == 40
     assert _native.Options.output_blendshapes.offset == 48
+    assert _native.Options.detector.offset == 52
     assert ctypes.sizeof(_native.Result) == 112
     assert _native.Result.landmarks.offset == 24
     assert _native.Result.region.offset == 80
@@ -128,6 +129,7 @@ def test_bad_images_raise_clear_errors(image, error, message):
     ({"smoothing": "kalman"}, "smoothing"),
     ({"weights_directory": "/nonexistent/weights"}, "weights directory"),
     ({"output_blendshapes": True}, "478-point model"),
+    ({"detector": "long-range"}, "detector must be one of"),
     ({"output_blendshapes": True, "model": "mesh"}, "478-point model"),
 ])
 def test_bad_options_raise_clear_errors(options, message):

@@ -7,6 +7,7 @@
 _Static_assert(sizeof(facemesh_options) == 56, "facemesh_options layout changed: update the ctypes mirror");
 _Static_assert(offsetof(facemesh_options, weights_directory) == 40, "facemesh_options.weights_directory moved");
 _Static_assert(offsetof(facemesh_options, output_blendshapes) == 48, "facemesh_options.output_blendshapes moved");
+_Static_assert(offsetof(facemesh_options, detector) == 52, "facemesh_options.detector moved");
 _Static_assert(sizeof(facemesh_result) == 112, "facemesh_result layout changed: update the ctypes mirror");
 _Static_assert(offsetof(facemesh_result, landmarks) == 24, "facemesh_result.landmarks moved");
 _Static_assert(offsetof(facemesh_result, region) == 80, "facemesh_result.region moved");

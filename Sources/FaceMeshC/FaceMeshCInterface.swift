@@ -90,7 +90,7 @@ private func defaultOptions() -> facemesh_options {
         model: modelCode(defaults.model), min_detection_confidence: defaults.minDetectionConfidence,
         min_tracking_confidence: defaults.minTrackingConfidence, smoothing: Int32(FACEMESH_SMOOTHING_NONE.rawValue),
         threads: Int32(clamping: defaults.threads), estimate_head_pose: 1, weights_directory: nil,
-        output_blendshapes: defaults.outputBlendshapes ? 1 : 0)
+        output_blendshapes: defaults.outputBlendshapes ? 1 : 0, detector: detectorCode(defaults.detector))
 }
 
 private func modelCode(_ model: LandmarkModelKind) -> Int32 {
@@ -99,6 +99,14 @@ private func modelCode(_ model: LandmarkModelKind) -> Int32 {
     case .attention: return Int32(FACEMESH_MODEL_ATTENTION.rawValue)
     case .cascade: return Int32(FACEMESH_MODEL_CASCADE.rawValue)
     case .faceMeshV2: return Int32(FACEMESH_MODEL_V2.rawValue)
+    }
+}
+
+private func detectorCode(_ strategy: FaceDetectionStrategy) -> Int32 {
+    switch strategy {
+    case .shortRange: return Int32(FACEMESH_DETECTOR_SHORT_RANGE.rawValue)
+    case .fullRange: return Int32(FACEMESH_DETECTOR_FULL_RANGE.rawValue)
+    case .crowd: return Int32(FACEMESH_DETECTOR_CROWD.rawValue)
     }
 }
 
@@ -140,6 +148,14 @@ private func engineOptions(_ options: facemesh_options) throws -> FaceMeshOption
     default:
         throw invalidOption("smoothing \(options.smoothing) is not one of 0 (none), 1 (one euro), 2 (relative velocity)")
     }
+    let detector: FaceDetectionStrategy
+    switch UInt32(bitPattern: options.detector) {
+    case FACEMESH_DETECTOR_SHORT_RANGE.rawValue: detector = .shortRange
+    case FACEMESH_DETECTOR_FULL_RANGE.rawValue: detector = .fullRange
+    case FACEMESH_DETECTOR_CROWD.rawValue: detector = .crowd
+    default:
+        throw invalidOption("detector \(options.detector) is not one of 0 (short range), 1 (full range), 2 (crowd)")
+    }
     for (name, value) in [("min_detection_confidence", options.min_detection_confidence),
                           ("min_tracking_confidence", options.min_tracking_confidence)] where !(0...1).contains(value) {
         throw invalidOption("\(name) must lie in [0, 1], got \(value)")
@@ -147,7 +163,7 @@ private func engineOptions(_ options: facemesh_options) throws -> FaceMeshOption
     var result = FaceMeshOptions(staticImageMode: options.static_image_mode != 0, maxFaces: Int(options.max_faces),
                                  model: model, minDetectionConfidence: options.min_detection_confidence,
                                  minTrackingConfidence: options.min_tracking_confidence, smoothing: smoothing,
-                                 threads: Int(options.threads))
+                                 threads: Int(options.threads), detector: detector)
     result.estimatesHeadPose = options.estimate_head_pose != 0
     result.outputBlendshapes = options.output_blendshapes != 0
     if let directory = options.weights_directory {

@@ -15,13 +15,15 @@ final class FaceMeshCInterfaceTests: XCTestCase {
     static let weights = root.appendingPathComponent("Weights").path
 
     private func makeEngine(model: facemesh_model = FACEMESH_MODEL_ATTENTION, blendshapes: Bool = false,
+                            detector: facemesh_detector = FACEMESH_DETECTOR_SHORT_RANGE, maxFaces: Int32 = 2,
                             structSize: Int? = nil) throws -> OpaquePointer {
         var options = facemesh_options()
         XCTAssertEqual(facemesh_options_init(&options), FACEMESH_OK)
         options.static_image_mode = 1
-        options.max_faces = 2
+        options.max_faces = maxFaces
         options.model = Int32(model.rawValue)
         options.output_blendshapes = blendshapes ? 1 : 0
+        options.detector = Int32(detector.rawValue)
         if let structSize { options.struct_size = UInt32(structSize) }
         var engine: OpaquePointer?
         let status = Self.weights.withCString { directory -> facemesh_status in
@@ -262,6 +264,51 @@ final class FaceMeshCInterfaceTests: XCTestCase {
                                           blendshapeCapacity: -1)
         XCTAssertEqual(negative.status, FACEMESH_ERROR_INVALID_ARGUMENT)
         XCTAssertTrue(lastError.contains("blendshape_capacity"), lastError)
+    }
+
+    /// The crowd strategy through the C interface finds the Solvay photo's 29 faces, exactly the engine's; the
+    /// default short-range detector finds none there (as MediaPipe); an unknown detector is an option error.
+    func testDetectorChoices() throws {
+        let image = try ImageDecoder.decode(contentsOf: Self.root.appendingPathComponent(
+            "Tests/Fixtures/Images/visp_solvay_1927_1280px.png"))
+        let expected = try FaceMeshEngine(options: FaceMeshOptions(
+            staticImageMode: true, maxFaces: 64, model: .mesh, weightsDirectory: URL(fileURLWithPath: Self.weights),
+            detector: .crowd)).process(image)
+        XCTAssertEqual(expected.count, 29)
+        for (detector, faces) in [(FACEMESH_DETECTOR_CROWD, 29), (FACEMESH_DETECTOR_SHORT_RANGE, 0),
+                                  (FACEMESH_DETECTOR_FULL_RANGE, nil)] {
+            let engine = try makeEngine(model: FACEMESH_MODEL_MESH, detector: detector, maxFaces: 64)
+            defer { facemesh_engine_destroy(engine) }
+            var landmarks = [Float](repeating: 0, count: 127 * 468 * 3)
+            var result = facemesh_result()
+            result.struct_size = UInt32(MemoryLayout<facemesh_result>.size)
+            result.face_capacity = 127
+            result.landmark_capacity = 468
+            let status = landmarks.withUnsafeMutableBufferPointer { buffer in
+                result.landmarks = buffer.baseAddress
+                return facemesh_process(engine, image.pixels, Int32(image.width), Int32(image.height),
+                                        Int64(3 * image.width), .nan, &result)
+            }
+            XCTAssertEqual(status, FACEMESH_OK, lastError)
+            guard let faces else { continue }
+            XCTAssertEqual(Int(result.face_count), faces, "detector \(detector.rawValue)")
+            if detector == FACEMESH_DETECTOR_CROWD {
+                for (index, face) in expected.enumerated() {
+                    let base = index * 468 * 3
+                    XCTAssertEqual(face.normalizedLandmarks.enumerated().map {
+                        Landmark(x: landmarks[base + 3 * $0.offset], y: landmarks[base + 3 * $0.offset + 1],
+                                 z: landmarks[base + 3 * $0.offset + 2])
+                    }, face.normalizedLandmarks)
+                }
+            }
+        }
+        var options = facemesh_options(), engine: OpaquePointer?
+        XCTAssertEqual(facemesh_options_init(&options), FACEMESH_OK)
+        XCTAssertEqual(options.detector, Int32(FACEMESH_DETECTOR_SHORT_RANGE.rawValue))
+        options.detector = 3
+        XCTAssertEqual(facemesh_engine_create(&options, &engine), FACEMESH_ERROR_INVALID_OPTION)
+        XCTAssertTrue(lastError.contains("detector 3"), lastError)
+        XCTAssertNil(engine)
     }
 
     func testLastErrorIsPerThread() throws {

@@ -25,7 +25,8 @@ extern "C" {
 #endif
 
 /// Version of this interface; `facemesh_abi_version()` returns the library's. 2 added blendshapes and tongue out
-/// (`output_blendshapes`, the result's blendshape and tongue_out buffers, `facemesh_blendshape_name`).
+/// (`output_blendshapes`, the result's blendshape and tongue_out buffers, `facemesh_blendshape_name`) and the choice
+/// of face detector (`detector`).
 #define FACEMESH_ABI_VERSION 2
 
 /// Blendshape scores per face: MediaPipe's 52 categories, `_neutral` ... `noseSneerRight`
@@ -59,6 +60,17 @@ typedef enum {
     /// MediaPipe Tasks' Face Mesh V2: 478 points (256x256 crop, Tasks' ROI rules).
     FACEMESH_MODEL_V2 = 3,
 } facemesh_model;
+
+/// How faces are found (`FaceMeshOptions.detector`). Values are stable; new strategies get new numbers.
+typedef enum {
+    /// MediaPipe's face mesh: the short-range detector on the whole frame (faces of at least ~1/6 of its long side).
+    FACEMESH_DETECTOR_SHORT_RANGE = 0,
+    /// The full-range detector (MediaPipe Face Detection model_selection=1) on the whole frame: faces down to ~1/11.
+    FACEMESH_DETECTOR_FULL_RANGE = 1,
+    /// Both detectors on the whole frame plus the short-range one on a pyramid of tiles: faces down to ~20 px in
+    /// group photos, at a cost proportional to the image area.
+    FACEMESH_DETECTOR_CROWD = 2,
+} facemesh_detector;
 
 /// Temporal smoothing of the output landmarks in video mode.
 typedef enum {
@@ -95,7 +107,8 @@ typedef struct {
     /// Nonzero: compute each face's 52 blendshape scores with MediaPipe's blendshape network (needs a 478-point
     /// model: v2, attention or cascade). Default 0. (ABI 2)
     int32_t output_blendshapes;
-    // Reserved for the face detector choice (short range, full range, crowd): the next appended field.
+    /// A `facemesh_detector` value. Default FACEMESH_DETECTOR_SHORT_RANGE (MediaPipe's). (ABI 2)
+    int32_t detector;
 } facemesh_options;
 
 /// Where `facemesh_process` writes one frame's faces. The caller owns every buffer; pointers marked optional may be
@@ -151,7 +164,7 @@ typedef struct facemesh_engine facemesh_engine;
 int32_t facemesh_abi_version(void);
 
 /// Fills `options` with MediaPipe's defaults (video mode, one face, attention model, thresholds 0.5, no smoothing,
-/// one thread, head pose on, default weights search) and sets struct_size. `options` may not be NULL.
+/// one thread, head pose on, default weights search, no blendshapes, short-range detector) and sets struct_size. `options` may not be NULL.
 facemesh_status facemesh_options_init(facemesh_options *options);
 
 /// Loads the networks and creates an engine; `*engine` receives it (NULL on failure).
