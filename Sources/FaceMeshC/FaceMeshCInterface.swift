@@ -348,23 +348,21 @@ struct ResultBuffers {
     func write(_ faces: [FaceMeshResult], landmarkCount: Int) throws {
         let faceCapacity = Int(result.pointee.face_capacity), landmarkCapacity = Int(result.pointee.landmark_capacity)
         let count = faces.first?.normalizedLandmarks.count ?? landmarkCount
+        // The blendshape fields exist only in callers built against ABI 2 or later (struct_size says so).
+        let scoreCount = faces.first?.blendshapes?.scores.count ?? 0
         result.pointee.face_count = Int32(faces.count)
         result.pointee.landmark_count = Int32(count)
+        if covers(\.blendshapes) { result.pointee.blendshape_count = Int32(scoreCount) }
         guard faces.count <= faceCapacity, faces.isEmpty || count <= landmarkCapacity else {
             throw InterfaceError(status: FACEMESH_ERROR_BUFFER_TOO_SMALL,
                                  message: "result buffers hold \(faceCapacity) faces of \(landmarkCapacity) landmarks; "
                                     + "this frame has \(faces.count) faces of \(count)")
         }
-        // The blendshape fields exist only in callers built against ABI 2 or later (struct_size says so).
-        let scoreCount = faces.first?.blendshapes?.scores.count ?? 0
         let blendshapes = buffer(\.blendshapes), tongueOut = buffer(\.tongue_out)
-        if covers(\.blendshapes) {
-            result.pointee.blendshape_count = Int32(scoreCount)
-            if blendshapes != nil, scoreCount > Int(result.pointee.blendshape_capacity) {
-                throw InterfaceError(status: FACEMESH_ERROR_BUFFER_TOO_SMALL,
-                                     message: "facemesh_result.blendshape_capacity is "
-                                        + "\(result.pointee.blendshape_capacity); the faces have \(scoreCount) scores")
-            }
+        if blendshapes != nil, scoreCount > Int(result.pointee.blendshape_capacity) {
+            throw InterfaceError(status: FACEMESH_ERROR_BUFFER_TOO_SMALL,
+                                 message: "facemesh_result.blendshape_capacity is \(result.pointee.blendshape_capacity); "
+                                    + "the faces have \(scoreCount) scores")
         }
         let scoreCapacity = blendshapes == nil ? 0 : Int(result.pointee.blendshape_capacity)
         let landmarks = result.pointee.landmarks!
