@@ -8,10 +8,11 @@ or directly `from swiftfacemesh import FaceMesh`.
 """
 
 from . import solutions
-from .face_mesh import (LANDMARK_COUNTS, FaceMesh, FaceMeshResults, HeadPose, NormalizedLandmark,
-                        NormalizedLandmarkList)
+from ._native import BLENDSHAPE_NAMES
+from .face_mesh import (LANDMARK_COUNTS, Category, FaceBlendshapes, FaceMesh, FaceMeshResults, HeadPose,
+                        NormalizedLandmark, NormalizedLandmarkList)
 
 __version__ = "0.1.0"
 
-__all__ = ["FaceMesh", "FaceMeshResults", "HeadPose", "NormalizedLandmark", "NormalizedLandmarkList",
-           "LANDMARK_COUNTS", "solutions", "__version__"]
+__all__ = ["FaceMesh", "FaceMeshResults", "HeadPose", "NormalizedLandmark", "NormalizedLandmarkList", "Category",
+           "FaceBlendshapes", "BLENDSHAPE_NAMES", "LANDMARK_COUNTS", "solutions", "__version__"]

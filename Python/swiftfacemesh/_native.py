@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 #: The interface version this module was written for (FACEMESH_ABI_VERSION).
-ABI_VERSION = 1
+ABI_VERSION = 2
 
 PACKAGE_DIRECTORY = Path(__file__).resolve().parent
 #: Where the wheel puts libFaceMeshC.so and the runtime libraries it needs (rpath $ORIGIN).
@@ -31,6 +31,10 @@ ERROR_BUFFER_TOO_SMALL = 5
 # facemesh_model and facemesh_smoothing, by the names the Python API accepts.
 MODELS = {"mesh": 0, "attention": 1, "cascade": 2, "v2": 3}
 SMOOTHING = {"none": 0, "one_euro": 1, "relative_velocity": 2}
+# facemesh_detector, by the names the Python API accepts (the `facemesh --detector` names).
+DETECTORS = {"short-range": 0, "full-range": 1, "crowd": 2}
+#: Blendshape scores per face (FACEMESH_BLENDSHAPE_COUNT).
+BLENDSHAPE_COUNT = 52
 
 
 class Options(ctypes.Structure):
@@ -47,6 +51,9 @@ class Options(ctypes.Structure):
         ("threads", ctypes.c_int32),
         ("estimate_head_pose", ctypes.c_int32),
         ("weights_directory", ctypes.c_char_p),
+        # ABI 2
+        ("output_blendshapes", ctypes.c_int32),
+        ("detector", ctypes.c_int32),
     ]
 
 
@@ -67,6 +74,11 @@ class Result(ctypes.Structure):
         ("pose_matrix", ctypes.c_void_p),
         ("yaw_pitch_roll", ctypes.c_void_p),
         ("region", ctypes.c_void_p),
+        # ABI 2
+        ("blendshape_capacity", ctypes.c_int32),
+        ("blendshape_count", ctypes.c_int32),
+        ("blendshapes", ctypes.c_void_p),
+        ("tongue_out", ctypes.c_void_p),
     ]
 
 
@@ -104,6 +116,7 @@ def _load():
         "facemesh_process": (status, [engine, ctypes.c_void_p, ctypes.c_int32, ctypes.c_int32, ctypes.c_int64,
                                       ctypes.c_double, ctypes.POINTER(Result)]),
         "facemesh_reset": (status, [engine]),
+        "facemesh_blendshape_name": (ctypes.c_char_p, [ctypes.c_int32]),
         "facemesh_last_error": (ctypes.c_char_p, []),
     }
     for name, (result_type, argument_types) in signatures.items():
@@ -118,6 +131,11 @@ def _load():
 
 
 library = _load()
+
+#: MediaPipe's 52 blendshape category names in its order (`_neutral` ... `noseSneerRight`), from the library.
+BLENDSHAPE_NAMES = tuple(library.facemesh_blendshape_name(index).decode("utf-8") for index in range(BLENDSHAPE_COUNT))
+#: The name of Face Mesh V2's extra score.
+TONGUE_OUT_NAME = library.facemesh_blendshape_name(BLENDSHAPE_COUNT).decode("utf-8")
 
 
 def check(status):

@@ -4,7 +4,8 @@
 `multi_face_landmarks` has MediaPipe's shape: None when no face was found, else one `NormalizedLandmarkList` per face
 whose `.landmark[j]` has `.x`, `.y`, `.z` normalized as MediaPipe's (x / width, y / height, z / width in x's scale,
 smaller z = closer to the camera). The extras MediaPipe's legacy solution lacks (head pose, face ids, presence,
-detection scores, all landmarks as one numpy array) are further attributes of the same result.
+detection scores, blendshapes, Face Mesh V2's tongue out, all landmarks as one numpy array) are further attributes of
+the same result.
 """
 
 import math
@@ -24,6 +25,61 @@ HeadPose = namedtuple("HeadPose", ["matrix", "yaw", "pitch", "roll"])
 
 #: Landmarks per face for each model (468 for the mesh alone; irises add 10).
 LANDMARK_COUNTS = {"mesh": 468, "attention": 478, "cascade": 478, "v2": 478}
+
+
+class Category:
+    """One blendshape score, as MediaPipe Tasks' `Category`: `index` (0...51 in MediaPipe's order), `score` in
+    [0, 1], `category_name` (e.g. "jawOpen") and `display_name` ("", as Tasks' face landmarker leaves it)."""
+
+    __slots__ = ("index", "score", "display_name", "category_name")
+
+    def __init__(self, index=None, score=None, display_name=None, category_name=None):
+        self.index = index
+        self.score = score
+        self.display_name = display_name
+        self.category_name = category_name
+
+    def __eq__(self, other):
+        if not isinstance(other, Category):
+            return NotImplemented
+        return ((self.index, self.score, self.display_name, self.category_name)
+                == (other.index, other.score, other.display_name, other.category_name))
+
+    def __repr__(self):
+        return (f"Category(index={self.index}, score={self.score}, display_name={self.display_name!r}, "
+                f"category_name={self.category_name!r})")
+
+
+class FaceBlendshapes(list):
+    """One face's 52 blendshape scores: a list of `Category` in MediaPipe's order (`_neutral`, `browDownLeft`, ...,
+    `noseSneerRight`), as one entry of MediaPipe Tasks' `FaceLandmarkerResult.face_blendshapes`. Indexing by a
+    name gives that category (`face["jawOpen"].score`); `as_dict()` maps names to scores; `to_numpy()` gives the
+    float32 scores."""
+
+    def __init__(self, scores):
+        self._scores = scores
+        values = scores.tolist()
+        super().__init__(Category(index, value, "", name)
+                         for index, (name, value) in enumerate(zip(_native.BLENDSHAPE_NAMES, values)))
+
+    def __getitem__(self, key):
+        if isinstance(key, str):
+            try:
+                return list.__getitem__(self, _BLENDSHAPE_INDEX[key])
+            except KeyError:
+                raise KeyError(f"no blendshape named {key!r}; the names are swiftfacemesh.BLENDSHAPE_NAMES") from None
+        return list.__getitem__(self, key)
+
+    def as_dict(self):
+        """{category_name: score} in MediaPipe's order."""
+        return {category.category_name: category.score for category in self}
+
+    def to_numpy(self):
+        """The 52 scores as a float32 array in MediaPipe's order (no copy; read-only)."""
+        return self._scores
+
+
+_BLENDSHAPE_INDEX = {name: index for index, name in enumerate(_native.BLENDSHAPE_NAMES)}
 
 
 class NormalizedLandmark:
@@ -113,9 +169,10 @@ class FaceMeshResults:
     when no face was found (as MediaPipe's), else has one entry per face in MediaPipe's order."""
 
     __slots__ = ("multi_face_landmarks", "landmarks", "multi_face_ids", "multi_face_presence",
-                 "multi_face_detection_scores", "multi_face_head_poses")
+                 "multi_face_detection_scores", "multi_face_head_poses", "multi_face_blendshapes", "blendshapes",
+                 "multi_face_tongue_out")
 
-    def __init__(self, landmarks, ids, presence, scores, poses):
+    def __init__(self, landmarks, ids, presence, scores, poses, blendshapes=None, tongue_out=None):
         #: float32 array (faces, N, 3) of normalized landmarks (shape (0, N, 3) when no face); read-only.
         self.landmarks = landmarks
         found = landmarks.shape[0] > 0
@@ -129,6 +186,15 @@ class FaceMeshResults:
         self.multi_face_detection_scores = scores if found else None
         #: `HeadPose` per face (None for a face whose pose could not be estimated, or with head_pose=False).
         self.multi_face_head_poses = poses if found else None
+        #: float32 array (faces, 52) of blendshape scores in MediaPipe's order (read-only), or None without
+        #: output_blendshapes.
+        self.blendshapes = blendshapes
+        #: One `FaceBlendshapes` per face (a list of `Category`, as MediaPipe Tasks' `face_blendshapes`), or None
+        #: when no face was found or output_blendshapes is off.
+        self.multi_face_blendshapes = ([FaceBlendshapes(face) for face in blendshapes]
+                                       if found and blendshapes is not None else None)
+        #: Face Mesh V2's tongue-out score in [0, 1] per face (None entries for the other models), or None.
+        self.multi_face_tongue_out = tongue_out if found else None
 
     def __repr__(self):
         count = 0 if self.multi_face_landmarks is None else len(self.multi_face_landmarks)
@@ -159,12 +225,22 @@ class FaceMesh:
             detector runs again on the next frame.
 
     Extra keyword options:
-        model: "mesh" (468 points), "attention" (478, irises refined in the same network; refine_landmarks=True) or
-            "cascade" (FaceMesh then the iris model on each eye, 478). Overrides refine_landmarks.
+        model: "mesh" (468 points), "attention" (478, irises refined in the same network; refine_landmarks=True),
+            "cascade" (FaceMesh then the iris model on each eye, 478) or "v2" (MediaPipe Tasks' Face Mesh V2, 478
+            points with Tasks' crop rules, and a tongue-out score: `FaceMeshResults.multi_face_tongue_out`).
+            Overrides refine_landmarks.
         smoothing: None / "none" (default, as MediaPipe's solution), "one_euro" (MediaPipe Tasks FaceLandmarker's
             filter) or "relative_velocity" (the legacy face effect graph's filter); video mode only.
         threads: threads per inference, 1...64 (results are identical for every count). Default 1.
         head_pose: estimate each face's head pose (`FaceMeshResults.multi_face_head_poses`). Default True.
+        detector: how faces are found: "short-range" (default, MediaPipe's face mesh: faces of at least ~1/6 of the
+            image's long side), "full-range" (MediaPipe Face Detection's full-range model: faces down to ~1/11,
+            farther from the camera) or "crowd" (both detectors on the whole image plus the short-range one on a
+            pyramid of tiles: faces down to ~20 px in group photos; time grows with the image area; raise
+            max_num_faces to get them all).
+        output_blendshapes: compute each face's 52 blendshape scores with MediaPipe's blendshape network
+            (`FaceMeshResults.multi_face_blendshapes`, as MediaPipe Tasks' FaceLandmarker with
+            output_face_blendshapes=True). Needs a 478-point model ("v2", "attention" or "cascade"). Default False.
         weights_directory: folder of the .sfmw weight files; default: the ones installed with the package.
 
     Not thread-safe in the sense of concurrent use: calls on one instance are serialized by a lock; use one instance
@@ -173,7 +249,8 @@ class FaceMesh:
 
     def __init__(self, static_image_mode=False, max_num_faces=1, refine_landmarks=False,
                  min_detection_confidence=0.5, min_tracking_confidence=0.5, *, model=None, smoothing=None,
-                 threads=1, head_pose=True, weights_directory=None):
+                 threads=1, head_pose=True, output_blendshapes=False, detector="short-range",
+                 weights_directory=None):
         self._engine = None
         self._lock = threading.Lock()
         for name, value in (("min_detection_confidence", min_detection_confidence),
@@ -187,6 +264,15 @@ class FaceMesh:
         smoothing_name = "none" if smoothing is None else smoothing
         if smoothing_name not in _native.SMOOTHING:
             raise ValueError(f"smoothing must be None or one of {sorted(_native.SMOOTHING)}, got {smoothing!r}")
+        if not isinstance(output_blendshapes, bool):
+            raise TypeError(f"output_blendshapes must be True or False, got {output_blendshapes!r}")
+        if output_blendshapes and LANDMARK_COUNTS[self.model] != 478:
+            raise ValueError(f"output_blendshapes=True needs a 478-point model (model='v2', 'attention' or 'cascade', "
+                             f"or refine_landmarks=True), not {self.model!r}")
+        self.output_blendshapes = output_blendshapes
+        if detector not in _native.DETECTORS:
+            raise ValueError(f"detector must be one of {list(_native.DETECTORS)}, got {detector!r}")
+        self.detector = detector
         directory = _native.WEIGHTS_DIRECTORY if weights_directory is None else weights_directory
         self.static_image_mode = bool(static_image_mode)
         self.max_num_faces = max_num_faces
@@ -202,6 +288,8 @@ class FaceMesh:
         options.smoothing = _native.SMOOTHING[smoothing_name]
         options.threads = threads
         options.estimate_head_pose = int(bool(head_pose))
+        options.output_blendshapes = int(output_blendshapes)
+        options.detector = _native.DETECTORS[detector]
         options.weights_directory = None if directory is None else str(directory).encode("utf-8")
         engine = _native.ctypes.c_void_p()
         try:
@@ -221,6 +309,8 @@ class FaceMesh:
         self._has_pose = np.zeros(faces.value, np.uint8)
         self._matrices = np.zeros((faces.value, 4, 4), np.float32)
         self._angles = np.zeros((faces.value, 3), np.float32)
+        self._blendshapes = np.zeros((faces.value, _native.BLENDSHAPE_COUNT), np.float32)
+        self._tongue_out = np.zeros(faces.value, np.float32)
         result = _native.Result()
         result.struct_size = _native.ctypes.sizeof(_native.Result)
         result.face_capacity = faces.value
@@ -232,6 +322,9 @@ class FaceMesh:
         result.has_pose = self._has_pose.ctypes.data
         result.pose_matrix = self._matrices.ctypes.data
         result.yaw_pitch_roll = self._angles.ctypes.data
+        result.blendshape_capacity = _native.BLENDSHAPE_COUNT
+        result.blendshapes = self._blendshapes.ctypes.data
+        result.tongue_out = self._tongue_out.ctypes.data
         self._result = result
         self._result_reference = _native.ctypes.byref(result)
         self._process = library.facemesh_process
@@ -312,8 +405,13 @@ class FaceMesh:
                 poses.append(HeadPose(self._matrices[index].copy(), yaw, pitch, roll))
             else:
                 poses.append(None)
+        blendshapes = None
+        if result.blendshape_count > 0:
+            blendshapes = self._blendshapes[:count, :result.blendshape_count].copy()
+            blendshapes.flags.writeable = False
+        tongue_out = [None if math.isnan(value) else value for value in self._tongue_out[:count].tolist()]
         return FaceMeshResults(landmarks, self._ids[:count].tolist(), self._presence[:count].tolist(),
-                               self._scores[:count].tolist(), poses)
+                               self._scores[:count].tolist(), poses, blendshapes, tongue_out)
 
     def _raise(self, status):
         message = _native.library.facemesh_last_error().decode("utf-8", "replace")

@@ -21,11 +21,16 @@ def portrait():
 
 def test_ctypes_mirror_matches_the_header_layout():
     # The numbers Sources/CFaceMeshInterface/facemesh_c_layout.c asserts at compile time.
-    assert ctypes.sizeof(_native.Options) == 48
+    assert ctypes.sizeof(_native.Options) == 56
     assert _native.Options.weights_directory.offset == 40
-    assert ctypes.sizeof(_native.Result) == 88
+    assert _native.Options.output_blendshapes.offset == 48
+    assert _native.Options.detector.offset == 52
+    assert ctypes.sizeof(_native.Result) == 112
     assert _native.Result.landmarks.offset == 24
     assert _native.Result.region.offset == 80
+    assert _native.Result.blendshape_capacity.offset == 88
+    assert _native.Result.blendshapes.offset == 96
+    assert _native.Result.tongue_out.offset == 104
     assert _native.library.facemesh_abi_version() == _native.ABI_VERSION
 
 
@@ -123,6 +128,9 @@ def test_bad_images_raise_clear_errors(image, error, message):
     ({"refine_landmarks": True, "model": "mesh"}, "refine_landmarks"),
     ({"smoothing": "kalman"}, "smoothing"),
     ({"weights_directory": "/nonexistent/weights"}, "weights directory"),
+    ({"output_blendshapes": True}, "478-point model"),
+    ({"detector": "long-range"}, "detector must be one of"),
+    ({"output_blendshapes": True, "model": "mesh"}, "478-point model"),
 ])
 def test_bad_options_raise_clear_errors(options, message):
     with pytest.raises((ValueError, RuntimeError), match=message):

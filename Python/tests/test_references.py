@@ -88,6 +88,24 @@ def test_photos_match_mediapipe(model, refine):
         print(f"\n{model}: worst mean distance to MediaPipe 0.10.14 {100 * worst:.4f}% IOD")
 
 
+def test_detectors_equal_the_swift_command(facemesh_command):
+    """detector="crowd" finds the Solvay photo's 29 faces, as `facemesh image --detector crowd` (to its rounding);
+    the default short-range detector finds none there (as MediaPipe); "full-range" finds the portrait."""
+    solvay = "Tests/Fixtures/Images/visp_solvay_1927_1280px.png"
+    image = load_rgb(solvay)
+    document = json.loads(command_faces(facemesh_command, ["image", solvay, "--detector", "crowd", "--max-faces", "64",
+                                                           "--model", "mesh"]))
+    with swiftfacemesh.FaceMesh(static_image_mode=True, max_num_faces=64, detector="crowd") as face_mesh:
+        results = face_mesh.process(image)
+    assert len(results.multi_face_landmarks) == len(document["faces"]) == 29
+    worst = assert_equal_to_command(document["faces"], results, image.shape[1], image.shape[0])
+    with swiftfacemesh.FaceMesh(static_image_mode=True, max_num_faces=64) as face_mesh:
+        assert face_mesh.process(image).multi_face_landmarks is None
+    with swiftfacemesh.FaceMesh(static_image_mode=True, detector="full-range") as face_mesh:
+        assert len(face_mesh.process(load_rgb("Tests/Fixtures/Images/mpl_grace_hopper.jpg")).multi_face_landmarks) == 1
+    print(f"\ncrowd: 29 faces, largest landmark difference to the Swift command {worst:.5f} px")
+
+
 def test_tracked_second_frame_matches_mediapipe():
     for model, refine in MODELS.items():
         reference = load_json(f"Tests/Fixtures/MediaPipe/landmarks/grace_hopper_rolled28_tracked_{model}.json")

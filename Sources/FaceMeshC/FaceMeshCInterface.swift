@@ -89,7 +89,8 @@ private func defaultOptions() -> facemesh_options {
         static_image_mode: defaults.staticImageMode ? 1 : 0, max_faces: Int32(clamping: defaults.maxFaces),
         model: modelCode(defaults.model), min_detection_confidence: defaults.minDetectionConfidence,
         min_tracking_confidence: defaults.minTrackingConfidence, smoothing: Int32(FACEMESH_SMOOTHING_NONE.rawValue),
-        threads: Int32(clamping: defaults.threads), estimate_head_pose: 1, weights_directory: nil)
+        threads: Int32(clamping: defaults.threads), estimate_head_pose: 1, weights_directory: nil,
+        output_blendshapes: defaults.outputBlendshapes ? 1 : 0, detector: detectorCode(defaults.detector))
 }
 
 private func modelCode(_ model: LandmarkModelKind) -> Int32 {
@@ -98,6 +99,14 @@ private func modelCode(_ model: LandmarkModelKind) -> Int32 {
     case .attention: return Int32(FACEMESH_MODEL_ATTENTION.rawValue)
     case .cascade: return Int32(FACEMESH_MODEL_CASCADE.rawValue)
     case .faceMeshV2: return Int32(FACEMESH_MODEL_V2.rawValue)
+    }
+}
+
+private func detectorCode(_ strategy: FaceDetectionStrategy) -> Int32 {
+    switch strategy {
+    case .shortRange: return Int32(FACEMESH_DETECTOR_SHORT_RANGE.rawValue)
+    case .fullRange: return Int32(FACEMESH_DETECTOR_FULL_RANGE.rawValue)
+    case .crowd: return Int32(FACEMESH_DETECTOR_CROWD.rawValue)
     }
 }
 
@@ -129,7 +138,7 @@ private func engineOptions(_ options: facemesh_options) throws -> FaceMeshOption
     case FACEMESH_MODEL_ATTENTION.rawValue: model = .attention
     case FACEMESH_MODEL_CASCADE.rawValue: model = .cascade
     case FACEMESH_MODEL_V2.rawValue: model = .faceMeshV2
-    default: throw invalidOption("model \(options.model) is not one of 0 (mesh), 1 (attention), 2 (cascade)")
+    default: throw invalidOption("model \(options.model) is not one of 0 (mesh), 1 (attention), 2 (cascade), 3 (v2)")
     }
     let smoothing: SmoothingMethod
     switch UInt32(bitPattern: options.smoothing) {
@@ -139,6 +148,14 @@ private func engineOptions(_ options: facemesh_options) throws -> FaceMeshOption
     default:
         throw invalidOption("smoothing \(options.smoothing) is not one of 0 (none), 1 (one euro), 2 (relative velocity)")
     }
+    let detector: FaceDetectionStrategy
+    switch UInt32(bitPattern: options.detector) {
+    case FACEMESH_DETECTOR_SHORT_RANGE.rawValue: detector = .shortRange
+    case FACEMESH_DETECTOR_FULL_RANGE.rawValue: detector = .fullRange
+    case FACEMESH_DETECTOR_CROWD.rawValue: detector = .crowd
+    default:
+        throw invalidOption("detector \(options.detector) is not one of 0 (short range), 1 (full range), 2 (crowd)")
+    }
     for (name, value) in [("min_detection_confidence", options.min_detection_confidence),
                           ("min_tracking_confidence", options.min_tracking_confidence)] where !(0...1).contains(value) {
         throw invalidOption("\(name) must lie in [0, 1], got \(value)")
@@ -146,8 +163,9 @@ private func engineOptions(_ options: facemesh_options) throws -> FaceMeshOption
     var result = FaceMeshOptions(staticImageMode: options.static_image_mode != 0, maxFaces: Int(options.max_faces),
                                  model: model, minDetectionConfidence: options.min_detection_confidence,
                                  minTrackingConfidence: options.min_tracking_confidence, smoothing: smoothing,
-                                 threads: Int(options.threads))
+                                 threads: Int(options.threads), detector: detector)
     result.estimatesHeadPose = options.estimate_head_pose != 0
+    result.outputBlendshapes = options.output_blendshapes != 0
     if let directory = options.weights_directory {
         let path = String(cString: directory)
         var isDirectory: ObjCBool = false
@@ -222,6 +240,17 @@ public func facemesh_engine_capacity(_ engine: OpaquePointer?, _ faceCapacity: U
 @_cdecl("facemesh_reset")
 public func facemesh_reset(_ engine: OpaquePointer?) -> facemesh_status {
     reporting { try handle(engine).engine.reset() }
+}
+
+/// MediaPipe's blendshape names then "tongueOut", as C strings that live as long as the process.
+private let blendshapeNames: [UnsafeMutablePointer<CChar>] =
+    (FaceBlendshapes.names + [FaceBlendshapes.tongueOutName]).map { strdup($0)! }
+
+/// The name of blendshape category `index` (0...51 MediaPipe's, 52 "tongueOut"), NULL outside that range.
+@_cdecl("facemesh_blendshape_name")
+public func facemesh_blendshape_name(_ index: Int32) -> UnsafePointer<CChar>? {
+    guard index >= 0, Int(index) < blendshapeNames.count else { return nil }
+    return UnsafePointer(blendshapeNames[Int(index)])
 }
 
 /// This thread's last error message (UTF-8), or "" if no call failed on it.
@@ -300,25 +329,42 @@ struct ResultBuffers {
             throw invalidArgument("facemesh_result capacities must not be negative")
         }
         guard result.pointee.landmarks != nil else { throw invalidArgument("facemesh_result.landmarks is NULL") }
+        if covers(\.blendshapes), result.pointee.blendshapes != nil, result.pointee.blendshape_capacity < 0 {
+            throw invalidArgument("facemesh_result.blendshape_capacity must not be negative")
+        }
+    }
+
+    /// Whether the caller's struct (its struct_size) reaches past the pointer field `field`.
+    private func covers<T>(_ field: KeyPath<facemesh_result, UnsafeMutablePointer<T>?>) -> Bool {
+        MemoryLayout<facemesh_result>.offset(of: field)! + 8 <= size
     }
 
     /// The optional buffer at `field`, if the caller's struct has that field and set it.
     private func buffer<T>(_ field: KeyPath<facemesh_result, UnsafeMutablePointer<T>?>) -> UnsafeMutablePointer<T>? {
-        guard MemoryLayout<facemesh_result>.offset(of: field)! + 8 <= size else { return nil }
-        return result.pointee[keyPath: field]
+        covers(field) ? result.pointee[keyPath: field] : nil
     }
 
     /// Writes `faces` (nothing but the counts if they do not fit).
     func write(_ faces: [FaceMeshResult], landmarkCount: Int) throws {
         let faceCapacity = Int(result.pointee.face_capacity), landmarkCapacity = Int(result.pointee.landmark_capacity)
         let count = faces.first?.normalizedLandmarks.count ?? landmarkCount
+        // The blendshape fields exist only in callers built against ABI 2 or later (struct_size says so).
+        let scoreCount = faces.first?.blendshapes?.scores.count ?? 0
         result.pointee.face_count = Int32(faces.count)
         result.pointee.landmark_count = Int32(count)
+        if covers(\.blendshapes) { result.pointee.blendshape_count = Int32(scoreCount) }
         guard faces.count <= faceCapacity, faces.isEmpty || count <= landmarkCapacity else {
             throw InterfaceError(status: FACEMESH_ERROR_BUFFER_TOO_SMALL,
                                  message: "result buffers hold \(faceCapacity) faces of \(landmarkCapacity) landmarks; "
                                     + "this frame has \(faces.count) faces of \(count)")
         }
+        let blendshapes = buffer(\.blendshapes), tongueOut = buffer(\.tongue_out)
+        if blendshapes != nil, scoreCount > Int(result.pointee.blendshape_capacity) {
+            throw InterfaceError(status: FACEMESH_ERROR_BUFFER_TOO_SMALL,
+                                 message: "facemesh_result.blendshape_capacity is \(result.pointee.blendshape_capacity); "
+                                    + "the faces have \(scoreCount) scores")
+        }
+        let scoreCapacity = blendshapes == nil ? 0 : Int(result.pointee.blendshape_capacity)
         let landmarks = result.pointee.landmarks!
         let presence = buffer(\.presence), score = buffer(\.detection_score), identifier = buffer(\.face_id)
         let hasPose = buffer(\.has_pose), matrix = buffer(\.pose_matrix), angles = buffer(\.yaw_pitch_roll)
@@ -343,6 +389,10 @@ struct ResultBuffers {
                 angles[3 * index + 1] = pose?.yawPitchRoll.pitch ?? .nan
                 angles[3 * index + 2] = pose?.yawPitchRoll.roll ?? .nan
             }
+            if let blendshapes, let scores = face.blendshapes?.scores {
+                (blendshapes + index * scoreCapacity).update(from: scores, count: scores.count)
+            }
+            tongueOut?[index] = face.tongueOut ?? .nan
             if let region {
                 let rect = face.region
                 for (entry, value) in [rect.xCenter, rect.yCenter, rect.width, rect.height, rect.rotation].enumerated() {

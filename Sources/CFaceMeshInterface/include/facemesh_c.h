@@ -24,8 +24,14 @@
 extern "C" {
 #endif
 
-/// Version of this interface; `facemesh_abi_version()` returns the library's.
-#define FACEMESH_ABI_VERSION 1
+/// Version of this interface; `facemesh_abi_version()` returns the library's. 2 added blendshapes and tongue out
+/// (`output_blendshapes`, the result's blendshape and tongue_out buffers, `facemesh_blendshape_name`) and the choice
+/// of face detector (`detector`).
+#define FACEMESH_ABI_VERSION 2
+
+/// Blendshape scores per face: MediaPipe's 52 categories, `_neutral` ... `noseSneerRight`
+/// (`facemesh_blendshape_name` gives each name).
+#define FACEMESH_BLENDSHAPE_COUNT 52
 
 /// Result of every fallible call.
 typedef enum {
@@ -38,8 +44,8 @@ typedef enum {
     FACEMESH_ERROR_ENGINE_CREATION = 3,
     /// The engine failed on this frame (e.g. a timestamp that does not increase while smoothing is on).
     FACEMESH_ERROR_PROCESSING = 4,
-    /// The result buffers hold fewer faces or landmarks than the frame produced; `face_count` and
-    /// `landmark_count` say how many are needed, and nothing was written.
+    /// The result buffers hold fewer faces, landmarks or blendshape scores than the frame produced; `face_count`,
+    /// `landmark_count` and `blendshape_count` say how many are needed, and nothing else was written.
     FACEMESH_ERROR_BUFFER_TOO_SMALL = 5,
 } facemesh_status;
 
@@ -54,6 +60,17 @@ typedef enum {
     /// MediaPipe Tasks' Face Mesh V2: 478 points (256x256 crop, Tasks' ROI rules).
     FACEMESH_MODEL_V2 = 3,
 } facemesh_model;
+
+/// How faces are found (`FaceMeshOptions.detector`). Values are stable; new strategies get new numbers.
+typedef enum {
+    /// MediaPipe's face mesh: the short-range detector on the whole frame (faces of at least ~1/6 of its long side).
+    FACEMESH_DETECTOR_SHORT_RANGE = 0,
+    /// The full-range detector (MediaPipe Face Detection model_selection=1) on the whole frame: faces down to ~1/11.
+    FACEMESH_DETECTOR_FULL_RANGE = 1,
+    /// Both detectors on the whole frame plus the short-range one on a pyramid of tiles: faces down to ~20 px in
+    /// group photos, at a cost proportional to the image area.
+    FACEMESH_DETECTOR_CROWD = 2,
+} facemesh_detector;
 
 /// Temporal smoothing of the output landmarks in video mode.
 typedef enum {
@@ -87,6 +104,11 @@ typedef struct {
     /// Directory holding the .sfmw weight files (UTF-8), or NULL to search the default places
     /// (FACEMESH_WEIGHTS_DIR, the source checkout's Weights/, Weights/ beside the executable and its parents).
     const char *weights_directory;
+    /// Nonzero: compute each face's 52 blendshape scores with MediaPipe's blendshape network (needs a 478-point
+    /// model: v2, attention or cascade). Default 0. (ABI 2)
+    int32_t output_blendshapes;
+    /// A `facemesh_detector` value. Default FACEMESH_DETECTOR_SHORT_RANGE (MediaPipe's). (ABI 2)
+    int32_t detector;
 } facemesh_options;
 
 /// Where `facemesh_process` writes one frame's faces. The caller owns every buffer; pointers marked optional may be
@@ -123,6 +145,16 @@ typedef struct {
     /// Optional. float32 [face_capacity][5]: the region the landmarks were predicted in: normalized x centre,
     /// y centre, width, height, rotation in radians (clockwise on screen).
     float *region;
+    /// Scores per face the `blendshapes` buffer holds (FACEMESH_BLENDSHAPE_COUNT suffices). (ABI 2)
+    int32_t blendshape_capacity;
+    /// Out: blendshape scores written per face: FACEMESH_BLENDSHAPE_COUNT with `output_blendshapes`, else 0.
+    int32_t blendshape_count;
+    /// Optional. float32 [face_capacity][blendshape_capacity]: face i's score of category k (in [0, 1], MediaPipe's
+    /// order) at i * blendshape_capacity + k. Left untouched when the engine computes no blendshapes.
+    float *blendshapes;
+    /// Optional. float32 [face_capacity]: Face Mesh V2's tongue-out score in [0, 1] (computed by the landmark model,
+    /// also without `output_blendshapes`); NaN for the models without that output.
+    float *tongue_out;
 } facemesh_result;
 
 /// An engine (opaque): networks, buffers and tracking state.
@@ -132,7 +164,7 @@ typedef struct facemesh_engine facemesh_engine;
 int32_t facemesh_abi_version(void);
 
 /// Fills `options` with MediaPipe's defaults (video mode, one face, attention model, thresholds 0.5, no smoothing,
-/// one thread, head pose on, default weights search) and sets struct_size. `options` may not be NULL.
+/// one thread, head pose on, default weights search, no blendshapes, short-range detector) and sets struct_size. `options` may not be NULL.
 facemesh_status facemesh_options_init(facemesh_options *options);
 
 /// Loads the networks and creates an engine; `*engine` receives it (NULL on failure).
@@ -148,13 +180,18 @@ facemesh_status facemesh_engine_capacity(const facemesh_engine *engine, int32_t 
 
 /// Finds the faces of one frame. `pixels` points at row 0; row y starts at `pixels + y * row_stride`
 /// (row_stride >= 3 * width). `timestamp` is in seconds and must increase in video mode while smoothing is on;
-/// NaN means "previous + 1/30 s". On success `result` holds the faces; on failure nothing in it but face_count and
-/// landmark_count (FACEMESH_ERROR_BUFFER_TOO_SMALL) is written.
+/// NaN means "previous + 1/30 s". On success `result` holds the faces; on failure nothing in it but face_count,
+/// landmark_count and blendshape_count (FACEMESH_ERROR_BUFFER_TOO_SMALL) is written.
 facemesh_status facemesh_process(facemesh_engine *engine, const uint8_t *pixels, int32_t width, int32_t height,
                                  int64_t row_stride, double timestamp, facemesh_result *result);
 
 /// Forgets tracked faces and filter state: the next frame starts with detection.
 facemesh_status facemesh_reset(facemesh_engine *engine);
+
+/// The name of blendshape category `index` (static UTF-8, e.g. "_neutral", "eyeBlinkLeft"): 0 ...
+/// FACEMESH_BLENDSHAPE_COUNT - 1 in MediaPipe's order, FACEMESH_BLENDSHAPE_COUNT gives "tongueOut"; NULL for any
+/// other index.
+const char *facemesh_blendshape_name(int32_t index);
 
 /// The message of the last failed call on this thread (UTF-8, one line), or "" if none failed. Valid until the next
 /// failing call on the same thread.
