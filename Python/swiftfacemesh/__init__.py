@@ -12,7 +12,7 @@ from ._native import BLENDSHAPE_NAMES
 from .face_mesh import (LANDMARK_COUNTS, Category, FaceBlendshapes, FaceMesh, FaceMeshResults, HeadPose,
                         NormalizedLandmark, NormalizedLandmarkList)
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = ["FaceMesh", "FaceMeshResults", "HeadPose", "NormalizedLandmark", "NormalizedLandmarkList", "Category",
            "FaceBlendshapes", "BLENDSHAPE_NAMES", "LANDMARK_COUNTS", "solutions", "__version__"]
