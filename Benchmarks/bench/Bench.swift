@@ -110,7 +110,8 @@ struct Bench: ParsableCommand {
             progress("profiling \(workload.name) (\(options.runs) runs)")
             let steps = try model.input.withUnsafeBufferPointer { try model.runner.profile(input: $0, runs: options.runs) }
             return ModelProfile(name: workload.name, modelName: model.runner.name, threads: model.runner.threadCount,
-                                steps: steps, traffic: steps.map { StepTraffic(label: $0.label, file: model.file) })
+                                steps: steps, traffic: steps.map { StepTraffic(label: $0.label, file: model.file) },
+                                strategies: model.runner.compareConvolutionStrategies(runs: options.runs))
         }
     }
 

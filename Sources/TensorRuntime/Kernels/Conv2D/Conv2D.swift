@@ -176,10 +176,6 @@ public final class Conv2D: @unchecked Sendable {
             && g.outputHeight == g.inputHeight && g.outputWidth == g.inputWidth
     }
 
-    /// The strategy measured fastest for this kind of geometry.
-    static func preferredStrategy(for g: ConvolutionGeometry) -> Strategy {
-        .direct
-    }
 }
 
 /// Owned, validated bias and activation parameters of a convolution layer, and the epilogue that applies them

@@ -1,0 +1,86 @@
+import Foundation
+
+/// Which of its two strategies a `Conv2D` layer uses, and the side-by-side measurement behind the choice.
+///
+/// The choice is a fixed rule of the geometry, never a timing taken when a plan is built: two runners of one model
+/// (any thread count, any machine load) then always pick the same path, so their outputs stay bit-identical.
+/// The rule is written from `bench --profile`, which times both paths of every CONV_2D layer of the face models on
+/// the running machine (`ModelRunner.compareConvolutionStrategies(runs:)`); README.md (Performance) quotes the numbers.
+extension Conv2D {
+    /// Pixels per chunk of the GEMM strategy when patches must be gathered: 64 patch rows keep a chunk of the
+    /// largest face-model patches (3·3·128 floats) within 300 KB, the L2 share of one core.
+    static let gemmChunkPixels = 64
+
+    /// The strategy for a geometry: the direct kernels, except for wide single-pixel layers (fully connected
+    /// layers as 1×1 convolutions) whose weights OpenBLAS streams faster than the 16-channel panels.
+    ///
+    /// Measured with `bench --profile` (1 thread): see `compareStrategies(runs:)` and README.md (Performance).
+    static func preferredStrategy(for g: ConvolutionGeometry) -> Strategy {
+        .direct
+    }
+
+    /// The name of the path this layer runs ("direct" or "GEMM"), as `bench --profile` prints it.
+    public var pathName: String {
+        switch strategy {
+        case .direct: return "direct"
+        case .gemm: return "GEMM"
+        }
+    }
+
+    /// Times the direct and the GEMM strategy on this layer's geometry and activation, side by side: both are
+    /// built from the same random weights (Float16 values, like the face models' weights, so the direct path keeps
+    /// its Float16 weight panels where it would use them), run on the same random input, and timed in alternating
+    /// order `runs` times each after one warm-up run. Allocates; meant for benchmarks, not for inference.
+    /// - Returns: median seconds of one run of each strategy (monotonic clock).
+    public func compareStrategies(runs: Int) -> (directSeconds: Double, gemmSeconds: Double) {
+        let g = geometry
+        var generator = SplitMix64(seed: UInt64(g.inputElementCount &* 31 &+ g.outputChannels))
+        let patchLength = g.kernelHeight * g.kernelWidth * g.inputChannels
+        let filter = (0..<g.outputChannels * patchLength).map { _ in Float(Float16(generator.nextSigned() * 0.1)) }
+        let bias = (0..<g.outputChannels).map { _ in generator.nextSigned() }
+        let input = (0..<g.inputElementCount).map { _ in generator.nextSigned() }
+        guard let direct = try? Conv2D(geometry: g, filter: filter, bias: bias, activation: activation,
+                                       strategy: .direct),
+              let gemm = try? Conv2D(geometry: g, filter: filter, bias: bias, activation: activation,
+                                     strategy: .gemm(chunkPixels: Self.gemmChunkPixels)) else { return (0, 0) }
+        let output = UnsafeMutablePointer<Float>.allocate(capacity: g.outputElementCount)
+        let workspace = UnsafeMutablePointer<Float>.allocate(capacity: max(1, direct.workspaceCount, gemm.workspaceCount))
+        defer {
+            output.deallocate()
+            workspace.deallocate()
+        }
+        var samples: [[UInt64]] = [[], []]
+        input.withUnsafeBufferPointer { input in
+            let layers = [direct, gemm]
+            for layer in layers {
+                layer.run(input: input.baseAddress!, residual: nil, output: output, workspace: workspace)
+            }
+            for round in 0..<max(1, runs) {
+                for index in round.isMultiple(of: 2) ? [0, 1] : [1, 0] {
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    layers[index].run(input: input.baseAddress!, residual: nil, output: output, workspace: workspace)
+                    samples[index].append(DispatchTime.now().uptimeNanoseconds - start)
+                }
+            }
+        }
+        func median(_ values: [UInt64]) -> Double { Double(values.sorted()[values.count / 2]) / 1e9 }
+        return (median(samples[0]), median(samples[1]))
+    }
+}
+
+/// A small deterministic generator for benchmark data (SplitMix64).
+private struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A value in [-1, 1).
+    mutating func nextSigned() -> Float { Float(next() >> 40) / Float(1 << 23) - 1 }
+}
