@@ -50,6 +50,7 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
         .target(name: "CPUFeatures"),
         .target(name: "CThreadName"),
         .target(name: "TensorRuntime", dependencies: ["CBLAS", "CPUFeatures", "CThreadName"],
@@ -57,8 +58,9 @@ let package = Package(
         // The 8-bit RGB image shared by FaceMesh and ImageCodecs (both re-export it).
         .target(name: "ImageBasics"),
         .target(name: "FaceMesh", dependencies: ["TensorRuntime", "ImageBasics"], swiftSettings: numericFlags),
-        // C shims around libjpeg/libpng: their fatal-error callbacks need setjmp/longjmp, which Swift cannot express.
-        .target(name: "CImageShims", dependencies: ["CJPEG", "CPNG"]),
+        // C shims around libjpeg/libpng (their fatal-error callbacks need setjmp/longjmp, which Swift cannot
+        // express) and libwebp.
+        .target(name: "CImageShims", dependencies: ["CJPEG", "CPNG", "CWebP"]),
         .target(name: "ImageCodecs", dependencies: ["CImageShims", "ImageBasics"]),
         // The C interface's header (and compile-time checks of its struct layout); FaceMeshC implements it.
         .target(name: "CFaceMeshInterface"),

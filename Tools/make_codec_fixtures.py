@@ -9,12 +9,18 @@ Tests/Fixtures/ImageCodecs/expected.json:
   definition of the pixels (palette lookup, bit-depth scaling v * 255 / (2^bits - 1), alpha dropped) and the
   script asserts that Pillow's decode + convert("RGB") agrees.
 - JPEG files are written by Pillow (its bundled libjpeg-turbo); expected values are Pillow's decode.
+- Photos as people have them, with OpenCV's `imread` (opencv-python-headless, BGR turned into RGB) as the reference:
+  JPEGs and PNGs carrying each of the 8 EXIF orientations (APP1 / eXIf, both byte orders, eXIf before and after the
+  image data), CMYK and YCCK JPEGs (Pillow and imagecodecs' libjpeg write them with an Adobe marker; one CMYK file
+  has the marker removed), 16-bit PNGs of every colour type (pypng), and lossy / lossless / alpha WebPs (Pillow's
+  libwebp), plus an animated WebP and a WebP header declaring 16384 x 16384 pixels that must be refused.
 - The real photograph mpl_grace_hopper.jpg is copied from Tests/Fixtures/Images (Pillow's decode gives the
   expected samples); for skimage_astronaut.png only the expected samples are recorded (the file itself is in
   Tests/Fixtures/Images when another part of the project provides it).
 
 Run: Tools/.venv-codecs/bin/python Tools/make_codec_fixtures.py
 """
+import io
 import json
 import warnings
 import shutil
@@ -22,6 +28,9 @@ import struct
 import zlib
 from pathlib import Path
 
+import cv2  # opencv-python-headless: the reference decoder for the photo-format fixtures
+import imagecodecs
+import numpy as np
 import png  # pypng
 from PIL import Image, features
 
@@ -160,12 +169,14 @@ def make_png_fixtures():
         png.Writer(iw, ih, greyscale=True, bitdepth=1, interlace=True).write(f, ibits)
     record_exact("interlaced_grey_1bit.png", iw, ih, [[(255 * b,) * 3 for b in row] for row in ibits])
 
-    # 16-bit files: must be rejected (unsupportedBitDepth).
+    # 16-bit files (OpenCV's decode is the reference; more in make_16bit_fixtures).
     with open(OUT / "rgb_16bit.png", "wb") as f:
         png.Writer(4, 3, greyscale=False, bitdepth=16).write(
             f, [[(x * 1000 + c * 300 + y * 7) % 65536 for x in range(4) for c in range(3)] for y in range(3)])
     with open(OUT / "grey_16bit.png", "wb") as f:
         png.Writer(4, 3, greyscale=True, bitdepth=16).write(f, [[x * 5000 + y for x in range(4)] for y in range(3)])
+    record_opencv("rgb_16bit.png")
+    record_opencv("grey_16bit.png")
 
     # A valid-CRC header declaring 100000 x 100000 pixels, followed by one tiny IDAT: must be imageTooLarge.
     (OUT / "huge_dimensions.png").write_bytes(raw_png(100_000, 100_000, b"\x00" * 301))
@@ -190,13 +201,154 @@ def make_jpeg_fixtures():
     grey.save(OUT / "grey_q95.jpg", quality=95)
     record_pillow("grey_q95.jpg")
 
-    im.convert("CMYK").save(OUT / "cmyk.jpg", quality=95)  # must be rejected (unsupportedColorModel)
+    im.convert("CMYK").save(OUT / "cmyk.jpg", quality=95)
+    record_opencv("cmyk.jpg")
 
     # The grey JPEG with its SOF0 frame header patched to claim 65000 x 65000 pixels: must be imageTooLarge.
     data = bytearray((OUT / "grey_q95.jpg").read_bytes())
     sof = data.index(b"\xff\xc0")
     struct.pack_into(">HH", data, sof + 5, 65000, 65000)  # marker, length(2), precision(1), height, width
     (OUT / "huge_dimensions.jpg").write_bytes(bytes(data))
+
+
+def record_opencv(name, flags=cv2.IMREAD_COLOR):
+    """Records OpenCV's decode of a fixture (every pixel, RGB order)."""
+    bgr = cv2.imread(str(OUT / name), flags)
+    assert bgr is not None and bgr.ndim == 3, name
+    rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+    expected[name] = {"width": int(rgb.shape[1]), "height": int(rgb.shape[0]),
+                      "pixels": [int(v) for v in rgb.reshape(-1)], "source": f"OpenCV {cv2.__version__} imread"}
+
+
+def tiff_orientation(value, big_endian=False):
+    """A minimal EXIF TIFF structure: IFD0 with one entry, Orientation (0x0112, SHORT, count 1) = value."""
+    order = ">" if big_endian else "<"
+    return ((b"MM" if big_endian else b"II") + struct.pack(order + "HI", 42, 8) + struct.pack(order + "H", 1)
+            + struct.pack(order + "HHIH2x", 0x0112, 3, 1, value) + struct.pack(order + "I", 0))
+
+
+def insert_png_chunk(data, kind, payload, before):
+    """Inserts a chunk right before the first chunk of type `before` (b"IDAT" or b"IEND")."""
+    position = data.index(before) - 4
+    return data[:position] + png_chunk(kind, payload) + data[position:]
+
+
+def make_orientation_fixtures():
+    # A non-square picture with a distinct colour per region, so that each flip and rotation changes the pixels.
+    w, h = 24, 16
+    im = Image.new("RGB", (w, h))
+    im.putdata([(10 * x, 15 * y, 250 - 5 * x - 4 * y) for y in range(h) for x in range(w)])
+    for value in range(1, 9):
+        name = f"exif_orientation_{value}.jpg"
+        im.save(OUT / name, quality=95, exif=b"Exif\x00\x00" + tiff_orientation(value, big_endian=value % 2 == 0))
+        record_opencv(name)
+    # The stored pixels, which every file above holds: OpenCV with IMREAD_IGNORE_ORIENTATION.
+    stored = cv2.imread(str(OUT / "exif_orientation_6.jpg"), cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION)
+    assert (stored == cv2.imread(str(OUT / "exif_orientation_1.jpg"))).all()
+
+    # PNG eXIf: orientation 6 before the image data (little-endian), 8 after it (big-endian), and the invalid value
+    # 0, which must leave the picture as stored.
+    rows = rgb_pattern(7, 5)
+    base = Image.new("RGB", (7, 5))
+    base.putdata([px for row in rows for px in row])
+    buffer = io.BytesIO()
+    base.save(buffer, format="PNG")
+    plain = buffer.getvalue()
+    (OUT / "exif_orientation_6.png").write_bytes(insert_png_chunk(plain, b"eXIf", tiff_orientation(6), b"IDAT"))
+    (OUT / "exif_orientation_8_after_idat.png").write_bytes(
+        insert_png_chunk(plain, b"eXIf", tiff_orientation(8, big_endian=True), b"IEND"))
+    (OUT / "exif_orientation_invalid.png").write_bytes(insert_png_chunk(plain, b"eXIf", tiff_orientation(0), b"IDAT"))
+    for name in ("exif_orientation_6.png", "exif_orientation_8_after_idat.png", "exif_orientation_invalid.png"):
+        record_opencv(name)
+    # Whether OpenCV applied each (recorded for the test's documentation of the reference's behaviour).
+    assert expected["exif_orientation_6.png"]["width"] == 5, "OpenCV did not apply a PNG eXIf orientation"
+    assert expected["exif_orientation_invalid.png"]["width"] == 7
+
+
+def make_cmyk_fixtures():
+    # Smooth colours over the whole CMYK range, including full black (K) and no ink.
+    w, h = 24, 16
+    cmyk = np.zeros((h, w, 4), np.uint8)
+    cmyk[..., 0] = np.arange(w)[None, :] * 11
+    cmyk[..., 1] = np.arange(h)[:, None] * 17
+    cmyk[..., 2] = 255 - np.arange(w)[None, :] * 5 - np.arange(h)[:, None] * 3
+    cmyk[..., 3] = (np.arange(w)[None, :] * 7 + np.arange(h)[:, None] * 9) % 256
+    # Pillow writes CMYK with an Adobe APP14 marker (transform 0) and Adobe's inverted samples.
+    Image.fromarray(cmyk, "CMYK").save(OUT / "cmyk_adobe.jpg", quality=95)
+    record_opencv("cmyk_adobe.jpg")
+    # The same file without its APP14 marker: libjpeg still reads 4 components as CMYK.
+    data = (OUT / "cmyk_adobe.jpg").read_bytes()
+    app14 = data.index(b"\xff\xee")
+    length = struct.unpack(">H", data[app14 + 2:app14 + 4])[0]
+    (OUT / "cmyk_no_adobe_marker.jpg").write_bytes(data[:app14] + data[app14 + 2 + length:])
+    record_opencv("cmyk_no_adobe_marker.jpg")
+    # YCCK (Adobe transform 2), written by imagecodecs' libjpeg-turbo from the same CMYK samples.
+    (OUT / "ycck.jpg").write_bytes(imagecodecs.jpeg8_encode(cmyk, level=95, colorspace="CMYK", outcolorspace="YCCK"))
+    with Image.open(OUT / "ycck.jpg") as check:
+        assert check.info.get("adobe_transform") == 2, "imagecodecs did not write YCCK"
+    record_opencv("ycck.jpg")
+
+
+def make_16bit_fixtures():
+    # Sample values spread over 0...65535 with every low byte, so that v >> 8 and rounding differ.
+    w, h = 9, 7
+    def sample(x, y, c):
+        return (x * 7919 + y * 104729 + c * 30011 + 128 * ((x + y) % 2)) % 65536
+    writers = {
+        "grey": dict(greyscale=True, alpha=False, channels=1),
+        "grey_alpha": dict(greyscale=True, alpha=True, channels=2),
+        "rgb": dict(greyscale=False, alpha=False, channels=3),
+        "rgba": dict(greyscale=False, alpha=True, channels=4),
+    }
+    for kind, spec in writers.items():
+        name = f"{kind}_16bit_full.png"
+        channels = spec.pop("channels")
+        with open(OUT / name, "wb") as f:
+            png.Writer(w, h, bitdepth=16, **spec).write(
+                f, [[sample(x, y, c) for x in range(w) for c in range(channels)] for y in range(h)])
+        record_opencv(name)
+
+
+def make_webp_fixtures():
+    w, h = 24, 16
+    im = Image.new("RGB", (w, h))
+    im.putdata([(10 * x, 15 * y, 128 + 4 * (x - y)) for y in range(h) for x in range(w)])
+    rgba = im.copy()
+    rgba.putalpha(Image.new("L", (w, h)))
+    rgba.putdata([(*px, (37 * i) % 256) for i, px in enumerate(im.getdata())])
+    im.save(OUT / "lossy.webp", quality=80)
+    im.save(OUT / "lossless.webp", lossless=True)
+    rgba.save(OUT / "lossy_alpha.webp", quality=80)
+    rgba.save(OUT / "lossless_alpha.webp", lossless=True, exact=True)
+    for name in ("lossy.webp", "lossless.webp", "lossy_alpha.webp", "lossless_alpha.webp"):
+        record_opencv(name)
+    # EXIF orientation in the extended format's EXIF chunk (OpenCV applies it to WebP too).
+    im.save(OUT / "exif_orientation_6.webp", quality=80, exif=b"Exif\x00\x00" + tiff_orientation(6))
+    im.save(OUT / "exif_orientation_8_lossless.webp", lossless=True, exif=tiff_orientation(8, big_endian=True))
+    # The same with "Exif\0\0" before the TIFF structure inside the chunk, as some writers store it against the
+    # specification: OpenCV shows that file as stored.
+    data = (OUT / "exif_orientation_6.webp").read_bytes()
+    chunk = data.index(b"EXIF")
+    size = struct.unpack("<I", data[chunk + 4:chunk + 8])[0]
+    payload = b"Exif\x00\x00" + data[chunk + 8:chunk + 8 + size]
+    rebuilt = (data[:chunk] + b"EXIF" + struct.pack("<I", len(payload)) + payload + b"\x00" * (len(payload) % 2)
+               + data[chunk + 8 + size + size % 2:])
+    (OUT / "exif_orientation_6_prefixed.webp").write_bytes(rebuilt[:4] + struct.pack("<I", len(rebuilt) - 8)
+                                                           + rebuilt[8:])
+    for name in ("exif_orientation_6.webp", "exif_orientation_8_lossless.webp", "exif_orientation_6_prefixed.webp"):
+        record_opencv(name)
+        assert expected[name]["width"] == (w if "prefixed" in name else h), name
+    # Two frames: an animation (must be refused).
+    im.save(OUT / "animated.webp", save_all=True, append_images=[im.transpose(Image.FLIP_LEFT_RIGHT)], duration=100,
+            lossless=True)
+    # The lossless file's VP8L header patched to 16384 x 16384 (its 14-bit fields hold size - 1): imageTooLarge.
+    data = bytearray((OUT / "lossless.webp").read_bytes())
+    vp8l = data.index(b"VP8L") + 8  # chunk tag (4), chunk size (4), then the signature byte 0x2F
+    assert data[vp8l] == 0x2F
+    bits = struct.unpack("<I", data[vp8l + 1:vp8l + 5])[0]
+    bits = (bits & ~0x0FFFFFFF) | (16383 << 14) | 16383
+    struct.pack_into("<I", data, vp8l + 1, bits)
+    (OUT / "huge_dimensions.webp").write_bytes(bytes(data))
 
 
 def make_real_image_fixtures():
@@ -213,12 +365,18 @@ def main():
     OUT.mkdir(parents=True, exist_ok=True)
     make_png_fixtures()
     make_jpeg_fixtures()
+    make_orientation_fixtures()
+    make_cmyk_fixtures()
+    make_16bit_fixtures()
+    make_webp_fixtures()
     make_real_image_fixtures()
     document = {
         "generator": "Tools/make_codec_fixtures.py",
         "pillow": Image.__version__ if hasattr(Image, "__version__") else "",
         "pillow_libjpeg_turbo": features.version("libjpeg_turbo"),
         "pypng": png.__version__,
+        "opencv": cv2.__version__,
+        "imagecodecs": imagecodecs.__version__,
         "images": expected,
     }
     # One image per line keeps the file compact and its diffs readable.

@@ -9,7 +9,8 @@
 #                     so a known finding does not end the run; every finding is still saved and reported
 #   --with-weights    also seed the weight-file targets with Weights/*.sfmw (megabytes each; slow executions)
 #   --no-build        reuse the existing build in Tools/fuzz/.build
-#   TARGET            FuzzWeightLoader, FuzzWeightLoaderResealed, FuzzImageDecoder (default: all that the package has)
+#   TARGET            FuzzWeightLoader, FuzzWeightLoaderResealed, FuzzImageDecoder, FuzzWebPDecoder (default: all that
+#                     the package has)
 #   -- FLAGS          passed to libFuzzer unchanged (e.g. -- -max_len=65536 -seed=1)
 #
 # Per target it prints executions, coverage (cov = covered edges, ft = features, from libFuzzer's last status line)
@@ -42,7 +43,7 @@ main() {
             --keep-going) KEEP_GOING=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1); shift ;;
             --no-build) BUILD=0; shift ;;
             --) shift; EXTRA=("$@"); break ;;
-            -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+            -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
             -*) echo "unknown option $1" >&2; exit 2 ;;
             *) TARGETS+=("$1"); shift ;;
         esac
@@ -84,6 +85,7 @@ main() {
     for target in "${TARGETS[@]}"; do
         case "$target" in
             FuzzImageDecoder) seeds=("$FUZZ/corpus/images"); dictionary="$FUZZ/dictionaries/images.dict"; length=() ;;
+            FuzzWebPDecoder) seeds=("$FUZZ/corpus/webp"); dictionary="$FUZZ/dictionaries/webp.dict"; length=() ;;
             *) seeds=("$FUZZ/corpus/weights"); dictionary="$FUZZ/dictionaries/sfmw.dict"; length=()
                if [ "$WITH_WEIGHTS" -eq 1 ]; then
                    seeds+=("$ROOT/Weights")
@@ -92,7 +94,7 @@ main() {
         esac
         corpus="$WORK/corpus/$target"
         # Mutated megabyte-sized weight files would slow every later run down: keep them in their own corpus.
-        [ "$WITH_WEIGHTS" -eq 1 ] && [ "$target" != FuzzImageDecoder ] && corpus="$corpus-with-weights"
+        [ "$WITH_WEIGHTS" -eq 1 ] && [[ "$target" == FuzzWeight* ]] && corpus="$corpus-with-weights"
         log="$WORK/logs/$target.log"
         mkdir -p "$corpus"
         rm -f "$WORK"/logs/fuzz-*.log

@@ -3,6 +3,7 @@
 #include "shim_message.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <jerror.h>
 
 /// Progressive files with more scans than this are rejected: a crafted file with thousands of tiny scans would
@@ -14,6 +15,10 @@ struct CISJPEGDecoder {
     CISJPEGErrorBridge errors;
     struct jpeg_progress_mgr progress;
     int header_read;
+    /// Set once reading the pixels started: libjpeg releases the saved markers when it finishes or fails.
+    int pixels_read;
+    /// One row of CMYK samples for CMYK/YCCK files (NULL otherwise); owned by the decoder.
+    uint8_t *cmyk_row;
 };
 
 static void cis_jpeg_limit_scans(j_common_ptr common) {
@@ -54,6 +59,8 @@ CISJPEGDecoder *cis_jpeg_decoder_create(const uint8_t *data, size_t size) {
     }
     jpeg_create_decompress(&decoder->info);
     jpeg_mem_src(&decoder->info, data, (unsigned long)size);
+    // Keep APP1 markers (EXIF) for cis_jpeg_decoder_exif; a marker holds at most 65,533 bytes.
+    jpeg_save_markers(&decoder->info, JPEG_APP0 + 1, 0xFFFF);
     decoder->progress.progress_monitor = cis_jpeg_limit_scans;
     decoder->info.progress = &decoder->progress;
     return decoder;
@@ -87,32 +94,67 @@ CISStatus cis_jpeg_decoder_read_rgb(CISJPEGDecoder *decoder, uint8_t *rgb, size_
         return cis_jpeg_decoder_reject(decoder, "JPEG header must be read before the pixels");
     }
     J_COLOR_SPACE space = info->jpeg_color_space;
-    if (space != JCS_GRAYSCALE && space != JCS_RGB && space != JCS_YCbCr) {
-        return cis_jpeg_decoder_reject(decoder, "only grey, RGB and YCbCr JPEGs can be converted to RGB");
+    int four_channel = space == JCS_CMYK || space == JCS_YCCK;
+    if (space != JCS_GRAYSCALE && space != JCS_RGB && space != JCS_YCbCr && !four_channel) {
+        return cis_jpeg_decoder_reject(decoder, "only grey, RGB, YCbCr, CMYK and YCCK JPEGs can be converted to RGB");
     }
     size_t row_size = (size_t)info->image_width * 3;
     if (rgb == NULL || rgb_size != row_size * info->image_height) {
         return cis_jpeg_decoder_reject(decoder, "RGB buffer size does not match 3 * width * height");
     }
+    if (four_channel) {
+        decoder->cmyk_row = malloc((size_t)info->image_width * 4);
+        if (decoder->cmyk_row == NULL) {
+            cis_copy_message(decoder->errors.message, sizeof decoder->errors.message, "out of memory for a CMYK row");
+            return CIS_STATUS_OUT_OF_MEMORY;
+        }
+    }
     if (setjmp(decoder->errors.jump)) {
         return decoder->errors.failure;
     }
-    info->out_color_space = JCS_RGB;
+    decoder->pixels_read = 1;
+    info->out_color_space = four_channel ? JCS_CMYK : JCS_RGB;
     jpeg_start_decompress(info);
-    if (info->output_components != 3 || info->output_width != info->image_width ||
+    if (info->output_components != (four_channel ? 4 : 3) || info->output_width != info->image_width ||
         info->output_height != info->image_height) {
         cis_jpeg_error_bridge_fail((j_common_ptr)info, CIS_STATUS_INVALID_ARGUMENT,
-                                   "libjpeg did not produce full-size 3-channel output");
+                                   "libjpeg did not produce full-size output with the requested channels");
     }
     while (info->output_scanline < info->output_height) {
-        JSAMPROW row = rgb + (size_t)info->output_scanline * row_size;
+        uint8_t *rgb_row = rgb + (size_t)info->output_scanline * row_size;
+        JSAMPROW row = four_channel ? decoder->cmyk_row : rgb_row;
         if (jpeg_read_scanlines(info, &row, 1) != 1) {
             cis_jpeg_error_bridge_fail((j_common_ptr)info, CIS_STATUS_TRUNCATED_DATA,
                                        "JPEG data ended before the last scanline");
         }
+        if (four_channel) {
+            const uint8_t *cmyk = decoder->cmyk_row;
+            for (JDIMENSION x = 0; x < info->output_width; x++, cmyk += 4, rgb_row += 3) {
+                int k = cmyk[3];
+                rgb_row[0] = (uint8_t)(k - (((255 - cmyk[0]) * k) >> 8));
+                rgb_row[1] = (uint8_t)(k - (((255 - cmyk[1]) * k) >> 8));
+                rgb_row[2] = (uint8_t)(k - (((255 - cmyk[2]) * k) >> 8));
+            }
+        }
     }
     jpeg_finish_decompress(info);
     return CIS_STATUS_OK;
+}
+
+size_t cis_jpeg_decoder_exif(const CISJPEGDecoder *decoder, const uint8_t **bytes) {
+    static const uint8_t prefix[6] = {'E', 'x', 'i', 'f', 0, 0};
+    *bytes = NULL;
+    if (!decoder->header_read || decoder->pixels_read) {
+        return 0;
+    }
+    for (jpeg_saved_marker_ptr marker = decoder->info.marker_list; marker != NULL; marker = marker->next) {
+        if (marker->marker == JPEG_APP0 + 1 && marker->data_length > sizeof prefix &&
+            memcmp(marker->data, prefix, sizeof prefix) == 0) {
+            *bytes = marker->data + sizeof prefix;
+            return marker->data_length - sizeof prefix;
+        }
+    }
+    return 0;
 }
 
 const char *cis_jpeg_decoder_message(const CISJPEGDecoder *decoder) {
@@ -122,6 +164,7 @@ const char *cis_jpeg_decoder_message(const CISJPEGDecoder *decoder) {
 void cis_jpeg_decoder_destroy(CISJPEGDecoder *decoder) {
     if (decoder != NULL) {
         jpeg_destroy_decompress(&decoder->info);
+        free(decoder->cmyk_row);
         free(decoder);
     }
 }

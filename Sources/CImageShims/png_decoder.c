@@ -137,9 +137,6 @@ CISStatus cis_png_decoder_read_rgb(CISPNGDecoder *decoder, uint8_t *rgb, size_t 
     png_uint_32 height = png_get_image_height(png, info);
     int bit_depth = png_get_bit_depth(png, info);
     int color_type = png_get_color_type(png, info);
-    if (bit_depth > 8) {
-        return cis_png_decoder_reject(decoder, "only PNGs with at most 8 bits per sample can be decoded");
-    }
     size_t row_size = (size_t)width * 3;
     if (rgb == NULL || rgb_size != row_size * height) {
         return cis_png_decoder_reject(decoder, "RGB buffer size does not match 3 * width * height");
@@ -157,6 +154,9 @@ CISStatus cis_png_decoder_read_rgb(CISPNGDecoder *decoder, uint8_t *rgb, size_t 
     }
     if (color_type == PNG_COLOR_TYPE_PALETTE) {
         png_set_palette_to_rgb(png);
+    }
+    if (bit_depth == 16) {
+        png_set_strip_16(png);  // keep the high byte, as OpenCV does (not png_set_scale_16's rounding)
     }
     if ((color_type & PNG_COLOR_MASK_COLOR) == 0) {
         if (bit_depth < 8) {
@@ -176,8 +176,23 @@ CISStatus cis_png_decoder_read_rgb(CISPNGDecoder *decoder, uint8_t *rgb, size_t 
         return decoder->failure;
     }
     png_read_image(png, decoder->rows);
-    png_read_end(png, NULL);
+    // Chunks after the image data (an eXIf may be there) go into the same info structure.
+    png_read_end(png, info);
     return CIS_STATUS_OK;
+}
+
+size_t cis_png_decoder_exif(const CISPNGDecoder *decoder, const uint8_t **bytes) {
+    *bytes = NULL;
+    if (!decoder->header_read) {
+        return 0;
+    }
+    png_uint_32 count = 0;
+    png_bytep exif = NULL;
+    if (png_get_eXIf_1(decoder->png, decoder->info, &count, &exif) == 0 || exif == NULL) {
+        return 0;
+    }
+    *bytes = exif;
+    return count;
 }
 
 const char *cis_png_decoder_message(const CISPNGDecoder *decoder) {

@@ -2,7 +2,8 @@
 public enum ImageCodecError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The data to decode is empty (zero bytes).
     case emptyData
-    /// The data starts with neither the PNG signature nor a JPEG SOI marker; carries up to 8 leading bytes.
+    /// The data starts with none of the PNG signature, a JPEG SOI marker and a RIFF/WEBP header; carries up to 8
+    /// leading bytes.
     case unrecognizedFormat(leadingBytes: [UInt8])
     /// No file or directory exists at the path.
     case fileNotFound(path: String)
@@ -16,10 +17,12 @@ public enum ImageCodecError: Error, CustomStringConvertible, Equatable, Sendable
     case invalidDimensions(width: Int, height: Int)
     /// The header declares an image larger than the decoding limits (checked before allocating pixel memory).
     case imageTooLarge(format: ImageFormat, width: Int, height: Int, limits: ImageSizeLimits)
-    /// The file stores samples with a bit depth this module does not decode (16-bit PNG, 12-bit JPEG).
+    /// The file stores samples with a bit depth this module does not decode (12-bit JPEG).
     case unsupportedBitDepth(format: ImageFormat, bitDepth: Int)
-    /// The file uses a colour model this module does not convert to RGB (CMYK or YCCK JPEG, ...).
+    /// The file uses a colour model this module does not convert to RGB (a JPEG with 2 components, ...).
     case unsupportedColorModel(format: ImageFormat, colorModel: String)
+    /// The file holds an animation (several frames), which is not decoded (WebP).
+    case animatedImage(format: ImageFormat)
     /// The data ends before the image is complete.
     case truncatedData(format: ImageFormat, detail: String)
     /// The data is not a valid image of its format; `detail` is the library's description.
@@ -43,7 +46,7 @@ public enum ImageCodecError: Error, CustomStringConvertible, Equatable, Sendable
                 let digits = String(byte, radix: 16, uppercase: true)
                 return digits.count == 1 ? "0" + digits : digits
             }.joined(separator: " ")
-            return "data is neither PNG nor JPEG (leading bytes: \(hex))"
+            return "data is not a PNG, JPEG or WebP image (leading bytes: \(hex))"
         case .fileNotFound(let path):
             return "no such image file: \(path)"
         case .isDirectory(let path):
@@ -58,10 +61,13 @@ public enum ImageCodecError: Error, CustomStringConvertible, Equatable, Sendable
             return "\(format.rawValue) image of \(width)x\(height) exceeds the limits of \(limits.maximumSide) "
                 + "pixels per side and \(limits.maximumPixelCount) pixels in total"
         case .unsupportedBitDepth(let format, let bitDepth):
-            return "\(format.rawValue) images with \(bitDepth) bits per sample are not supported (only 8 or fewer)"
+            return "\(format.rawValue) images with \(bitDepth) bits per sample are not supported "
+                + "(only 1 to 8, and 16 for PNG)"
         case .unsupportedColorModel(let format, let colorModel):
             return "\(format.rawValue) images in the \(colorModel) colour model are not supported "
-                + "(only greyscale and RGB/YCbCr)"
+                + "(only greyscale, RGB/YCbCr and CMYK/YCCK)"
+        case .animatedImage(let format):
+            return "\(format.rawValue) animations are not supported (only still images)"
         case .truncatedData(let format, let detail):
             return "\(format.rawValue) data is truncated: \(detail)"
         case .corruptData(let format, let detail):

@@ -28,7 +28,7 @@ struct ImageCommand: ParsableCommand {
         an unreadable image gives one line on standard error and exit 1.
         """)
 
-    @Argument(help: "The image file (PNG or JPEG).")
+    @Argument(help: "The image file (PNG, JPEG or WebP).")
     var path: String
 
     @OptionGroup var modelOptions: ModelOptions
@@ -37,9 +37,17 @@ struct ImageCommand: ParsableCommand {
                                + "(PNG, or JPEG for a .jpg/.jpeg name).", valueName: "OUT.png"))
     var overlay: String?
 
+    @Flag(help: ArgumentHelp("Keep the stored pixels: ignore the EXIF orientation, which otherwise turns the picture "
+                             + "upright (landmarks, width and height then refer to the upright picture, as viewers "
+                             + "show it)."))
+    var ignoreOrientation = false
+
     func run() throws {
         try CommandFailure.run {
-            let image = try ImageDecoder.decode(contentsOf: URL(fileURLWithPath: path))
+            // The overlay's path is checked before any work (OverlayFile writes PNG or JPEG, atomically).
+            if let overlay { try OutputFile.check(URL(fileURLWithPath: overlay), acceptedExtensions: ["png", "jpg", "jpeg"]) }
+            let image = try ImageDecoder.decode(contentsOf: URL(fileURLWithPath: path),
+                                                ignoringOrientation: ignoreOrientation)
             let engine = try FaceMeshEngine(options: modelOptions.engineOptions(staticImageMode: true))
             let faces = try engine.process(image)
             if let overlay {

@@ -1,11 +1,12 @@
 import FaceMesh
 import Foundation
+import ImageCodecs
 
 /// The command's JSON output, written by hand for a compact, stable layout (keys always in the same order, numbers
 /// rounded to a fixed number of decimals, no spaces):
 ///
 ///     image:  {"width":W,"height":H,"faces":[FACE,...]}
-///     video:  {"frame":i,"timestamp":t,"faces":[FACE,...]}   (one line per frame)
+///     video:  {"frame":i,"timestamp":t,"width":W,"height":H,"faces":[FACE,...]}   (one line per frame)
 ///     FACE:   {"landmarks":[[x,y,z],...],"presence":p,"detectionScore":s,
 ///              "pose":{"matrix":[16 numbers, row-major],"yawPitchRoll":[yaw,pitch,roll]}}
 ///
@@ -25,10 +26,10 @@ enum FaceJSON {
         "{\"width\":\(width),\"height\":\(height),\"faces\":\(faceList(faces))}"
     }
 
-    /// One line (without the line break) for one video frame.
-    static func frame(index: Int, timestamp: Double, faces: [FaceMeshResult]) -> String {
+    /// One line (without the line break) for one video frame of `width × height` pixels (as processed).
+    static func frame(index: Int, timestamp: Double, width: Int, height: Int, faces: [FaceMeshResult]) -> String {
         "{\"frame\":\(index),\"timestamp\":\(number(timestamp, decimals: timestampDecimals)),"
-            + "\"faces\":\(faceList(faces))}"
+            + "\"width\":\(width),\"height\":\(height),\"faces\":\(faceList(faces))}"
     }
 
     static func faceList(_ faces: [FaceMeshResult]) -> String {
@@ -86,48 +87,60 @@ enum FaceJSON {
     }
 }
 
-/// Where `video` writes its JSON lines: standard output or a file created (or truncated) for the purpose.
-/// Each line is written as soon as its frame is done.
-struct LineOutput {
+/// Where `video` writes its JSON lines: standard output (each line as soon as its frame is done), or a file that
+/// appears only when the run succeeds: the lines go to a temporary file beside it (`OutputFile`), renamed into
+/// place by `commit()` and removed by `discard()`, so a failed run never leaves a file that looks like a result.
+final class LineOutput {
     private let handle: FileHandle
-    private let path: String?
+    private let file: OutputFile?
 
-    init(handle: FileHandle, path: String?) {
-        self.handle = handle
-        self.path = path
+    /// Writes to standard output.
+    init() {
+        handle = .standardOutput
+        file = nil
     }
 
-    /// Creates (or empties) the file at `path` for writing.
-    /// - Throws: `LineOutputError` naming the path if it cannot be created.
+    /// Creates the temporary file for `path`.
+    /// - Throws: `OutputFileError` if the folder is missing or not writable, or `path` is a directory.
     init(creatingFileAt path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil),
-              let handle = FileHandle(forWritingAtPath: path) else {
-            throw LineOutputError(path: path, reason: "cannot create the file")
+        let file = try OutputFile(destination: URL(fileURLWithPath: path))
+        guard let handle = FileHandle(forWritingAtPath: file.temporaryURL.path) else {
+            throw OutputFileError.notWritable(path: path, reason: "cannot open \(file.temporaryURL.path)")
         }
-        self.init(handle: handle, path: path)
+        self.handle = handle
+        self.file = file
     }
 
     /// Appends `text`.
+    /// - Throws: `OutputFileError.notWritable` naming the destination (or "standard output").
     func write(_ text: String) throws {
         do {
             try handle.write(contentsOf: Data(text.utf8))
         } catch {
-            throw LineOutputError(path: path ?? "standard output", reason: error.localizedDescription)
+            throw OutputFileError.notWritable(path: file?.destination.path ?? "standard output",
+                                              reason: error.localizedDescription)
         }
     }
 
-    /// Closes a file (standard output stays open).
-    func close() throws {
-        guard path != nil else { return }
-        try handle.close()
+    /// Closes a file and renames it into place (standard output stays open).
+    func commit() throws {
+        guard let file else { return }
+        do {
+            try? handle.synchronize()  // fails (EINVAL) on a pipe or terminal written in place; harmless there
+            try handle.close()
+        } catch {
+            file.discard()
+            throw OutputFileError.notWritable(path: file.destination.path, reason: error.localizedDescription)
+        }
+        try file.commit()
     }
-}
 
-/// The JSON lines could not be written.
-struct LineOutputError: Error, CustomStringConvertible {
-    let path: String
-    let reason: String
-    var description: String { "cannot write \(path): \(reason)" }
+    /// Closes and removes a file's temporary copy (lines already on standard output stay there).
+    func discard() {
+        guard let file else { return }
+        try? handle.close()
+        file.discard()
+    }
 }
 
 /// A one-line progress display on standard error, redrawn in place with a carriage return:

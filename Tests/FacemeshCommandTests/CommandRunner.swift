@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 import ImageCodecs
 
@@ -39,7 +40,9 @@ enum CommandRunner {
             let binary = directory.appendingPathComponent("facemesh")
             if FileManager.default.isExecutableFile(atPath: binary.path) { return binary }
         }
-        throw XCTSkip("facemesh binary not found beside the tests (searched \(candidates.map(\.path)))")
+        let message = "facemesh binary not found beside the tests (searched \(candidates.map(\.path)))"
+        if VideoSamples.toolsAreRequired() { throw VideoSamples.ToolFailure(description: message) }
+        throw XCTSkip(message)
     }
 
     /// Runs `facemesh arguments…` from the repository root, feeding `input` on standard input (or nothing).
@@ -79,12 +82,14 @@ enum CommandRunner {
         var data = Data()
     }
 
-    /// Skips the test when ffmpeg is not installed.
+    /// The FFmpeg tools on PATH. When they are not installed: under `CI=true` the error itself (the test fails),
+    /// elsewhere an `XCTSkip`.
     static func requireFFmpeg() throws -> FFmpegTools {
         do {
             return try FFmpegTools.locate()
         } catch {
-            throw XCTSkip("ffmpeg/ffprobe not installed")
+            if VideoSamples.toolsAreRequired() { throw error }
+            throw XCTSkip("ffmpeg/ffprobe not installed: \(error)")
         }
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-import ImageCodecs
+@testable import ImageCodecs
 import TestSupport
 
 /// `facemesh image`: the JSON contract, MediaPipe agreement, errors and the overlay.
@@ -55,6 +55,32 @@ final class ImageCommandTests: XCTestCase {
         XCTAssertEqual(result.standardError, "")
     }
 
+    /// A sideways PNG tagged with EXIF orientation 6 (rotate 90 degrees clockwise to view), as phones store
+    /// portraits: the command reports the upright size and the upright photo's landmarks (measured: identical), and
+    /// `--ignore-orientation` keeps the stored 600 x 512 pixels.
+    func testExifOrientationIsAppliedUnlessIgnored() throws {
+        let upright = try ImageDecoder.decode(contentsOf: CommandRunner.repositoryRoot.appendingPathComponent(photo))
+        let sideways = ExifOrientation.rotate90CounterClockwise.referenceUpright(
+            pixels: upright.pixels, width: upright.width, height: upright.height)
+        let encoded = try PNGEncoder.encode(RGBImage(width: sideways.width, height: sideways.height,
+                                                     pixels: sideways.pixels))
+        let file = try CommandRunner.temporaryDirectory(for: self).appendingPathComponent("sideways.png")
+        try Data(ExifTestFiles.insertingChunk("eXIf", payload: ExifTestFiles.orientationBlock(6),
+                                              into: [UInt8](encoded))).write(to: file)
+
+        let (_, reference) = try runImage([photo])
+        let (_, oriented) = try runImage([file.path])
+        XCTAssertEqual([oriented.width, oriented.height], [512, 600])
+        let referenceFace = try XCTUnwrap(reference.faces.first), orientedFace = try XCTUnwrap(oriented.faces.first)
+        XCTAssertEqual(orientedFace.landmarks.count, referenceFace.landmarks.count)
+        for (point, expected) in zip(orientedFace.landmarks, referenceFace.landmarks) {
+            XCTAssertEqual(point[0], expected[0], accuracy: 0.01)
+            XCTAssertEqual(point[1], expected[1], accuracy: 0.01)
+        }
+        let (_, stored) = try runImage([file.path, "--ignore-orientation"])
+        XCTAssertEqual([stored.width, stored.height], [600, 512])
+    }
+
     private func assertFailsWithOneLine(_ arguments: [String], mentioning word: String,
                                         file: StaticString = #filePath, line: UInt = #line) throws {
         let result = try CommandRunner.run(arguments)
@@ -71,7 +97,8 @@ final class ImageCommandTests: XCTestCase {
     }
 
     func testTextFileFails() throws {
-        try assertFailsWithOneLine(["image", "Tests/Fixtures/Images/PROVENANCE.md"], mentioning: "neither PNG nor JPEG")
+        try assertFailsWithOneLine(["image", "Tests/Fixtures/Images/PROVENANCE.md"],
+                                   mentioning: "not a PNG, JPEG or WebP")
     }
 
     func testTruncatedJPEGFails() throws {

@@ -43,6 +43,7 @@ final class NumberFormattingTests: XCTestCase {
 
     func testEmptyFaceListDocuments() {
         XCTAssertEqual(FaceJSON.image(width: 7, height: 5, faces: []), #"{"width":7,"height":5,"faces":[]}"#)
-        XCTAssertEqual(FaceJSON.frame(index: 3, timestamp: 0.1, faces: []), #"{"frame":3,"timestamp":0.1,"faces":[]}"#)
+        XCTAssertEqual(FaceJSON.frame(index: 3, timestamp: 0.1, width: 7, height: 5, faces: []),
+                       #"{"frame":3,"timestamp":0.1,"width":7,"height":5,"faces":[]}"#)
     }
 }

@@ -26,6 +26,8 @@ struct ImageDocument: Decodable {
 struct FrameLine: Decodable {
     let frame: Int
     let timestamp: Double
+    let width: Int
+    let height: Int
     let faces: [FaceObject]
 }
 

@@ -63,3 +63,19 @@ func assertCodecError<T>(_ body: @autoclosure () throws -> T, _ message: String 
         return nil
     }
 }
+
+/// Decodes a fixture and returns the largest absolute sample difference from its expected pixels (every pixel must
+/// be recorded), after checking the size. Used for the references from OpenCV's `imread`.
+func maximumDifferenceFromExpected(_ name: String, ignoringOrientation: Bool = false,
+                                   file: StaticString = #filePath, line: UInt = #line) throws -> Int {
+    let expected = try CodecFixtures.expectation(name)
+    let image = try ImageDecoder.decode(contentsOf: CodecFixtures.url(name), ignoringOrientation: ignoringOrientation)
+    XCTAssertEqual(image.width, expected.width, "\(name) width", file: file, line: line)
+    XCTAssertEqual(image.height, expected.height, "\(name) height", file: file, line: line)
+    let reference = try XCTUnwrap(expected.pixels, "\(name) has no recorded pixels")
+    guard image.pixels.count == reference.count else {
+        XCTFail("\(name): \(image.pixels.count) samples, expected \(reference.count)", file: file, line: line)
+        return Int.max
+    }
+    return zip(image.pixels, reference).map { abs(Int($0) - Int($1)) }.max() ?? 0
+}

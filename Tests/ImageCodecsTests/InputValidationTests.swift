@@ -21,7 +21,8 @@ final class InputValidationTests: XCTestCase {
 
     func testTextFileIsUnrecognized() {
         let error = assertCodecError(try ImageDecoder.decode(data: Data("hello, world".utf8)))
-        XCTAssertEqual(error?.description, "data is neither PNG nor JPEG (leading bytes: 68 65 6C 6C 6F 2C 20 77)")
+        XCTAssertEqual(error?.description,
+                       "data is not a PNG, JPEG or WebP image (leading bytes: 68 65 6C 6C 6F 2C 20 77)")
     }
 
     func testMissingFile() {
@@ -47,6 +48,19 @@ final class InputValidationTests: XCTestCase {
         XCTAssertNil(ImageFormat.sniff([0x89, 0x50, 0x4E, 0x47]))
         XCTAssertNil(ImageFormat.sniff([0xFF, 0xD8]))
         XCTAssertNil(ImageFormat.sniff([UInt8]()))
+        XCTAssertEqual(ImageFormat.sniff(Array("RIFF\u{0}\u{0}\u{0}\u{0}WEBPVP8 ".utf8)), .webp)
+        XCTAssertNil(ImageFormat.sniff(Array("RIFF\u{0}\u{0}\u{0}\u{0}WAVE".utf8)))
+        XCTAssertNil(ImageFormat.sniff(Array("RIFF\u{0}\u{0}\u{0}\u{0}WEB".utf8)))
+    }
+
+    func testFormatFromFileExtension() {
+        XCTAssertEqual(ImageFormat(fileExtension: "webp"), .webp)
+        XCTAssertEqual(ImageFormat(fileExtension: ".WebP"), .webp)
+        XCTAssertEqual(ImageFormat(fileExtension: "JPG"), .jpeg)
+        XCTAssertEqual(ImageFormat(fileExtension: "jpeg"), .jpeg)
+        XCTAssertEqual(ImageFormat(fileExtension: "png"), .png)
+        XCTAssertNil(ImageFormat(fileExtension: "gif"))
+        XCTAssertNil(ImageFormat(fileExtension: ""))
     }
 
     func testRGBImageValidatesSizes() {

@@ -39,10 +39,23 @@ final class PNGDecodingTests: XCTestCase {
 
     func testInterlacedGrey1Bit() throws { try assertDecodesExactly("interlaced_grey_1bit.png") }
 
-    func testSixteenBitIsRejected() throws {
-        for name in ["rgb_16bit.png", "grey_16bit.png"] {
-            let error = assertCodecError(try ImageDecoder.decode(data: CodecFixtures.data(name)))
-            XCTAssertEqual(error, .unsupportedBitDepth(format: .png, bitDepth: 16), name)
+    /// 16-bit grey, grey + alpha, RGB and RGBA (pypng; samples with every low byte) against OpenCV's imread, which
+    /// keeps the high byte (v >> 8; rounding would differ by 1 on these files). Measured: identical.
+    func testSixteenBitMatchesOpenCV() throws {
+        for name in ["grey_16bit_full.png", "grey_alpha_16bit_full.png", "rgb_16bit_full.png", "rgba_16bit_full.png",
+                     "rgb_16bit.png", "grey_16bit.png"] {
+            XCTAssertEqual(try maximumDifferenceFromExpected(name), 0, name)
+        }
+    }
+
+    func testEverySixteenBitTruncationIsAnError() throws {
+        let data = try CodecFixtures.data("rgba_16bit_full.png")
+        for length in 8..<data.count {
+            let error = assertCodecError(try ImageDecoder.decode(data: data.prefix(length)), "cut to \(length) bytes")
+            if case .truncatedData(.png, _)? = error {
+            } else {
+                XCTFail("cut to \(length) bytes: expected truncatedData, got \(String(describing: error))")
+            }
         }
     }
 

@@ -25,13 +25,13 @@ let package = Package(
         .target(name: "FuzzHarness", dependencies: [
             "CFuzzerDriver",
             .product(name: "TensorRuntime", package: repositoryIdentity),
+            .product(name: "ImageCodecs", package: repositoryIdentity),
         ]),
         .executableTarget(name: "FuzzWeightLoader", dependencies: ["FuzzHarness"]),
         .executableTarget(name: "FuzzWeightLoaderResealed", dependencies: ["FuzzHarness"]),
-        .executableTarget(name: "FuzzImageDecoder", dependencies: [
-            "FuzzHarness",
-            .product(name: "ImageCodecs", package: repositoryIdentity),
-        ]),
+        .executableTarget(name: "FuzzImageDecoder", dependencies: ["FuzzHarness"]),
+        // The same exercise as FuzzImageDecoder, seeded with WebP files only (corpus/webp, dictionaries/webp.dict).
+        .executableTarget(name: "FuzzWebPDecoder", dependencies: ["FuzzHarness"]),
     ],
     swiftLanguageModes: [.v5]
 )

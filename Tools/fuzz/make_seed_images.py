@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""Writes the seed corpus of the FuzzImageDecoder fuzz target into Tools/fuzz/corpus/images/.
+"""Writes the seed corpora of the FuzzImageDecoder and FuzzWebPDecoder fuzz targets into Tools/fuzz/corpus/images/
+and Tools/fuzz/corpus/webp/.
 
 Small (mostly under 2 KB) PNG and JPEG files that together reach every decoding path of ImageCodecs: every PNG
 colour type and bit depth (1 to 16), palettes with and without transparency, Adam7 interlacing, several IDAT
 chunks and ancillary chunks; baseline, progressive, optimised-Huffman and restart-marker JPEGs with 4:4:4, 4:2:2
 and 4:2:0 subsampling, greyscale, RGB-without-YCbCr, CMYK, EXIF and ICC segments, odd sizes. The ImageCodecs test
-fixtures of at most 8 KB (Tests/Fixtures/ImageCodecs) are copied in as well. Also writes the libFuzzer dictionary
-dictionaries/images.dict (markers and chunk names).
+fixtures of at most 8 KB (Tests/Fixtures/ImageCodecs) are copied in as well. The WebP corpus holds lossy (VP8) and
+lossless (VP8L) files, with and without alpha (ALPH chunk, compressed and raw), in the extended VP8X container with
+EXIF, XMP and ICC chunks, an animation, 1x1 and odd sizes, lossless images that use the palette, predictor and
+colour-cache transforms, and the WebP test fixtures. Also writes the libFuzzer dictionaries dictionaries/images.dict
+(markers and chunk names) and dictionaries/webp.dict (RIFF and WebP chunk tags).
 
 Uses Pillow and pypng pinned in Tools/requirements-codecs.txt:
   python3.11 -m venv Tools/.venv-codecs && Tools/.venv-codecs/bin/pip install -r Tools/requirements-codecs.txt
@@ -24,8 +28,10 @@ from PIL import Image
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 OUTPUT = HERE / "corpus" / "images"
+WEBP_OUTPUT = HERE / "corpus" / "webp"
 FIXTURES = ROOT / "Tests" / "Fixtures" / "ImageCodecs"
 DICTIONARY = HERE / "dictionaries" / "images.dict"
+WEBP_DICTIONARY = HERE / "dictionaries" / "webp.dict"
 MAXIMUM_FIXTURE_BYTES = 8192
 
 
@@ -51,7 +57,7 @@ def jpeg_seeds():
     yield "odd_size_17x9.jpg", pattern(17, 9), dict(quality=70)
     yield "one_pixel.jpg", pattern(1, 1), dict(quality=70)
     exif = Image.Exif()
-    exif[0x0112] = 6  # orientation: rotate 90° (the decoder must ignore it)
+    exif[0x0112] = 6  # orientation: rotate 90° (the decoder turns the pixels upright)
     yield "exif_icc.jpg", pattern(8, 8), dict(quality=70, exif=exif.tobytes(), icc_profile=b"\0" * 128)
 
 
@@ -104,6 +110,31 @@ def handmade_pngs():
     yield "ancillary_chunks.png", signature + header + ancillary + chunk(b"IDAT", compressed) + chunk(b"IEND", b"")
 
 
+def webp_seeds():
+    base = pattern(16, 16)
+    with_alpha = base.copy()
+    with_alpha.putalpha(Image.new("L", (16, 16)))
+    with_alpha.putdata([(*px, (41 * i) % 256) for i, px in enumerate(base.getdata())])
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    few_colours = base.convert("P", palette=Image.Palette.ADAPTIVE, colors=4).convert("RGB")
+    yield "lossy.webp", base, dict(quality=75)
+    yield "lossy_low_quality.webp", base, dict(quality=5, method=0)
+    yield "lossy_alpha.webp", with_alpha, dict(quality=75)
+    yield "lossy_alpha_uncompressed.webp", with_alpha, dict(quality=75, alpha_quality=100, method=0)
+    yield "lossless.webp", base, dict(lossless=True)
+    yield "lossless_alpha.webp", with_alpha, dict(lossless=True, exact=True)
+    yield "lossless_palette.webp", few_colours, dict(lossless=True, quality=100, method=6)
+    yield "lossless_fast.webp", pattern(17, 9), dict(lossless=True, quality=0, method=0)
+    yield "one_pixel_lossy.webp", pattern(1, 1), dict(quality=75)
+    yield "one_pixel_lossless.webp", pattern(1, 1), dict(lossless=True)
+    yield "odd_size_23x7.webp", pattern(23, 7), dict(quality=60)
+    yield "extended_metadata.webp", pattern(8, 8), dict(quality=70, exif=exif.tobytes(), icc_profile=b"\0" * 128,
+                                                        xmp=b"<x:xmpmeta/>")
+    yield "animated.webp", base, dict(save_all=True, append_images=[base.transpose(Image.FLIP_LEFT_RIGHT)],
+                                      duration=50, lossless=True)
+
+
 def write_dictionary():
     markers = [b"\xff\xd8", b"\xff\xd9", b"\xff\xda", b"\xff\xdb", b"\xff\xc4", b"\xff\xc0", b"\xff\xc1",
                b"\xff\xc2", b"\xff\xc3", b"\xff\xc9", b"\xff\xdd", b"\xff\xd0", b"\xff\xe0", b"\xff\xe1",
@@ -114,8 +145,17 @@ def write_dictionary():
     with open(DICTIONARY, "w") as handle:
         handle.write("# libFuzzer dictionary for PNG and JPEG; written by Tools/fuzz/make_seed_images.py\n")
         for entry in markers + chunks:
-            handle.write('"' + "".join(chr(b) if 32 <= b < 127 and chr(b) not in '"\\' else f"\\x{b:02x}"
-                                       for b in entry) + '"\n')
+            handle.write(dictionary_line(entry))
+    tags = [b"RIFF", b"WEBP", b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ANIM", b"ANMF", b"ICCP", b"EXIF", b"XMP ",
+            b"\x9d\x01\x2a", b"\x2f"]
+    with open(WEBP_DICTIONARY, "w") as handle:
+        handle.write("# libFuzzer dictionary for WebP; written by Tools/fuzz/make_seed_images.py\n")
+        for entry in tags:
+            handle.write(dictionary_line(entry))
+
+
+def dictionary_line(entry):
+    return '"' + "".join(chr(b) if 32 <= b < 127 and chr(b) not in '"\\' else f"\\x{b:02x}" for b in entry) + '"\n'
 
 
 def main():
@@ -137,14 +177,24 @@ def main():
     files.update(handmade_pngs())
     for name, data in files.items():
         (OUTPUT / name).write_bytes(data)
+    WEBP_OUTPUT.mkdir(parents=True, exist_ok=True)
+    webp_files = {}
+    for name, image, options in webp_seeds():
+        buffer = io.BytesIO()
+        image.save(buffer, "WEBP", **options)
+        webp_files[name] = buffer.getvalue()
+    for name, data in webp_files.items():
+        (WEBP_OUTPUT / name).write_bytes(data)
     copied = 0
     for fixture in sorted(FIXTURES.glob("*")):
-        if fixture.suffix in (".png", ".jpg") and fixture.stat().st_size <= MAXIMUM_FIXTURE_BYTES:
-            shutil.copyfile(fixture, OUTPUT / f"fixture_{fixture.name}")
+        if fixture.suffix in (".png", ".jpg", ".webp") and fixture.stat().st_size <= MAXIMUM_FIXTURE_BYTES:
+            destination = WEBP_OUTPUT if fixture.suffix == ".webp" else OUTPUT
+            shutil.copyfile(fixture, destination / f"fixture_{fixture.name}")
             copied += 1
     write_dictionary()
     total = sum(len(data) for data in files.values())
-    print(f"{len(files)} generated seeds ({total} bytes) and {copied} fixtures in {OUTPUT}")
+    print(f"{len(files)} + {len(webp_files)} generated seeds ({total} bytes) and {copied} fixtures in {OUTPUT} and "
+          f"{WEBP_OUTPUT}")
 
 
 if __name__ == "__main__":

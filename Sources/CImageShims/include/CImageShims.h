@@ -1,10 +1,11 @@
-// CImageShims: thin C wrappers around libjpeg-turbo and libpng 1.6 for the Swift module ImageCodecs.
+// CImageShims: thin C wrappers around libjpeg-turbo, libpng 1.6 and libwebp for the Swift module ImageCodecs.
 //
-// Both libraries report fatal errors through callbacks that must not return (libjpeg's error_exit, libpng's
+// libjpeg and libpng report fatal errors through callbacks that must not return (libjpeg's error_exit, libpng's
 // error_fn); the only safe way out is setjmp/longjmp, which Swift cannot express. Every function here arms its own
 // setjmp before calling into the library, so a corrupt or truncated file turns into a status code plus a message
-// instead of a process exit. The wrappers only provide mechanism (read a header, read pixels as 8-bit RGB, encode);
-// all policy (size limits, which colour models are accepted) lives in Swift.
+// instead of a process exit (libwebp returns status codes and needs no such guard). The wrappers only provide
+// mechanism (read a header, read pixels as 8-bit RGB, find the EXIF block, encode); all policy (size limits, which
+// colour models are accepted, EXIF orientation) lives in Swift.
 //
 // Each handle is independent and owns all of its state; there is no global mutable state, so different handles may
 // be used on different threads at the same time. A single handle must not be used from two threads at once.
@@ -59,6 +60,8 @@ typedef struct {
     CISColorModel color_model;
     /// Non-zero for an Adam7-interlaced PNG or a progressive JPEG.
     int32_t interlaced;
+    /// WebP only: non-zero for an animated file (several frames; not decoded).
+    int32_t animated;
 } CISImageHeader;
 
 // MARK: - JPEG decoding
@@ -73,10 +76,18 @@ CISJPEGDecoder *cis_jpeg_decoder_create(const uint8_t *data, size_t size);
 CISStatus cis_jpeg_decoder_read_header(CISJPEGDecoder *decoder, CISImageHeader *header);
 /// Decodes the whole image as interleaved 8-bit RGB into `rgb` (row-major, 3 * width bytes per row, exactly
 /// `rgb_size` = 3 * width * height bytes). Greyscale is replicated into R, G and B; YCbCr is converted to RGB.
+/// CMYK and YCCK are read as CMYK (libjpeg turns YCCK into CMYK) and converted per sample as OpenCV's JPEG decoder
+/// does (modules/imgcodecs/src/utils.cpp, icvCvt_CMYK2BGR_8u_C4C3R), which reads the samples the way Adobe
+/// applications write them, inverted (0 = full ink): R = K - ((255 - C) * K >> 8), likewise G from M and B from Y.
 /// Warnings that mean pixel data is missing or garbled (premature end of file, bad Huffman/arithmetic code, premature
 /// end of a data segment, lost restart marker synchronisation, inconsistent progression) are reported as errors.
-/// Fails with CIS_STATUS_INVALID_ARGUMENT for colour models that are not grey, RGB or YCbCr.
+/// Fails with CIS_STATUS_INVALID_ARGUMENT for other colour models.
 CISStatus cis_jpeg_decoder_read_rgb(CISJPEGDecoder *decoder, uint8_t *rgb, size_t rgb_size);
+/// The EXIF block of the first APP1 marker that starts with "Exif\0\0": sets `*bytes` to the TIFF structure after
+/// that 6-byte prefix and returns its length, or returns 0 (and sets `*bytes` to NULL) when the file has none.
+/// Call after `cis_jpeg_decoder_read_header` succeeded and before `cis_jpeg_decoder_read_rgb`, which releases the
+/// saved markers (libjpeg frees them with the image's memory pool); the bytes stay valid until then.
+size_t cis_jpeg_decoder_exif(const CISJPEGDecoder *decoder, const uint8_t **bytes);
 /// Human-readable description of the last failure (empty string if none). Valid until the decoder is destroyed.
 const char *cis_jpeg_decoder_message(const CISJPEGDecoder *decoder);
 /// Releases the decoder and everything it allocated. Accepts NULL.
@@ -93,15 +104,43 @@ CISPNGDecoder *cis_png_decoder_create(const uint8_t *data, size_t size);
 CISStatus cis_png_decoder_read_header(CISPNGDecoder *decoder, CISImageHeader *header);
 /// Decodes the whole image as interleaved 8-bit RGB into `rgb` (row-major, 3 * width bytes per row, exactly
 /// `rgb_size` = 3 * width * height bytes), then reads to the IEND chunk so that a file cut anywhere is an error.
-/// Palette images are expanded, 1/2/4-bit grey is scaled to 8 bits, grey is replicated into R, G and B, and any
-/// alpha channel or tRNS transparency is dropped (colour samples are kept as stored, not composited). Interlaced
-/// images are de-interlaced. No gamma or colour-profile conversion is applied. 16-bit images are rejected with
-/// CIS_STATUS_INVALID_ARGUMENT (the Swift layer reports them before calling this).
+/// Palette images are expanded, 1/2/4-bit grey is scaled to 8 bits, 16-bit samples keep their high byte (v >> 8,
+/// libpng's png_set_strip_16, as OpenCV's PNG decoder does), grey is replicated into R, G and B, and any alpha
+/// channel or tRNS transparency is dropped (colour samples are kept as stored, not composited). Interlaced images
+/// are de-interlaced. No gamma or colour-profile conversion is applied.
 CISStatus cis_png_decoder_read_rgb(CISPNGDecoder *decoder, uint8_t *rgb, size_t rgb_size);
+/// The contents of the eXIf chunk (a TIFF structure, "II*\0" or "MM\0*" first): sets `*bytes` and returns its
+/// length, or returns 0 (and sets `*bytes` to NULL) when the file has none. An eXIf chunk before the image data is
+/// known after `cis_png_decoder_read_header`, one after it only after `cis_png_decoder_read_rgb` succeeded.
+/// Valid until the decoder is destroyed.
+size_t cis_png_decoder_exif(const CISPNGDecoder *decoder, const uint8_t **bytes);
 /// Human-readable description of the last failure (empty string if none). Valid until the decoder is destroyed.
 const char *cis_png_decoder_message(const CISPNGDecoder *decoder);
 /// Releases the decoder and everything it allocated. Accepts NULL.
 void cis_png_decoder_destroy(CISPNGDecoder *decoder);
+
+// MARK: - WebP decoding
+
+/// Reads a WebP file's header (the RIFF container and the VP8/VP8L/VP8X chunk) from `size` bytes at `data` and
+/// fills `header`: width and height of the canvas, bit_depth 8, components 4 with an alpha channel and 3 without,
+/// color_model RGBA or RGB, interlaced 0, animated for animations. Allocates nothing. Fails with
+/// CIS_STATUS_TRUNCATED_DATA when the data ends inside the header or before the size the RIFF header declares, and
+/// CIS_STATUS_CORRUPT_DATA when the header is invalid. `message` (`message_capacity` bytes, NUL-terminated) receives
+/// a description of a failure.
+CISStatus cis_webp_read_header(const uint8_t *data, size_t size, CISImageHeader *header, char *message,
+                               size_t message_capacity);
+/// Decodes a still WebP image (lossy, lossless, with or without alpha) as interleaved 8-bit RGB into `rgb`
+/// (row-major, 3 * width bytes per row, exactly `rgb_size` = 3 * width * height bytes) with libwebp's default
+/// settings (lossy: "fancy" chroma upsampling). Alpha is dropped (colour samples as stored, not composited).
+/// Data that ends before the image is complete fails with CIS_STATUS_TRUNCATED_DATA, invalid data with
+/// CIS_STATUS_CORRUPT_DATA; `message` receives a description of a failure.
+CISStatus cis_webp_decode_rgb(const uint8_t *data, size_t size, uint8_t *rgb, size_t rgb_size, char *message,
+                              size_t message_capacity);
+/// The EXIF block of an extended (VP8X) WebP file: finds the first "EXIF" chunk of the RIFF container and sets
+/// `*bytes` to its payload (a TIFF structure; a payload with the JPEG-style "Exif\0\0" prefix, which some writers
+/// add, is returned as it is and fails to parse, as in OpenCV), returning its length; returns 0 (and sets `*bytes`
+/// to NULL) when there is none or a chunk header runs past the data. Allocates nothing.
+size_t cis_webp_exif(const uint8_t *data, size_t size, const uint8_t **bytes);
 
 // MARK: - Encoding
 

@@ -1,11 +1,16 @@
 import Foundation
 
 /// Encodes RGB images as an H.264 video file (libx264, yuv420p, BT.601 limited range) through an `ffmpeg` child
-/// process that reads raw RGB24 frames from a pipe. The container follows the file extension (`.mp4`, `.mkv`,
-/// `.mov`, ...). Odd frame sizes are padded by one black row or column (yuv420p needs even sides).
+/// process that reads raw RGB24 frames from a pipe. The container follows the file extension (`containers`).
+/// Odd frame sizes are padded by one black row or column (yuv420p needs even sides).
+///
+/// Everything that can be checked is checked before the first frame: the extension, the folder (exists, writable)
+/// and that this ffmpeg has libx264. The video is written to a temporary file beside `url` (`OutputFile`) and
+/// renamed to `url` only when `finish()` succeeds; a failed or abandoned writer removes it, so `url` never holds a
+/// partial video.
 ///
 /// Call `write(_:)` for every frame, then `finish()`, which waits for the encoder and reports its errors. A writer
-/// dropped without `finish()` stops the encoder (the file is then incomplete). Not thread-safe.
+/// dropped without `finish()` stops the encoder and removes the temporary file. Not thread-safe.
 public final class VideoFrameWriter {
     /// The output file.
     public let url: URL
@@ -18,17 +23,28 @@ public final class VideoFrameWriter {
     /// How many frames have been written.
     public private(set) var framesWritten = 0
 
+    /// The file extensions accepted (lowercase, without the dot) and the ffmpeg muxer each one selects.
+    public static let containers: [String: String] = [
+        "mp4": "mp4", "m4v": "mp4", "mov": "mov", "mkv": "matroska", "avi": "avi",
+    ]
+
     private let process: Process
     private let errors: ProcessOutputCollector
     private let input: FileHandle
+    private let file: OutputFile
     private var isFinished = false
 
-    /// Starts `ffmpeg` writing to `url` (replacing an existing file).
+    /// Checks the output and starts `ffmpeg` writing to a temporary file beside `url`.
     /// - Parameter tools: the FFmpeg executables; nil finds them on `PATH`.
-    /// - Throws: `VideoError.invalidFrameSize`, `.ffmpegNotFound`, `.launchFailed`.
+    /// - Throws: `VideoError.invalidFrameSize`, `.ffmpegNotFound`, `.encoderUnavailable`, `.launchFailed`;
+    ///   `OutputFileError` for an extension not in `containers`, a missing or unwritable folder, a directory.
     public init(url: URL, width: Int, height: Int, frameRate: FrameRate, tools: FFmpegTools? = nil) throws {
         _ = try RawFrameStream.frameByteCount(width: width, height: height)
+        try OutputFile.check(url, acceptedExtensions: VideoFrameWriter.containers.keys.sorted())
         let tools = try tools ?? FFmpegTools.locate()
+        try VideoFrameWriter.checkEncoder(tools)
+        file = try OutputFile(destination: url)
+        let muxer = VideoFrameWriter.containers[url.pathExtension.lowercased()] ?? "mp4"
         let pipe = Pipe()
         (process, errors) = try ChildProcess.start(tools.ffmpeg, arguments: [
             "-hide_banner", "-loglevel", "error", "-y",
@@ -38,7 +54,7 @@ public final class VideoFrameWriter {
             "-c:v", "libx264", "-pix_fmt", "yuv420p",
             "-colorspace", "smpte170m", "-color_primaries", "smpte170m", "-color_trc", "smpte170m",
             "-color_range", "tv",
-            "file:" + url.path,
+            "-f", muxer, "file:" + file.temporaryURL.path,
         ], input: pipe, output: nil)
         input = pipe.fileHandleForWriting
         self.url = url
@@ -48,11 +64,7 @@ public final class VideoFrameWriter {
     }
 
     deinit {
-        if !isFinished {
-            try? input.close()
-            if process.isRunning { process.terminate() }
-            process.waitUntilExit()
-        }
+        cancel()
     }
 
     /// Appends one frame.
@@ -72,15 +84,44 @@ public final class VideoFrameWriter {
         framesWritten += 1
     }
 
-    /// Ends the input, waits for `ffmpeg` to finish the file and checks that it succeeded.
-    /// - Throws: `VideoError.encodingFailed` with ffmpeg's message if it exits with an error.
+    /// Ends the input, waits for `ffmpeg` to finish the file, checks that it succeeded and renames the file to
+    /// `url`.
+    /// - Throws: `VideoError.encodingFailed` with ffmpeg's message if it exits with an error (the temporary file
+    ///   is removed); `OutputFileError.notWritable` if the rename fails.
     public func finish() throws {
         guard !isFinished else { return }
         isFinished = true
         try? input.close()
         process.waitUntilExit()
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            throw VideoError.encodingFailed(errors.summary() ?? "ffmpeg stopped with status \(process.terminationStatus)")
+            file.discard()
+            throw VideoError.encodingFailed(FFmpegDiagnostics.cause(errors.lines(), path: file.temporaryURL.path)
+                ?? "ffmpeg stopped with status \(process.terminationStatus)")
+        }
+        try file.commit()
+    }
+
+    /// Removes what was written so far and stops the encoder; `url` is left as it was. For a caller that gives up
+    /// (for example because another output failed). Does nothing after `finish()`.
+    public func cancel() {
+        guard !isFinished else { return }
+        isFinished = true
+        try? input.close()
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        file.discard()
+    }
+
+    /// Throws `VideoError.encoderUnavailable` unless `ffmpeg -h encoder=libx264` describes the encoder.
+    private static func checkEncoder(_ tools: FFmpegTools) throws {
+        let output = Pipe()
+        let (process, errors) = try ChildProcess.start(tools.ffmpeg, arguments: ["-hide_banner", "-h", "encoder=libx264"],
+                                                       input: nil, output: output)
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard text.hasPrefix("Encoder libx264") else {
+            let reason = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? errors.lines().last
+            throw VideoError.encoderUnavailable(reason ?? "ffmpeg -h encoder=libx264 describes no encoder")
         }
     }
 }

@@ -79,13 +79,16 @@ final class VideoFrameWriterTests: XCTestCase {
         try writer.finish()
     }
 
-    /// An output ffmpeg cannot create fails with ffmpeg's message, and the process survives the broken pipe
-    /// (no SIGPIPE) even when frames keep coming after the encoder has exited.
-    func testUnwritableOutputIsReportedWithoutSIGPIPE() throws {
+    /// An encoder that stops (here: its output folder vanished after the checks) fails with ffmpeg's message, and
+    /// the process survives the broken pipe (no SIGPIPE) even when frames keep coming after the encoder has exited.
+    func testEncoderFailureIsReportedWithoutSIGPIPE() throws {
         let tools = try VideoTestSupport.tools()
-        let url = URL(fileURLWithPath: "/nonexistent-directory/out.mp4")
+        let folder = try VideoTestSupport.temporaryDirectory(for: self).appendingPathComponent("vanishing")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
+        let url = folder.appendingPathComponent("out.mp4")
         let writer = try VideoFrameWriter(url: url, width: 320, height: 240, frameRate: try FrameRate(numerator: 10),
                                           tools: tools)
+        try FileManager.default.removeItem(at: folder)
         let image = try RGBImage(width: 320, height: 240, color: .black)
         var failure: Error?
         do {
@@ -98,5 +101,55 @@ final class VideoFrameWriterTests: XCTestCase {
             return XCTFail("expected encodingFailed, got \(String(describing: failure))")
         }
         XCTAssertFalse(message.isEmpty)
+        XCTAssertFalse(message.contains(" @ 0x"), message)
+    }
+
+    /// Bad outputs fail in the initialiser, before any frame: a missing folder, a directory, an extension with no
+    /// H.264 container.
+    func testOutputIsCheckedBeforeTheFirstFrame() throws {
+        let tools = try VideoTestSupport.tools()
+        let folder = try VideoTestSupport.temporaryDirectory(for: self)
+        let rate = try FrameRate(numerator: 10)
+        let cases: [(URL, OutputFileError)] = [
+            (URL(fileURLWithPath: "/nonexistent-directory/o.mp4"), .folderMissing(path: "/nonexistent-directory/o.mp4")),
+            (folder, .isDirectory(path: folder.path)),
+            (folder.appendingPathComponent("o.txt"),
+             .unsupportedExtension(path: folder.appendingPathComponent("o.txt").path,
+                                   accepted: ["avi", "m4v", "mkv", "mov", "mp4"])),
+        ]
+        for (url, expected) in cases {
+            XCTAssertThrowsError(try VideoFrameWriter(url: url, width: 16, height: 16, frameRate: rate, tools: tools)) {
+                XCTAssertEqual($0 as? OutputFileError, expected)
+            }
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), [], "nothing was created")
+    }
+
+    /// The video appears under its name only when `finish()` succeeds; until then it is a hidden temporary file in
+    /// the same folder. A cancelled writer leaves the folder as it was (an older file of that name untouched).
+    func testVideoAppearsOnlyWhenFinished() throws {
+        let tools = try VideoTestSupport.tools()
+        let folder = try VideoTestSupport.temporaryDirectory(for: self)
+        let url = folder.appendingPathComponent("overlay.mkv")
+        let frame = try RGBImage(width: 32, height: 32, color: .white)
+
+        let writer = try VideoFrameWriter(url: url, width: 32, height: 32, frameRate: try FrameRate(numerator: 10),
+                                          tools: tools)
+        for _ in 0..<3 { try writer.write(frame) }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: url.path))
+        let pending = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        XCTAssertEqual(pending.count, 1)
+        XCTAssertTrue(pending.allSatisfy { $0.hasPrefix(".overlay.mkv.") && $0.hasSuffix(".partial") }, "\(pending)")
+        try writer.finish()
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["overlay.mkv"])
+        XCTAssertEqual(try VideoProbe.probe(url, tools: tools).expectedFrameCount, 3)
+
+        let before = try Data(contentsOf: url)
+        let abandoned = try VideoFrameWriter(url: url, width: 32, height: 32, frameRate: try FrameRate(numerator: 10),
+                                             tools: tools)
+        for _ in 0..<2 { try abandoned.write(frame) }
+        abandoned.cancel()
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["overlay.mkv"])
+        XCTAssertEqual(try Data(contentsOf: url), before, "the earlier video is untouched")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import ImageCodecs
 
@@ -14,11 +15,13 @@ enum VideoTestSupport {
     /// 90 frames, 400×480, 30 fps, H.264 (Tests/Fixtures/Video/README.md).
     static let syntheticVideo = fixturesRoot.appendingPathComponent("Video/synthetic_portrait.mp4")
 
-    /// The FFmpeg tools on PATH, or an `XCTSkip` when they are not installed.
-    static func tools() throws -> FFmpegTools {
+    /// The FFmpeg tools on PATH. When they are not installed: under `CI=true` the error itself (the test fails),
+    /// elsewhere an `XCTSkip`.
+    static func tools(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> FFmpegTools {
         do {
-            return try FFmpegTools.locate()
+            return try FFmpegTools.locate(environment: environment)
         } catch {
+            if VideoSamples.toolsAreRequired(environment) { throw error }
             throw XCTSkip("ffmpeg/ffprobe not installed: \(error)")
         }
     }

@@ -1,4 +1,5 @@
-// libFuzzer target: arbitrary bytes → ImageDecoder.decode(data:) (PNG through libpng, JPEG through libjpeg-turbo),
+// libFuzzer target: arbitrary bytes → ImageDecoder.decode(data:) (PNG through libpng, JPEG through libjpeg-turbo,
+// WebP through libwebp), seeded with PNG and JPEG files (Tools/fuzz/corpus/images),
 // checked by ImageDecodeExercise.
 import Foundation
 import FuzzHarness

@@ -1,18 +1,18 @@
 import Foundation
-import FuzzHarness
 import ImageCodecs
 
-/// What FuzzImageDecoder does with one input: `ImageDecoder.decode(data:)` with the default limits (as the
+/// What FuzzImageDecoder and FuzzWebPDecoder do with one input: `ImageDecoder.decode(data:)` with the default limits (as the
 /// `facemesh` command uses it), twice.
 ///
-/// Besides traps and sanitizer reports (the C shims around libjpeg and libpng are compiled with ASan too), it traps
+/// Besides traps and sanitizer reports (the C shims around libjpeg, libpng and libwebp are compiled with ASan too), it traps
 /// deliberately, so that libFuzzer saves the input, when the decoder breaks its contract:
 /// - it throws something other than an `ImageCodecError`;
 /// - a decoded image's size lies outside the limits or its pixel buffer is not `3 · width · height` bytes;
 /// - decoding the same bytes twice gives different results (a sign of reading uninitialised memory), or the
 ///   second attempt fails differently.
-enum ImageDecodeExercise {
-    static func exercise(_ data: Data) {
+public enum ImageDecodeExercise {
+    /// Decodes `data` twice and traps when the decoder breaks its contract (see above).
+    public static func exercise(_ data: Data) {
         let first = decode(data)
         let second = decode(data)
         guard first == second else {
