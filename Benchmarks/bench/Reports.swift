@@ -192,7 +192,8 @@ enum ProfileReport {
             table.append([layer.stepLabel, "\(input) → \(output), \(window)",
                           layer.chosenPath, formatted(1000 * layer.directSeconds, decimals: 4),
                           formatted(1000 * layer.gemmSeconds, decimals: 4),
-                          formatted(layer.directSeconds > 0 ? layer.gemmSeconds / layer.directSeconds : 0, decimals: 2)])
+                          formatted(layer.directSeconds > 0 ? layer.gemmSeconds / layer.directSeconds : 0,
+                                    decimals: 2)])
             direct += layer.directSeconds
             gemm += layer.gemmSeconds
             best += min(layer.directSeconds, layer.gemmSeconds)
@@ -201,7 +202,8 @@ enum ProfileReport {
         let directText = formatted(1000 * direct, decimals: 3), gemmText = formatted(1000 * gemm, decimals: 3)
         let bestText = formatted(1000 * best, decimals: 3)
         let heading = "Convolution paths: \(profile.name), \(profile.strategies.count) CONV_2D layers, each alone; "
-            + "all direct \(directText) ms, all GEMM \(gemmText) ms, best of each \(bestText) ms; GEMM faster on \(wins)"
+            + "all direct \(directText) ms, all GEMM \(gemmText) ms, best of each \(bestText) ms; "
+            + "GEMM faster on \(wins)"
         return heading + "\n" + table.rendered()
     }
 

@@ -11,10 +11,15 @@ extension Conv2D {
     /// largest face-model patches (3·3·128 floats) within 300 KB, the L2 share of one core.
     static let gemmChunkPixels = 64
 
-    /// The strategy for a geometry: the direct kernels, except for wide single-pixel layers (fully connected
-    /// layers as 1×1 convolutions) whose weights OpenBLAS streams faster than the 16-channel panels.
+    /// The strategy for a geometry: always the direct kernels.
     ///
-    /// Measured with `bench --profile` (1 thread): see `compareStrategies(runs:)` and README.md (Performance).
+    /// Measured with `bench --profile` (1 thread, AMD Zen 5, AVX2 build; OpenBLAS 0.3.21 picks its Haswell AVX2 kernels
+    /// there, the same width): on all 181 CONV_2D layers of mesh, iris, attention and the detector, GEMM took 1.02–7.9×
+    /// the direct time; closest on the 2×2 stride-2 reductions of iris (16×16×128 → 8×8×64: 1.02×) and the wide 1×1
+    /// layers (16×16×80 → 88: 1.16×), farthest on the single-pixel heads (3×3×32 → 1×1×1404: 7.9×), where the direct
+    /// path streams Float16 weight panels and SGEMM with one row cannot amortise its packing. README.md (Performance)
+    /// quotes the totals. A layer that measures faster with GEMM on some machine still gets `.direct`: a fixed rule
+    /// keeps every runner of a model on the same arithmetic.
     static func preferredStrategy(for g: ConvolutionGeometry) -> Strategy {
         .direct
     }
@@ -44,7 +49,8 @@ extension Conv2D {
               let gemm = try? Conv2D(geometry: g, filter: filter, bias: bias, activation: activation,
                                      strategy: .gemm(chunkPixels: Self.gemmChunkPixels)) else { return (0, 0) }
         let output = UnsafeMutablePointer<Float>.allocate(capacity: g.outputElementCount)
-        let workspace = UnsafeMutablePointer<Float>.allocate(capacity: max(1, direct.workspaceCount, gemm.workspaceCount))
+        let workspaceCount = max(1, direct.workspaceCount, gemm.workspaceCount)
+        let workspace = UnsafeMutablePointer<Float>.allocate(capacity: workspaceCount)
         defer {
             output.deallocate()
             workspace.deallocate()
