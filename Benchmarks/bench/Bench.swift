@@ -167,7 +167,7 @@ struct BenchOptions: ParsableArguments {
     @Flag(help: "Print one JSON document instead of tables.")
     var json = false
 
-    @Flag(help: "Per-step profile of each model: step label, share of time, ms, MACs, bytes moved, GMAC/s, % of the measured FMA peak.")
+    @Flag(help: "Per-step profile of each model: step label, share of time, ms, MACs, bytes moved, GMAC/s, % of the measured FMA peak; then every CONV_2D layer's path (direct or GEMM) with both paths timed alone.")
     var profile = false
 
     @Option(help: "Threads of the runners profiled with --profile (split steps are timed across all threads).")

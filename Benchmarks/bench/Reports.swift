@@ -223,7 +223,7 @@ enum ProfileReport {
 /// The `--json` document: `{"build":"release","targetCPU":"avx2-fma","warning":null,"published_command":…,
 /// "fma_probe":{…},"threads":[1],"results":[{"name":"mesh","threads":1,"median_ms":…,"p10_ms":…,"p90_ms":…,
 /// "macs":…,"runs":…},…],"notes":[…]}`, plus `"litert":[…]` with `--compare-litert` and `"profiles":[…]` with
-/// `--profile`. Times in milliseconds; rates in GMAC/s; shares in [0, 1].
+/// `--profile` (each with its "steps" and its "convolution_paths": path, direct_ms, gemm_ms per CONV_2D layer). Times in milliseconds; rates in GMAC/s; shares in [0, 1].
 enum JSONReport {
     static func make(build: BuildContext, peak: FMAPeak, threads: [Int], measurements: [Measurement], notes: [String],
                      litert: [LiteRTComparisonRow]?, profiles: [ModelProfile]?) -> JSONValue {
@@ -298,6 +298,14 @@ enum JSONReport {
                     ("activation_bytes", traffic.map { JSONValue.integer($0.activationBytes) } ?? .null),
                     ("gmacs", .number(rate)),
                     ("peak_share", .number(rate / peakRate)),
+                ])
+            })),
+            ("convolution_paths", .array(profile.strategies.map { layer in
+                .object([
+                    ("label", .string(layer.stepLabel)),
+                    ("path", .string(layer.chosenPath)),
+                    ("direct_ms", .number(1000 * layer.directSeconds)),
+                    ("gemm_ms", .number(1000 * layer.gemmSeconds)),
                 ])
             })),
         ])
