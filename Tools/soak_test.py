@@ -7,6 +7,10 @@ forwards and backwards in a loop, so the face keeps moving smoothly. Standard li
 release build of the command (built on demand).
 
     python3 Tools/soak_test.py [--frames 10000] [--model attention] [--smoothing one-euro]
+    python3 Tools/soak_test.py --ci      # CI-sized: 1,500 frames, a sample every 150, the debug build that
+                                         # `swift test` made; also fails when a frame has no face
+
+The long run is the README's figure (10,000 frames); the CI-sized run is part of .ci/run.
 """
 import argparse
 import os
@@ -44,7 +48,17 @@ def main():
     parser.add_argument("--smoothing", default="one-euro", choices=["none", "one-euro", "velocity"])
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build/release/facemesh"))
     parser.add_argument("--limit-kib", type=int, default=1024, help="allowed growth after warm-up")
+    parser.add_argument("--ci", action="store_true",
+                        help="CI-sized run: 1,500 frames, sample every 150, .build/debug/facemesh unless --binary, "
+                             "every frame must have a face")
     args = parser.parse_args()
+    if args.ci:
+        args.frames, args.every = 1_500, 150
+        if args.binary == parser.get_default("binary"):
+            args.binary = os.path.join(ROOT, ".build/debug/facemesh")
+        if not os.path.exists(args.binary):
+            print(f"FAIL: {args.binary} not found (run `swift build` or `swift test` first)")
+            return 1
 
     if not os.path.exists(args.binary):
         subprocess.run(["swift", "build", "-c", "release", "--product", "facemesh"], cwd=ROOT, check=True)
@@ -66,6 +80,7 @@ def main():
     samples = []
     faces_missing = 0
     started = time.monotonic()
+    count = 0
     for count, line in enumerate(child.stdout, start=1):
         if b'"faces":[]' in line:
             faces_missing += 1
@@ -81,6 +96,9 @@ def main():
     if len(samples) < 3:
         print("FAIL: too few samples; use more frames")
         return 1
+    if count != args.frames:
+        print(f"FAIL: {count} output lines for {args.frames} frames")
+        return 1
     warm = samples[1][1]
     growth = max(kib for _, kib, _ in samples[1:]) - warm
     seconds = samples[-1][2]
@@ -90,6 +108,9 @@ def main():
           f"largest growth since: {growth} KiB (limit {args.limit_kib} KiB)")
     if growth >= args.limit_kib:
         print("FAIL: memory grows")
+        return 1
+    if args.ci and faces_missing:
+        print(f"FAIL: the face was lost on {faces_missing} frames")
         return 1
     print("PASS")
     return 0

@@ -49,6 +49,25 @@ BUILTIN_OPTIONS = {
     "STRIDED_SLICE": "StridedSliceOptions",
 }
 
+# MediaPipe Tasks face models (face_landmarks_detector.tflite = Face Mesh V2, face_blendshapes.tflite, from
+# face_landmarker.task): the builtin operators they add, with the options table each must carry (None = no table).
+# Axis, permutation and shape operands are constant int32 tensors and stay operator inputs.
+TASKS_BUILTIN_OPTIONS = {
+    "LOGISTIC": None,
+    "MEAN": "ReducerOptions",
+    "SUM": "ReducerOptions",
+    "SUB": "SubOptions",
+    "DIV": "DivOptions",
+    "NEG": "NegOptions",
+    "SQRT": None,
+    "RSQRT": None,
+    "SQUARED_DIFFERENCE": None,
+    "TRANSPOSE": None,
+}
+# Known operators whose options table differs in these two models: PAD carries an empty PadOptions, RESHAPE has no
+# table at all (its shape is the constant second operand; the runtime takes the declared output shape).
+TASKS_TOLERATED_OPTIONS = {("PAD", "PadOptions"), ("RESHAPE", "NONE")}
+
 
 def _int(value) -> Attribute:
     return Attribute(KIND_INT, int(value))
@@ -71,6 +90,9 @@ def _options(op, class_name):
 
 def _builtin_attributes(type_name: str, op) -> dict:
     """Attributes of a builtin operator, from its options table (docs/weight-format.md, "Attributes")."""
+    if type_name in TASKS_BUILTIN_OPTIONS or \
+            (type_name, OPTION_TYPE_NAMES.get(op.BuiltinOptionsType(), "?")) in TASKS_TOLERATED_OPTIONS:
+        return _tasks_builtin_attributes(type_name, op)
     expected = BUILTIN_OPTIONS[type_name]
     actual = OPTION_TYPE_NAMES.get(op.BuiltinOptionsType(), "?")
     if expected is None:
@@ -120,6 +142,22 @@ def _builtin_attributes(type_name: str, op) -> dict:
     raise ConversionError(f"no attribute mapping for {type_name}")
 
 
+def _tasks_builtin_attributes(type_name: str, op) -> dict:
+    """Attributes of the operators only the Tasks face models use: MEAN / SUM `keep_dims` (0 / 1), SUB / DIV
+    `fused_activation`; every other one has none (its options table, if any, has no fields)."""
+    actual = OPTION_TYPE_NAMES.get(op.BuiltinOptionsType(), "?")
+    if (type_name, actual) in TASKS_TOLERATED_OPTIONS:
+        return {}
+    expected = TASKS_BUILTIN_OPTIONS[type_name]
+    if actual != (expected or "NONE"):
+        raise ConversionError(f"{type_name}: options {actual}, expected {expected or 'none'}")
+    if expected == "ReducerOptions":
+        return {"keep_dims": _int(_options(op, expected).KeepDims())}
+    if expected in ("SubOptions", "DivOptions"):
+        return {"fused_activation": _activation(_options(op, expected).FusedActivationFunction())}
+    return {}
+
+
 def _flex_attribute(key: str, value) -> Attribute:
     """One flexbuffer map entry as an attribute: bool/int -> int, float -> float, str, homogeneous lists."""
     if isinstance(value, (bool, int)):
@@ -155,7 +193,7 @@ def _operator_type(model, op) -> str:
         name = code.CustomCode().decode("utf-8")
         if name not in CUSTOM_OPS:
             raise ConversionError(f"unsupported custom operator {name}")
-    elif name != "DEQUANTIZE" and name not in BUILTIN_OPTIONS:
+    elif name != "DEQUANTIZE" and name not in BUILTIN_OPTIONS and name not in TASKS_BUILTIN_OPTIONS:
         raise ConversionError(f"unsupported builtin operator {name}")
     return name
 

@@ -25,7 +25,8 @@ import tflite
 from sfmw_reader import read_sfmw
 from sfmw_writer import serialize
 from tflite_graph import load_graph
-from convert_weights import MODELS, REPOSITORY_ROOT
+from convert_weights import MODELS, REPOSITORY_ROOT, TASKS_MODELS
+from tasks_bundle import obtain_bundle, read_bundle_member
 from wheel_source import obtain_wheel, read_member, sha256_bytes
 
 # docs/models.md §3 (DEQUANTIZE excluded: the converter removes it) and §1 parameter counts.
@@ -48,6 +49,22 @@ EXPECTED_PARAMS = {"face_detection_short_range": 101_390, "face_landmark": 604_6
 EXPECTED_OUTPUT_TENSORS = {"face_detection_short_range": [175, 174], "face_landmark": [213, 210],
                            "face_landmark_with_attention": [719, 720, 721, 723, 722, 724, 710],
                            "iris_landmark": [384, 385]}
+
+# MediaPipe Tasks models (face_landmarker.task), counted from the .tflite files themselves (Tools/tasks_bundle.py):
+# Face Mesh V2 outputs landmarks (1434 = 478 x 3), the face-flag logit and the tongue-out score (after LOGISTIC);
+# the blendshape network outputs 52 scores. Its 1x1 convolutions of the MLP blocks carry a fused RELU.
+EXPECTED_OPS.update({
+    "face_landmark_v2": {"CONV_2D": 72, "PRELU": 69, "ADD": 34, "DEPTHWISE_CONV_2D": 34, "MAX_POOL_2D": 6, "PAD": 3,
+                         "LOGISTIC": 1, "RESHAPE": 1},
+    "face_blendshapes": {"MUL": 26, "ADD": 24, "CONV_2D": 19, "MEAN": 18, "TRANSPOSE": 10, "NEG": 8, "RSQRT": 8,
+                         "SQUARED_DIFFERENCE": 8, "STRIDED_SLICE": 4, "RESHAPE": 2, "CONCATENATION": 1, "DIV": 1,
+                         "LOGISTIC": 1, "SQRT": 1, "SUB": 1, "SUM": 1},
+})
+EXPECTED_DEQUANTIZE.update({"face_landmark_v2": 251, "face_blendshapes": 49})
+EXPECTED_PARAMS.update({"face_landmark_v2": 1_199_316, "face_blendshapes": 450_522})
+EXPECTED_OUTPUT_TENSORS.update({"face_landmark_v2": [473, 472, 475], "face_blendshapes": [195]})
+# Operators allowed to keep a fused activation: (model, operator type) -> activation.
+FUSED_ACTIVATIONS = {("face_blendshapes", "CONV_2D"): "RELU"}
 
 # docs/models.md §6 index lists = the subset_idxs of Landmarks2TransformMatrix (§5.2).
 LIPS = [61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291, 185, 40, 39, 37, 0, 267, 269, 270, 409, 78, 95, 88, 178,
@@ -146,7 +163,7 @@ def check_model(name: str, sfmw_bytes: bytes, model_bytes: bytes) -> list:
         want = ([ref["names"][i] if i >= 0 else None for i in ins], [ref["names"][i] for i in outs])
         if op["type"] != kind or got != want:
             fail(f"operator {position}: {op['type']} {got} != {kind} {want}")
-        if op["attributes"].get("fused_activation", "NONE") != "NONE":
+        if op["attributes"].get("fused_activation", "NONE") not in ("NONE", FUSED_ACTIVATIONS.get((name, kind))):
             fail(f"operator {position}: fused activation {op['attributes']['fused_activation']}")
     for t in tensors:
         if t["dims"] != ref["shapes"].get(t["name"]):
@@ -182,6 +199,7 @@ def check_model(name: str, sfmw_bytes: bytes, model_bytes: bytes) -> list:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Verify Weights/*.sfmw")
     parser.add_argument("--wheel")
+    parser.add_argument("--bundle", help="a local face_landmarker.task (still checked)")
     parser.add_argument("--weights", default=str(REPOSITORY_ROOT / "Weights"))
     parser.add_argument("--cache", default=str(REPOSITORY_ROOT / "Tools" / ".cache"))
     args = parser.parse_args(argv)
@@ -189,9 +207,11 @@ def main(argv=None) -> int:
     weights = Path(args.weights)
     readme_path = weights / "README.md"
     readme = readme_path.read_text(encoding="utf-8") if readme_path.is_file() else ""
+    bundle = obtain_bundle(args.bundle)
+    sources = [(name, read_member(wheel, member)) for name, member in MODELS.items()]
+    sources += [(name, read_bundle_member(bundle, member)) for name, member in TASKS_MODELS.items()]
     all_failures = 0
-    for name, member in MODELS.items():
-        model_bytes = read_member(wheel, member)
+    for name, model_bytes in sources:
         sfmw_bytes = (weights / f"{name}.sfmw").read_bytes()
         failures = check_model(name, sfmw_bytes, model_bytes)
         if serialize(load_graph(model_bytes, name)) != sfmw_bytes:
@@ -204,7 +224,7 @@ def main(argv=None) -> int:
         for failure in failures:
             print("  -", failure)
         all_failures += len(failures)
-    print(f"{len(MODELS)} models checked, {all_failures} failures")
+    print(f"{len(sources)} models checked, {all_failures} failures")
     return 0 if all_failures == 0 else 1
 
 

@@ -7,7 +7,9 @@ import TensorRuntime
 enum WorkloadName {
     static let mesh = "mesh", iris = "iris", cascade = "cascade", attention = "attention", detector = "detector"
     static let frame = "frame"
-    static let all = [mesh, iris, cascade, attention, detector, frame]
+    /// MediaPipe Tasks' Face Mesh V2 and its blendshape network.
+    static let v2 = "v2", blendshapes = "blendshapes"
+    static let all = [mesh, iris, cascade, attention, detector, v2, blendshapes, frame]
 }
 
 /// A single model and the input its steps are profiled on (`--profile`), with its weight file (for the bytes each
@@ -62,6 +64,13 @@ struct WorkloadCatalog {
             case WorkloadName.detector:
                 workloads.append(try single(name, .faceDetector, "LiteRT/face_detection_short_range/grace_hopper/input.f32",
                                             summary: "face_detection_short_range on the letterboxed 128×128 photo"))
+            case WorkloadName.v2:
+                workloads.append(try single(name, .faceLandmarkV2, "LiteRT/face_landmark_v2/grace_hopper/input.f32",
+                                            summary: "face_landmark_v2 (MediaPipe Tasks' Face Mesh V2) on a 256×256 face crop"))
+            case WorkloadName.blendshapes:
+                workloads.append(try single(name, .faceBlendshapes,
+                                            "LiteRT/face_blendshapes/mpl_grace_hopper_face0/input.f32",
+                                            summary: "face_blendshapes on MediaPipe's 146 landmarks of the photo's face"))
             case WorkloadName.frame:
                 workloads.append(try frame())
             default:

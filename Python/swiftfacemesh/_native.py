@@ -29,7 +29,7 @@ ERROR_PROCESSING = 4
 ERROR_BUFFER_TOO_SMALL = 5
 
 # facemesh_model and facemesh_smoothing, by the names the Python API accepts.
-MODELS = {"mesh": 0, "attention": 1, "cascade": 2}
+MODELS = {"mesh": 0, "attention": 1, "cascade": 2, "v2": 3}
 SMOOTHING = {"none": 0, "one_euro": 1, "relative_velocity": 2}
 
 

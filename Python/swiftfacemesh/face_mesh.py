@@ -23,7 +23,7 @@ from . import _native
 HeadPose = namedtuple("HeadPose", ["matrix", "yaw", "pitch", "roll"])
 
 #: Landmarks per face for each model (468 for the mesh alone; irises add 10).
-LANDMARK_COUNTS = {"mesh": 468, "attention": 478, "cascade": 478}
+LANDMARK_COUNTS = {"mesh": 468, "attention": 478, "cascade": 478, "v2": 478}
 
 
 class NormalizedLandmark:

@@ -97,6 +97,7 @@ private func modelCode(_ model: LandmarkModelKind) -> Int32 {
     case .mesh: return Int32(FACEMESH_MODEL_MESH.rawValue)
     case .attention: return Int32(FACEMESH_MODEL_ATTENTION.rawValue)
     case .cascade: return Int32(FACEMESH_MODEL_CASCADE.rawValue)
+    case .faceMeshV2: return Int32(FACEMESH_MODEL_V2.rawValue)
     }
 }
 
@@ -127,6 +128,7 @@ private func engineOptions(_ options: facemesh_options) throws -> FaceMeshOption
     case FACEMESH_MODEL_MESH.rawValue: model = .mesh
     case FACEMESH_MODEL_ATTENTION.rawValue: model = .attention
     case FACEMESH_MODEL_CASCADE.rawValue: model = .cascade
+    case FACEMESH_MODEL_V2.rawValue: model = .faceMeshV2
     default: throw invalidOption("model \(options.model) is not one of 0 (mesh), 1 (attention), 2 (cascade)")
     }
     let smoothing: SmoothingMethod

@@ -3,7 +3,7 @@ import FaceMesh
 
 /// The landmark model names accepted by `--model`.
 enum ModelChoice: String, CaseIterable, ExpressibleByArgument {
-    case mesh, attention, cascade
+    case mesh, attention, cascade, v2
 
     /// The engine's model kind.
     var kind: LandmarkModelKind {
@@ -11,14 +11,18 @@ enum ModelChoice: String, CaseIterable, ExpressibleByArgument {
         case .mesh: return .mesh
         case .attention: return .attention
         case .cascade: return .cascade
+        case .v2: return .faceMeshV2
         }
     }
 }
 
 /// Options shared by `image` and `video`: which landmark model runs and how many faces are wanted.
 struct ModelOptions: ParsableArguments {
-    @Option(help: "Landmark model: mesh (468 points), attention (478, irises refined in the same network) or cascade (mesh + iris model, 478).")
+    @Option(help: "Landmark model: mesh (468 points), attention (478, irises refined in the same network), cascade (mesh + iris model, 478) or v2 (MediaPipe Tasks' Face Mesh V2, 478, with a tongue-out score).")
     var model: ModelChoice = .attention
+
+    @Flag(help: "Add MediaPipe's 52 blendshape scores to each face (needs a 478-point model: v2, attention or cascade).")
+    var blendshapes = false
 
     @Option(help: "The most faces to report.")
     var maxFaces: Int = 1
@@ -28,6 +32,9 @@ struct ModelOptions: ParsableArguments {
 
     func validate() throws {
         guard maxFaces >= 1 else { throw ValidationError("--max-faces must be at least 1") }
+        guard !blendshapes || model != .mesh else {
+            throw ValidationError("--blendshapes needs a 478-point model (--model v2, attention or cascade)")
+        }
         guard FaceMeshOptions.threadRange.contains(threads) else {
             throw ValidationError("--threads must lie in \(FaceMeshOptions.threadRange)")
         }
@@ -36,7 +43,7 @@ struct ModelOptions: ParsableArguments {
     /// Engine settings for these options (`staticImageMode` for photos, tracking for videos).
     func engineOptions(staticImageMode: Bool, smoothing: SmoothingMethod = .none) -> FaceMeshOptions {
         FaceMeshOptions(staticImageMode: staticImageMode, maxFaces: maxFaces, model: model.kind, smoothing: smoothing,
-                        threads: threads)
+                        outputBlendshapes: blendshapes, threads: threads)
     }
 }
 

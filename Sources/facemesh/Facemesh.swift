@@ -11,8 +11,9 @@ struct Facemesh: ParsableCommand {
         abstract: "Face landmarks and head pose for images and videos, printed as JSON.",
         discussion: """
         Landmarks are image pixels (x right, y down; z in the same pixel scale, smaller is closer to the camera): \
-        468 points with --model mesh, 478 (with irises) with attention or cascade. pose.matrix is the 4x4 \
-        canonical-face-to-camera transform in row-major order (translation in cm), pose.yawPitchRoll in degrees.
+        468 points with --model mesh, 478 (with irises) with attention, cascade or v2. pose.matrix is the 4x4 \
+        canonical-face-to-camera transform in row-major order (translation in cm), pose.yawPitchRoll in degrees. \
+        --blendshapes adds "blendshapes": MediaPipe's 52 scores in [0, 1] by name (and tongueOut with v2).
         """,
         subcommands: [ImageCommand.self, VideoCommand.self])
 }

@@ -8,9 +8,12 @@ import ImageCodecs
 ///     image:  {"width":W,"height":H,"faces":[FACE,...]}
 ///     video:  {"frame":i,"timestamp":t,"width":W,"height":H,"faces":[FACE,...]}   (one line per frame)
 ///     FACE:   {"landmarks":[[x,y,z],...],"presence":p,"detectionScore":s,
-///              "pose":{"matrix":[16 numbers, row-major],"yawPitchRoll":[yaw,pitch,roll]}}
+///              "pose":{"matrix":[16 numbers, row-major],"yawPitchRoll":[yaw,pitch,roll]}
+///              [,"tongueOut":t] [,"blendshapes":{"_neutral":s,...,"noseSneerRight":s[,"tongueOut":t]}]}
 ///
-/// `pose` is null when the head pose could not be estimated; a non-finite number is written as null.
+/// `pose` is null when the head pose could not be estimated; a non-finite number is written as null. `tongueOut`
+/// (Face Mesh V2 only) and `blendshapes` (with `--blendshapes`: MediaPipe's 52 names in its order) are present only
+/// when the model provides them.
 enum FaceJSON {
     /// Decimals kept for landmark coordinates (pixels) and angles (degrees).
     static let landmarkDecimals = 3
@@ -49,6 +52,11 @@ enum FaceJSON {
         text += "],\"presence\":" + number(face.presence, decimals: scoreDecimals)
         text += ",\"detectionScore\":" + number(face.detectionScore, decimals: scoreDecimals)
         text += ",\"pose\":" + pose(face.headPose)
+        if let tongueOut = face.tongueOut { text += ",\"tongueOut\":" + number(tongueOut, decimals: scoreDecimals) }
+        if let blendshapes = face.blendshapes {
+            text += ",\"blendshapes\":{" + blendshapes.named.map { "\"\($0.name)\":" + number($0.score, decimals: scoreDecimals) }
+                .joined(separator: ",") + "}"
+        }
         return text + "}"
     }
 

@@ -5,7 +5,8 @@ import ImageCodecs
 /// Draws face mesh results onto an image: the mesh's triangle edges as thin lines, the face, lip and eye outlines,
 /// the irises (circles around landmarks 468 and 473 with the mean distance to their four boundary points as
 /// radius) and the head-pose axes (the canonical model's origin and points 5 cm along its x, y and z axes mapped
-/// by the pose matrix and projected by MediaPipe's default camera; x red, y green, z blue).
+/// by the pose matrix and projected by MediaPipe's default camera; x red, y green, z blue); with blendshapes, a bar
+/// chart of the strongest ones beside each face.
 ///
 /// Line widths grow with the face: the reference unit is 1 pixel for a face 250 pixels wide (inter-eye-corner
 /// distance about 100 pixels).
@@ -22,11 +23,14 @@ struct OverlayRenderer {
     static let irisColor = RGBColor(red: 255, green: 210, blue: 0)
     static let axisColors: [RGBColor] = [.red, RGBColor(red: 0, green: 220, blue: 0), RGBColor(red: 30, green: 90, blue: 255)]
 
-    /// `image` with every face of `faces` drawn on it (landmarks in the image's pixel coordinates).
+    /// `image` with every face of `faces` drawn on it (landmarks in the image's pixel coordinates), and beside each
+    /// face with blendshapes the chart of its strongest ones (`BlendshapeChart`).
     func render(_ faces: [FaceMeshResult], on image: RGBImage) -> RGBImage {
         var canvas = ImageCanvas(image: image)
         for face in faces { draw(face, on: &canvas) }
-        return canvas.image
+        var result = canvas.image
+        for face in faces { BlendshapeChart.draw(face, on: &result) }
+        return result
     }
 
     private func draw(_ face: FaceMeshResult, on canvas: inout ImageCanvas) {

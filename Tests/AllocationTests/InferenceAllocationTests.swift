@@ -9,12 +9,14 @@ final class InferenceAllocationTests: XCTestCase {
     private static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// The four models with a real input each (reference fixtures).
+    /// The shipped models with a real input each (reference fixtures).
     private let models = [
         ("face_landmark", "LiteRT/face_landmark/grace_hopper/input.f32"),
         ("iris_landmark", "LiteRT/iris_landmark/grace_hopper_left_eye/input.f32"),
         ("face_detection_short_range", "LiteRT/face_detection_short_range/grace_hopper/input.f32"),
         ("face_landmark_with_attention", "MediaPipe/attention/grace_hopper/input.f32"),
+        ("face_landmark_v2", "LiteRT/face_landmark_v2/grace_hopper/input.f32"),
+        ("face_blendshapes", "LiteRT/face_blendshapes/mpl_grace_hopper_face0/input.f32"),
     ]
 
     override func setUpWithError() throws {

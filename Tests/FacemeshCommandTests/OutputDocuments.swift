@@ -11,8 +11,14 @@ struct FaceObject: Decodable {
     let presence: Double
     let detectionScore: Double
     let pose: Pose?
+    /// Face Mesh V2's tongue-out score (`--model v2`).
+    let tongueOut: Double?
+    /// The blendshape scores by name (`--blendshapes`).
+    let blendshapes: [String: Double]?
 
     static let keys: Set<String> = ["landmarks", "presence", "detectionScore", "pose"]
+    /// Keys present only with some models or options.
+    static let optionalKeys: Set<String> = ["tongueOut", "blendshapes"]
 }
 
 /// `facemesh image` output.
@@ -38,7 +44,9 @@ enum FaceObjectChecks {
         let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: json) as? [String: Any], file: file, line: line)
         let faces = try XCTUnwrap(object[faceListKey] as? [[String: Any]], file: file, line: line)
         for face in faces {
-            XCTAssertEqual(Set(face.keys), FaceObject.keys, file: file, line: line)
+            XCTAssertTrue(Set(face.keys).isSuperset(of: FaceObject.keys), "\(face.keys)", file: file, line: line)
+            XCTAssertTrue(Set(face.keys).subtracting(FaceObject.keys).isSubset(of: FaceObject.optionalKeys),
+                          "\(face.keys)", file: file, line: line)
             if let pose = face["pose"] as? [String: Any] {
                 XCTAssertEqual(Set(pose.keys), ["matrix", "yawPitchRoll"], file: file, line: line)
             }
@@ -78,6 +86,27 @@ enum FaceObjectChecks {
         let eyeSpan = hypot(reference[33][0] - reference[263][0], reference[33][1] - reference[263][1])
         let total = zip(landmarks, reference).map { hypot($0[0] - $1[0], $0[1] - $1[1]) }.reduce(0, +)
         return total / Double(reference.count) / eyeSpan
+    }
+
+    /// Largest and mean |Δz| between two landmark lists, in pixels (z is printed in the same pixel scale as x).
+    static func depthDifferences(_ landmarks: [[Double]], _ reference: [[Double]]) -> (largest: Double, mean: Double) {
+        let differences = zip(landmarks, reference).map { abs($0[2] - $1[2]) }
+        return (differences.max() ?? .infinity, differences.reduce(0, +) / Double(max(differences.count, 1)))
+    }
+
+    /// Checks the printed landmarks against MediaPipe's: mean 2-D distance over the eye span, and z in pixels,
+    /// each with its own bound; prints the measured values.
+    static func assertMatches(_ landmarks: [[Double]], mediaPipe reference: [[Double]], what: String,
+                              distanceBound: Double, largestDepthBound: Double, meanDepthBound: Double,
+                              file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(landmarks.count, reference.count, what, file: file, line: line)
+        let distance = meanDistanceOverEyeSpan(landmarks, reference)
+        let depth = depthDifferences(landmarks, reference)
+        print(String(format: "%@: mean distance %.2e of the eye span; |Δz| max %.4f px, mean %.5f px", what,
+                     distance, depth.largest, depth.mean))
+        XCTAssertLessThanOrEqual(distance, distanceBound, "\(what): x/y", file: file, line: line)
+        XCTAssertLessThanOrEqual(depth.largest, largestDepthBound, "\(what): largest |Δz|", file: file, line: line)
+        XCTAssertLessThanOrEqual(depth.mean, meanDepthBound, "\(what): mean |Δz|", file: file, line: line)
     }
 }
 

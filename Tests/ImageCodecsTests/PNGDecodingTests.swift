@@ -74,6 +74,47 @@ final class PNGDecodingTests: XCTestCase {
         XCTAssertTrue(detail.lowercased().contains("width"), detail)
     }
 
+    /// A valid PNG header (correct CRCs) of `width` × `height` 8-bit RGB pixels followed by an empty zlib stream:
+    /// it decodes no further than the header checks.
+    private func headerOnlyPNG(width: UInt32, height: UInt32) -> Data {
+        var ihdr: [UInt8] = Array("IHDR".utf8)
+        for value in [width, height] { ihdr += withUnsafeBytes(of: value.bigEndian, Array.init) }
+        ihdr += [8, 2, 0, 0, 0]
+        var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] + ihdr
+        png += withUnsafeBytes(of: pngChunkCRC(ihdr).bigEndian, Array.init)
+        let idat: [UInt8] = Array("IDAT".utf8) + [0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]
+        png += [0, 0, 0, 8] + idat + withUnsafeBytes(of: pngChunkCRC(idat).bigEndian, Array.init)
+        let iend: [UInt8] = Array("IEND".utf8)
+        png += [0, 0, 0, 0] + iend + withUnsafeBytes(of: pngChunkCRC(iend).bigEndian, Array.init)
+        return Data(png)
+    }
+
+    /// The default limits the README and the doc comments state: 16,384 pixels per side and 100 megapixels, both
+    /// inclusive. Images just past either limit are refused from the header; images at the limits pass the header
+    /// check (and then fail only because their pixel data is missing).
+    func testDefaultLimitsAre16384PixelsPerSideAnd100Megapixels() throws {
+        XCTAssertEqual(ImageSizeLimits.default, ImageSizeLimits(maximumSide: 16_384, maximumPixelCount: 100_000_000))
+        let limits = ImageSizeLimits.default
+        XCTAssertTrue(limits.accepts(width: 16_384, height: 6_103))  // 99,991,552 pixels
+        XCTAssertTrue(limits.accepts(width: 10_000, height: 10_000))  // exactly 100 megapixels
+        XCTAssertFalse(limits.accepts(width: 16_385, height: 1))
+        XCTAssertFalse(limits.accepts(width: 1, height: 16_385))
+        XCTAssertFalse(limits.accepts(width: 10_000, height: 10_001))
+        XCTAssertFalse(limits.accepts(width: 16_384, height: 16_384))
+        for (width, height) in [(16_385, 1), (1, 16_385), (10_001, 10_000), (16_384, 6_104)] {
+            let error = assertCodecError(try ImageDecoder.decode(data: headerOnlyPNG(width: UInt32(width),
+                                                                                    height: UInt32(height))))
+            XCTAssertEqual(error, .imageTooLarge(format: .png, width: width, height: height, limits: .default),
+                           "\(width)x\(height)")
+        }
+        for (width, height) in [(16_384, 1), (1, 16_384), (10_000, 10_000)] {
+            let error = assertCodecError(try ImageDecoder.decode(data: headerOnlyPNG(width: UInt32(width),
+                                                                                    height: UInt32(height))))
+            if case .imageTooLarge? = error { XCTFail("\(width)x\(height) is within the default limits") }
+            XCTAssertNotNil(error, "\(width)x\(height): the pixel data is missing")
+        }
+    }
+
     func testCustomLimitsApplyPerSideAndInTotal() throws {
         let data = try CodecFixtures.data("rgb_8bit.png")  // 7 x 5
         let narrow = ImageSizeLimits(maximumSide: 6, maximumPixelCount: 1000)

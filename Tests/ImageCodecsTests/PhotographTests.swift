@@ -11,12 +11,10 @@ final class PhotographTests: XCTestCase {
                           tolerance: 1)
     }
 
-    /// skimage_astronaut.png (512 x 512 RGB PNG) comes with the shared image fixtures in Tests/Fixtures/Images;
-    /// skipped when that directory is absent. PNG is lossless: the values must be identical.
+    /// skimage_astronaut.png (512 x 512 RGB PNG) from the committed image fixtures in Tests/Fixtures/Images (a
+    /// missing file fails the test). PNG is lossless: the values must be identical.
     func testAstronautPNGMatchesPillow() throws {
         let url = CodecFixtures.fixturesRoot.appendingPathComponent("Images/skimage_astronaut.png")
-        try XCTSkipUnless(FileManager.default.fileExists(atPath: url.path),
-                          "Tests/Fixtures/Images/skimage_astronaut.png is not present")
         try assertSamples(of: url, expected: "skimage_astronaut.png", tolerance: 0)
     }
 

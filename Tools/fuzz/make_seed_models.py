@@ -29,12 +29,13 @@ DICTIONARY = os.path.join(HERE, "dictionaries", "sfmw.dict")
 
 OPERATOR_TYPES = ["CONV_2D", "DEPTHWISE_CONV_2D", "PRELU", "RELU", "ADD", "MUL", "MAX_POOL_2D", "PAD", "RESHAPE",
                   "CONCATENATION", "STRIDED_SLICE", "Landmarks2TransformMatrix", "TransformTensorBilinear",
-                  "TransformLandmarks"]
+                  "TransformLandmarks", "LOGISTIC", "SQRT", "RSQRT", "NEG", "SUB", "DIV", "SQUARED_DIFFERENCE",
+                  "MEAN", "SUM", "TRANSPOSE"]
 ATTRIBUTE_KEYS = ["padding", "stride_h", "stride_w", "dilation_h", "dilation_w", "fused_activation",
                   "depth_multiplier", "filter_h", "filter_w", "axis", "new_shape", "begin_mask", "end_mask",
                   "ellipsis_mask", "new_axis_mask", "shrink_axis_mask", "offset", "left_rotation_idx",
                   "right_rotation_idx", "output_height", "output_width", "scale_x", "scale_y", "subset_idxs",
-                  "target_rotation_radians"]
+                  "target_rotation_radians", "keep_dims"]
 ATTRIBUTE_STRINGS = ["SAME", "VALID", "NONE", "RELU", "RELU6", "TANH"]
 
 
@@ -196,7 +197,67 @@ def attention_crop():
     return g
 
 
-SEEDS = [conv_prelu, blaze_block, strided_downsample, pool_reshape_concat, mul_slice, attention_crop]
+def token_mixer():
+    """The blendshape network's pieces (face_blendshapes.tflite): points centred and scaled (MEAN, SUB, MUL, SUM, SQRT,
+    DIV), TRANSPOSE around a single-row 1×1 CONV_2D with a fused RELU, the ten-operator layer normalisation that the
+    planner fuses (MEAN, NEG, SQUARED_DIFFERENCE, MEAN, ADD ε, RSQRT, MUL γ, MUL, MUL, ADD), and LOGISTIC."""
+    g = SeedGraph("token_mixer")
+    x = g.activation("points", [1, 4, 2])
+    axis_points = g.ints("axis_points", [1], [-2])
+    axis_last = g.ints("axis_last", [1], [-1])
+    centre = g.activation("centre", [1, 1, 2])
+    centred = g.activation("centred", [1, 4, 2])
+    squares = g.activation("squares", [1, 4, 2])
+    radii2 = g.activation("radii2", [1, 4, 1])
+    radii = g.activation("radii", [1, 4, 1])
+    scale = g.activation("scale", [1, 1, 1])
+    scaled = g.activation("scaled", [1, 4, 2])
+    shape4 = g.ints("shape4", [4], [1, 1, 4, 2])
+    rows = g.activation("rows", [1, 1, 4, 2])
+    permutation = g.ints("permutation", [4], [0, 1, 3, 2])
+    tokens = g.activation("tokens", [1, 1, 2, 4])
+    w = g.floats("mix/w", [3, 1, 1, 4])
+    b = g.floats("mix/b", [3])
+    mixed = g.activation("mixed", [1, 1, 2, 3])
+    mean = g.activation("ln/mean", [1, 1, 2, 1])
+    negated = g.activation("ln/neg", [1, 1, 2, 1])
+    deviations = g.activation("ln/sqdiff", [1, 1, 2, 3])
+    variance = g.activation("ln/var", [1, 1, 2, 1])
+    epsilon = g.floats("ln/epsilon", [], [1e-6])
+    shifted = g.activation("ln/var_eps", [1, 1, 2, 1])
+    inverse = g.activation("ln/rsqrt", [1, 1, 2, 1])
+    gamma = g.floats("ln/gamma", [3], [1.0, 0.5, 2.0])
+    gain = g.activation("ln/gain", [1, 1, 2, 3])
+    left = g.activation("ln/x_gain", [1, 1, 2, 3])
+    right = g.activation("ln/neg_gain", [1, 1, 2, 3])
+    normalized = g.activation("ln/out", [1, 1, 2, 3])
+    y = g.activation("scores", [1, 1, 2, 3])
+    g.graph.inputs, g.graph.outputs = [x], [y]
+    g.op("MEAN", [x, axis_points], [centre], keep_dims=1)
+    g.op("SUB", [x, centre], [centred], fused_activation="NONE")
+    g.op("MUL", [centred, centred], [squares], fused_activation="NONE")
+    g.op("SUM", [squares, axis_last], [radii2], keep_dims=1)
+    g.op("SQRT", [radii2], [radii])
+    g.op("MEAN", [radii, axis_points], [scale], keep_dims=1)
+    g.op("DIV", [centred, scale], [scaled], fused_activation="NONE")
+    g.op("RESHAPE", [scaled, shape4], [rows])
+    g.op("TRANSPOSE", [rows, permutation], [tokens])
+    g.op("CONV_2D", [tokens, w, b], [mixed], **{**conv_attributes("VALID"), "fused_activation": "RELU"})
+    g.op("MEAN", [mixed, axis_last], [mean], keep_dims=1)
+    g.op("NEG", [mean], [negated])
+    g.op("SQUARED_DIFFERENCE", [mixed, mean], [deviations])
+    g.op("MEAN", [deviations, axis_last], [variance], keep_dims=1)
+    g.op("ADD", [variance, epsilon], [shifted], fused_activation="NONE")
+    g.op("RSQRT", [shifted], [inverse])
+    g.op("MUL", [inverse, gamma], [gain], fused_activation="NONE")
+    g.op("MUL", [mixed, gain], [left], fused_activation="NONE")
+    g.op("MUL", [negated, gain], [right], fused_activation="NONE")
+    g.op("ADD", [left, right], [normalized], fused_activation="NONE")
+    g.op("LOGISTIC", [normalized], [y])
+    return g
+
+
+SEEDS = [conv_prelu, blaze_block, strided_downsample, pool_reshape_concat, mul_slice, attention_crop, token_mixer]
 
 
 def dictionary_entry(raw: bytes) -> str:

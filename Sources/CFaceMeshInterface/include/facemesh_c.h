@@ -51,6 +51,8 @@ typedef enum {
     FACEMESH_MODEL_ATTENTION = 1,
     /// FaceMesh, then the iris model on each eye: 478 points.
     FACEMESH_MODEL_CASCADE = 2,
+    /// MediaPipe Tasks' Face Mesh V2: 478 points (256x256 crop, Tasks' ROI rules).
+    FACEMESH_MODEL_V2 = 3,
 } facemesh_model;
 
 /// Temporal smoothing of the output landmarks in video mode.

@@ -48,6 +48,8 @@ public enum FaceMeshError: Error, Hashable, Sendable, CustomStringConvertible {
     case areaResizeCannotEnlarge(sourceWidth: Int, sourceHeight: Int, width: Int, height: Int)
     /// A raw landmark buffer does not hold `landmarkCount × stride` values, or the stride is below 3.
     case invalidRawLayout(valueCount: Int, landmarkCount: Int, stride: Int)
+    /// The blendshape network needs a face's 478 landmarks; this many were given.
+    case wrongLandmarkCount(expected: Int, actual: Int)
     /// A model input size used for projection is not positive.
     case invalidModelInputSize(Float)
     /// The iris merge's index lists do not match the contours, or an index is outside the mesh.
@@ -127,6 +129,7 @@ public enum FaceMeshError: Error, Hashable, Sendable, CustomStringConvertible {
             return "crop: destination holds \(actual) values, \(required) are needed"
         case let .areaResizeCannotEnlarge(sourceWidth, sourceHeight, width, height):
             return "resize: area resampling shrinks only; \(sourceWidth)×\(sourceHeight) → \(width)×\(height)"
+        case let .wrongLandmarkCount(expected, actual): return "expected \(expected) landmarks, got \(actual)"
         case let .invalidRawLayout(valueCount, landmarkCount, stride):
             return "landmark projection: \(valueCount) raw values cannot hold \(landmarkCount) landmarks of stride "
                 + "\(stride) (stride must be ≥ 3)"

@@ -1,7 +1,7 @@
 import Foundation
 import TensorRuntime
 
-/// The four converted MediaPipe models and where their weight files are found.
+/// The converted MediaPipe models and where their weight files are found.
 public enum FaceModelFile: String, CaseIterable, Sendable {
     /// FaceMesh: 192×192 crop → 468 points + face flag.
     case faceLandmark = "face_landmark"
@@ -11,6 +11,10 @@ public enum FaceModelFile: String, CaseIterable, Sendable {
     case irisLandmark = "iris_landmark"
     /// BlazeFace short range: 128×128 letterboxed frame → 896 boxes and scores.
     case faceDetector = "face_detection_short_range"
+    /// Face Mesh V2 (MediaPipe Tasks): 256×256 crop → 478 points + face flag + tongue-out score.
+    case faceLandmarkV2 = "face_landmark_v2"
+    /// The blendshape network (MediaPipe Tasks): 146 landmarks × (x, y) in pixels → 52 scores.
+    case faceBlendshapes = "face_blendshapes"
 
     /// The file name inside the weights directory.
     public var fileName: String { rawValue + ".sfmw" }
@@ -21,6 +25,8 @@ public enum FaceModelFile: String, CaseIterable, Sendable {
         case .faceLandmark, .attentionMesh: return 192 * 192 * 3
         case .irisLandmark: return 64 * 64 * 3
         case .faceDetector: return 128 * 128 * 3
+        case .faceLandmarkV2: return 256 * 256 * 3
+        case .faceBlendshapes: return 146 * 2
         }
     }
 
@@ -31,6 +37,8 @@ public enum FaceModelFile: String, CaseIterable, Sendable {
         case .attentionMesh: return [1404, 160, 142, 142, 10, 10, 1]
         case .irisLandmark: return [213, 15]
         case .faceDetector: return [896 * 16, 896]
+        case .faceLandmarkV2: return [1434, 1, 1]
+        case .faceBlendshapes: return [52]
         }
     }
 }

@@ -9,6 +9,12 @@ import Foundation
 /// every ROI runs the landmark model; faces whose presence is not above `minTrackingConfidence` are dropped (so the
 /// detector runs again next frame); each kept face's raw landmarks give its next ROI.
 ///
+/// With `.faceMeshV2` the frame follows MediaPipe Tasks' FaceLandmarker instead (`face_landmarker_graph.cc`): a
+/// detection's ROI keeps the box's aspect ratio (×1.5, not squared), the crop is 256×256, and an overlapping new
+/// detection replaces a tracked ROI (IoU > `minTrackingConfidence`), the merged list clipped to `maxFaces`.
+/// With `outputBlendshapes`, each face of a 478-point model also gets the blendshape network's 52 scores, computed
+/// from the face's output landmarks (smoothed ones when smoothing is on), as Tasks does.
+///
 /// Concurrency: an engine owns networks and buffers and keeps tracking state, so it is not thread-safe. Use one
 /// engine per thread or per video stream; engines share nothing.
 public final class FaceMeshEngine {
@@ -18,6 +24,7 @@ public final class FaceMeshEngine {
     public let landmarkModel: any FaceLandmarkModel
     private let detector: FaceDetector
     private let poseEstimator: FaceGeometryEstimator?
+    private let blendshapeNetwork: BlendshapeNetwork?
 
     private struct Track {
         let identifier: Int
@@ -47,12 +54,17 @@ public final class FaceMeshEngine {
             throw FaceMeshError.invalidOption("\(name) must lie in [0, 1], got \(value)")
         }
         _ = try LandmarksSmoother(method: options.smoothing)
+        if options.outputBlendshapes && options.model.landmarkCount != LandmarkIndexSets.refinedCount {
+            throw FaceMeshError.invalidOption("outputBlendshapes needs a 478-point model (v2, attention or cascade), not \(options.model.rawValue)")
+        }
         self.options = options
         let directory = try options.weightsDirectory ?? ModelWeights.defaultDirectory()
         detector = try FaceDetector(weightsDirectory: directory, minimumScore: options.minDetectionConfidence,
                                     threads: options.threads)
         landmarkModel = try makeLandmarkModel(options.model, weightsDirectory: directory, threads: options.threads)
         poseEstimator = options.estimatesHeadPose ? FaceGeometryEstimator() : nil
+        blendshapeNetwork = options.outputBlendshapes
+            ? try BlendshapeNetwork(weightsDirectory: directory, threads: options.threads) : nil
     }
 
     /// Forgets all tracked faces and filter state (the next frame starts with detection).
@@ -72,14 +84,20 @@ public final class FaceMeshEngine {
         if tracked.count < options.maxFaces {
             let detections = try detector.detect(frame).prefix(options.maxFaces)
             for detection in detections {
-                let region = try RegionOfInterestBuilder.faceRegion(from: detection, imageWidth: frame.width,
-                                                                    imageHeight: frame.height)
+                let region = options.model == .faceMeshV2
+                    ? try RegionOfInterestBuilder.tasksFaceRegion(from: detection, imageWidth: frame.width,
+                                                                  imageHeight: frame.height)
+                    : try RegionOfInterestBuilder.faceRegion(from: detection, imageWidth: frame.width,
+                                                             imageHeight: frame.height)
                 detected.append(Candidate(region: region, track: nil, detectionScore: detection.score))
             }
         }
-        let merged = ROIAssociation.mergeLegacy(
-            detections: detected, tracked: tracked.map { Candidate(region: $0.region, track: $0, detectionScore: $0.detectionScore) },
-            region: \.region)
+        let trackedCandidates = tracked.map { Candidate(region: $0.region, track: $0, detectionScore: $0.detectionScore) }
+        let merged = options.model == .faceMeshV2
+            ? Array(ROIAssociation.mergeTasks(tracked: trackedCandidates, detections: detected,
+                                              threshold: options.minTrackingConfidence, region: \.region)
+                .prefix(options.maxFaces))
+            : ROIAssociation.mergeLegacy(detections: detected, tracked: trackedCandidates, region: \.region)
         var results: [FaceMeshResult] = []
         var survivors: [Track] = []
         for candidate in merged {
@@ -107,9 +125,15 @@ public final class FaceMeshEngine {
             }
             let pose = try? poseEstimator?.estimate(normalizedLandmarks: normalized, imageWidth: frame.width,
                                                     imageHeight: frame.height)
+            let blendshapes = try blendshapeNetwork.map {
+                FaceBlendshapes(scores: try $0.predict(normalizedLandmarks: normalized, imageWidth: frame.width,
+                                                       imageHeight: frame.height),
+                                tongueOut: prediction.tongueOut)
+            }
             results.append(FaceMeshResult(landmarks: pixels, normalizedLandmarks: normalized, presence: prediction.presence,
                                           detectionScore: candidate.detectionScore, region: region,
-                                          trackIdentifier: track.identifier, headPose: pose))
+                                          trackIdentifier: track.identifier, headPose: pose, blendshapes: blendshapes,
+                                          tongueOut: prediction.tongueOut))
         }
         tracks = survivors
         return results
@@ -152,7 +176,13 @@ public struct FaceMeshResult: Sendable {
     /// Identifies the face across video frames while it stays tracked (new identifiers for new detections).
     public var trackIdentifier: Int
     /// Head pose from the landmarks, when `FaceMeshOptions.estimatesHeadPose` is on and the estimate succeeded.
+    /// For 478 points the first 468 are fitted (as MediaPipe Tasks does); `headPose.matrix` is then Tasks' facial
+    /// transformation matrix (row-major).
     public var headPose: HeadPose?
+    /// The 52 blendshape scores (plus `tongueOut` with Face Mesh V2), when `FaceMeshOptions.outputBlendshapes` is on.
+    public var blendshapes: FaceBlendshapes? = nil
+    /// Face Mesh V2's tongue-out score in [0, 1] (nil for the other models), also without `outputBlendshapes`.
+    public var tongueOut: Float? = nil
 }
 
 /// Settings of a `FaceMeshEngine`, with MediaPipe's names and defaults (legacy `FaceMesh` solution).
@@ -174,6 +204,9 @@ public struct FaceMeshOptions: Sendable {
     public var smoothing: SmoothingMethod = .none
     /// Estimate each face's head pose (`HeadPose`).
     public var estimatesHeadPose: Bool = true
+    /// Compute each face's 52 blendshape scores with MediaPipe's blendshape network (`FaceMeshResult.blendshapes`);
+    /// needs a 478-point model (`.faceMeshV2`, `.attention`, `.cascade`).
+    public var outputBlendshapes: Bool = false
     /// Directory with the weight files; `nil` searches with `ModelWeights.defaultDirectory()`.
     public var weightsDirectory: URL? = nil
     /// Threads per inference (`threadRange`, 1...64): the calling thread plus `threads - 1` worker threads owned by the engine's
@@ -185,7 +218,9 @@ public struct FaceMeshOptions: Sendable {
     /// Creates options with MediaPipe's defaults (video mode, one face, attention model, thresholds 0.5).
     public init(staticImageMode: Bool = false, maxFaces: Int = 1, model: LandmarkModelKind = .attention,
                 minDetectionConfidence: Float = 0.5, minTrackingConfidence: Float = 0.5,
-                smoothing: SmoothingMethod = .none, weightsDirectory: URL? = nil, threads: Int = 1) {
+                smoothing: SmoothingMethod = .none, outputBlendshapes: Bool = false, weightsDirectory: URL? = nil,
+                threads: Int = 1) {
+        self.outputBlendshapes = outputBlendshapes
         self.staticImageMode = staticImageMode
         self.maxFaces = maxFaces
         self.model = model

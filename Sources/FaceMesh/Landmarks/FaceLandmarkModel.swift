@@ -1,6 +1,6 @@
 import Foundation
 
-/// The three ways to get landmarks of a face from a region of interest.
+/// The ways to get landmarks of a face from a region of interest.
 public enum LandmarkModelKind: String, CaseIterable, Sendable, Codable {
     /// FaceMesh alone: 468 points.
     case mesh
@@ -9,6 +9,10 @@ public enum LandmarkModelKind: String, CaseIterable, Sendable, Codable {
     /// The paper's baseline cascade: FaceMesh, then the Iris model on each eye: 478 points. (No lips model is
     /// published, so the lips are the mesh's.)
     case cascade
+    /// MediaPipe Tasks' Face Mesh V2 (`FaceLandmarker`): 478 points (irises included) from a 256×256 crop, plus a
+    /// tongue-out score; its pipeline follows Tasks (detection ROI not squared, detections preferred over tracked
+    /// ROIs when they overlap).
+    case faceMeshV2 = "v2"
 
     /// Points per face: 468 for `mesh`, 478 otherwise.
     public var landmarkCount: Int { self == .mesh ? LandmarkIndexSets.meshCount : LandmarkIndexSets.refinedCount }
@@ -21,6 +25,8 @@ public struct ImageLandmarkPrediction: Sendable {
     public var landmarks: [Landmark]
     /// Face presence, sigmoid of the face-flag logit, in [0, 1].
     public var presence: Float
+    /// Tongue-out score in [0, 1] (Face Mesh V2 only; nil for the other models).
+    public var tongueOut: Float? = nil
 }
 
 /// A landmark model that runs on a rotated region of an image: crop, network, projection back to the image.
@@ -44,23 +50,25 @@ public func makeLandmarkModel(_ kind: LandmarkModelKind, weightsDirectory direct
     case .mesh: return try MeshLandmarkModel(weightsDirectory: directory, threads: threads)
     case .attention: return try AttentionLandmarkModel(weightsDirectory: directory, threads: threads)
     case .cascade: return try CascadeLandmarkModel(weightsDirectory: directory, threads: threads)
+    case .faceMeshV2: return try FaceMeshV2LandmarkModel(weightsDirectory: directory, threads: threads)
     }
 }
 
-/// A crop-landmark model: MediaPipe's landmark crop of the region (192×192, bilinear, border replicate, values in
-/// [0, 1]), the network, then the projection of its landmarks back to normalized image coordinates.
-/// `MeshLandmarkModel` (468 points) and `AttentionLandmarkModel` (478 points) are its two instances.
+/// A crop-landmark model: MediaPipe's landmark crop of the region (the network's input size, 192×192 or 256×256;
+/// bilinear, border replicate, values in [0, 1]), the network, then the projection of its landmarks back to
+/// normalized image coordinates. `MeshLandmarkModel` (468 points), `AttentionLandmarkModel` (478) and
+/// `FaceMeshV2LandmarkModel` (478, with the tongue-out score) are its instances.
 ///
 /// Holds the crop buffer and the network: not thread-safe, one instance per thread.
 public final class CropLandmarkModel<Network: FaceCropNetwork>: FaceLandmarkModel {
-    /// Side of the square crop in pixels.
-    static var side: Int { 192 }
+    /// Side of the square crop in pixels: the network's input size.
+    static var side: Int { Network.inputSize }
     /// `Network.kind`.
     public var kind: LandmarkModelKind { Network.kind }
-    /// Points per face: 468 for FaceMesh, 478 for Attention Mesh.
+    /// Points per face: 468 for FaceMesh, 478 for Attention Mesh and Face Mesh V2.
     public var landmarkCount: Int { Network.kind.landmarkCount }
     private let network: Network
-    private var crop = [Float](repeating: 0, count: 192 * 192 * 3)
+    private var crop = [Float](repeating: 0, count: Network.inputSize * Network.inputSize * 3)
 
     /// Loads the network's weight file from `directory`; `threads` ≥ 1 is the network's thread count.
     public init(weightsDirectory directory: URL, threads: Int = 1) throws {
@@ -82,7 +90,7 @@ public final class CropLandmarkModel<Network: FaceCropNetwork>: FaceLandmarkMode
         guard prediction.presence > presenceThreshold else { return nil }
         return ImageLandmarkPrediction(
             landmarks: LandmarkProjection.cropToImage(prediction.landmarks, inputSize: Float(side), region: region),
-            presence: prediction.presence)
+            presence: prediction.presence, tongueOut: prediction.tongueOut)
     }
 }
 

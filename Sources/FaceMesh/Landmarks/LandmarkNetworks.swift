@@ -3,19 +3,24 @@ import TensorRuntime
 
 /// The raw result of a face landmark network on one crop, in crop pixels.
 public struct CropLandmarkPrediction: Sendable {
-    /// Landmarks in model-input pixels (0…192); z in the same scale.
+    /// Landmarks in model-input pixels (0…192, or 0…256 for Face Mesh V2); z in the same scale.
     public var landmarks: [Landmark]
     /// The face-flag logit; presence = sigmoid(logit).
     public var presenceLogit: Float
+    /// Face Mesh V2's tongue-out score in [0, 1]; nil for the other networks.
+    public var tongueOut: Float? = nil
     /// sigmoid(presenceLogit), in [0, 1].
     public var presence: Float { 1 / (1 + exp(-presenceLogit)) }
 }
 
-/// A network that turns a 192×192×3 face crop (NHWC, values in [0, 1]) into landmarks in crop pixels and a face
-/// flag: FaceMesh or Attention Mesh. `CropLandmarkModel` runs either on a region of an image.
+/// A network that turns a square face crop (NHWC, values in [0, 1]; 192×192×3, or 256×256×3 for Face Mesh V2) into
+/// landmarks in crop pixels and a face flag: FaceMesh, Attention Mesh or Face Mesh V2. `CropLandmarkModel` runs any
+/// of them on a region of an image.
 public protocol FaceCropNetwork: AnyObject {
     /// Which landmark model the network is.
     static var kind: LandmarkModelKind { get }
+    /// Side of the square input crop in pixels (192, or 256 for Face Mesh V2).
+    static var inputSize: Int { get }
     /// Loads the network's weight file from `directory`; `threads` ≥ 1 is the runner's thread count.
     init(weightsDirectory directory: URL, threads: Int) throws
     /// Runs the network on a 192×192×3 crop (NHWC, [0, 1]).

@@ -32,6 +32,17 @@ public enum RegionOfInterestBuilder {
                           imageWidth: imageWidth, imageHeight: imageHeight, scale: faceScale)
     }
 
+    /// MediaPipe Tasks' ROI of a detection (`face_detector_graph.cc`, the FaceLandmarker's expanded face rects): box
+    /// centre, rotation from keypoint 0 to keypoint 1 as above, each side × 1.5 **without** squaring (the box's own
+    /// aspect ratio is kept, so the 256×256 crop is stretched slightly when the box is not square).
+    public static func tasksFaceRegion(from detection: FaceDetection, imageWidth: Int, imageHeight: Int) throws
+        -> NormalizedRect
+    {
+        let squared = try faceRegion(from: detection, imageWidth: imageWidth, imageHeight: imageHeight)
+        return NormalizedRect(xCenter: squared.xCenter, yCenter: squared.yCenter, width: detection.box.width * faceScale,
+                              height: detection.box.height * faceScale, rotation: squared.rotation)
+    }
+
     /// §7: the next frame's ROI from a face's normalized landmarks (468 or 478): bounding box of **all** points,
     /// rotation from landmark 33 to 263, square_long, ×1.5.
     public static func faceRegion(fromLandmarks landmarks: [Landmark], imageWidth: Int, imageHeight: Int) throws
@@ -133,6 +144,14 @@ public enum ROIAssociation {
     public static func mergeLegacy<Item>(detections: [Item], tracked: [Item], threshold: Float = legacyThreshold,
                                          region: (Item) -> NormalizedRect) -> [Item] {
         merge([detections, tracked], threshold: threshold, region: region)
+    }
+
+    /// MediaPipe Tasks' FaceLandmarker order (`face_landmarker_graph.cc`): tracked items first, detection items
+    /// second, so an overlapping new detection replaces a tracked item; the threshold is the Tasks option
+    /// `min_tracking_confidence`. Not clipped to the face count.
+    public static func mergeTasks<Item>(tracked: [Item], detections: [Item], threshold: Float,
+                                        region: (Item) -> NormalizedRect) -> [Item] {
+        merge([tracked, detections], threshold: threshold, region: region)
     }
 
     /// `mergeLegacy` on bare regions.

@@ -6,8 +6,11 @@ import Foundation
 /// the previous and the current timestamp are non-zero (initially `Parameters.frequency`). The derivative
 /// differentiates the previous **raw** value (MediaPipe's variant): dx = (x − x_prev_raw)·valueScale·frequency (0 on
 /// the first sample); ê = LowPass_d(dx, α(derivativeCutoff)); f_c = minCutoff + β·|ê|; output =
-/// LowPass_x(x, α(f_c)). A timestamp ≤ the previous one (the previous starts at 0) returns the input unchanged and
-/// leaves the state alone — so a sample at exactly t = 0 on a fresh filter passes through without being recorded.
+/// LowPass_x(x, α(f_c)). A timestamp ≤ the previous one returns the input unchanged and leaves the state alone. A
+/// fresh filter has no previous timestamp (−1, `OneEuroFilter::Create` of MediaPipe 0.10.14, which Tasks'
+/// FaceLandmarker uses), so a first sample at t = 0 is recorded and the next one is already smoothed, at the initial
+/// frequency (a stamp of 0 never measures one). Tests/Fixtures/Video/synthetic_portrait_mediapipe_tasks.json shows
+/// it: Tasks smooths frame 1 of a stream that starts at 0 ms.
 public struct OneEuroFilter: Sendable {
     /// Filter parameters (MediaPipe's `OneEuroFilter` options).
     public struct Parameters: Hashable, Sendable {
@@ -38,7 +41,7 @@ public struct OneEuroFilter: Sendable {
     /// The parameters in use.
     public let parameters: Parameters
     private var frequency: Double
-    private var lastTimestamp: Int64 = 0
+    private var lastTimestamp: Int64 = -1
     private var value: LowPassFilter
     private var derivative: LowPassFilter
 

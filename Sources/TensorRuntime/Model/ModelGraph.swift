@@ -59,6 +59,26 @@ public enum OperatorType: Sendable, Hashable {
     case concatenation
     /// TFLite STRIDED_SLICE (`StridedSlice`).
     case stridedSlice
+    /// TFLite LOGISTIC (`Logistic`; Face Mesh V2's tongue score, the blendshape scores).
+    case logistic
+    /// TFLite SQRT (`Sqrt`).
+    case sqrt
+    /// TFLite RSQRT (`Rsqrt`).
+    case rsqrt
+    /// TFLite NEG (`Neg`).
+    case neg
+    /// TFLite SUB with broadcasting (`Sub`).
+    case sub
+    /// TFLite DIV with broadcasting (`Div`).
+    case div
+    /// TFLite SQUARED_DIFFERENCE with broadcasting (`SquaredDifference`).
+    case squaredDifference
+    /// TFLite MEAN over constant axes (`Mean`).
+    case mean
+    /// TFLite SUM over constant axes (`Sum`).
+    case sum
+    /// TFLite TRANSPOSE by a constant permutation (`Transpose`).
+    case transpose
     /// MediaPipe custom op (attention mesh): affine matrix from landmark pairs.
     case landmarks2TransformMatrix
     /// MediaPipe custom op (attention mesh): bilinear spatial transformer.
@@ -71,7 +91,8 @@ public enum OperatorType: Sendable, Hashable {
     /// Every supported operator, in the order of the kernel table.
     public static let supported: [OperatorType] = [
         .conv2D, .depthwiseConv2D, .add, .mul, .relu, .prelu, .maxPool2D, .pad, .reshape, .concatenation,
-        .stridedSlice, .landmarks2TransformMatrix, .transformTensorBilinear, .transformLandmarks,
+        .stridedSlice, .logistic, .sqrt, .rsqrt, .neg, .sub, .div, .squaredDifference, .mean, .sum, .transpose,
+        .landmarks2TransformMatrix, .transformTensorBilinear, .transformLandmarks,
     ]
 
     /// The operator for a `.tflite` operator name (TFLite builtin name, or the custom op's name).
@@ -93,6 +114,16 @@ public enum OperatorType: Sendable, Hashable {
         case .reshape: return "RESHAPE"
         case .concatenation: return "CONCATENATION"
         case .stridedSlice: return "STRIDED_SLICE"
+        case .logistic: return "LOGISTIC"
+        case .sqrt: return "SQRT"
+        case .rsqrt: return "RSQRT"
+        case .neg: return "NEG"
+        case .sub: return "SUB"
+        case .div: return "DIV"
+        case .squaredDifference: return "SQUARED_DIFFERENCE"
+        case .mean: return "MEAN"
+        case .sum: return "SUM"
+        case .transpose: return "TRANSPOSE"
         case .landmarks2TransformMatrix: return "Landmarks2TransformMatrix"
         case .transformTensorBilinear: return "TransformTensorBilinear"
         case .transformLandmarks: return "TransformLandmarks"

@@ -56,9 +56,20 @@ final class ExecutionPlan {
                 absorbed.insert(fusion.convolution)
             }
         }
+        // The ten operators of a layer normalisation (the blendshape network) run as one step.
+        var layerNormalizationAtLast: [Int: LayerNormalizationFusion] = [:]
+        for (index, op) in file.operators.enumerated() where !reference && op.type == .mean && !absorbed.contains(index) {
+            if let fusion = LayerNormalizationFusion.find(mean: index, in: builder),
+               fusion.members.allSatisfy({ !absorbed.contains($0) && layerNormalizationAtLast[$0] == nil }) {
+                layerNormalizationAtLast[fusion.last] = fusion
+                absorbed.formUnion(fusion.members.filter { $0 != fusion.last })
+            }
+        }
         var planned: [PlannedStep] = []
         for index in file.operators.indices where !absorbed.contains(index) {
-            if let fusion = fusionAtLast[index], let depthwise = joinedDepthwise[index] {
+            if let fusion = layerNormalizationAtLast[index] {
+                planned.append(try builder.planLayerNormalization(fusion))
+            } else if let fusion = fusionAtLast[index], let depthwise = joinedDepthwise[index] {
                 planned.append(try builder.planDepthwisePointwise(depthwise, fusion))
             } else if let fusion = fusionAtLast[index] {
                 planned.append(try builder.planConvolution(fusion))
@@ -154,6 +165,12 @@ final class ExecutionPlan {
         case .reshape: return try builder.planReshape(index)
         case .concatenation: return try builder.planConcatenation(index)
         case .stridedSlice: return try builder.planStridedSlice(index)
+        case .logistic, .sqrt, .rsqrt, .neg: return try builder.planUnary(index)
+        case .sub: return try builder.planBroadcastBinary(index, .subtract)
+        case .div: return try builder.planBroadcastBinary(index, .divide)
+        case .squaredDifference: return try builder.planBroadcastBinary(index, .squaredDifference)
+        case .mean, .sum: return try builder.planReduction(index)
+        case .transpose: return try builder.planTranspose(index)
         case .landmarks2TransformMatrix: return try builder.planLandmarks2TransformMatrix(index)
         case .transformTensorBilinear: return try builder.planTransformTensorBilinear(index)
         case .transformLandmarks: return try builder.planTransformLandmarks(index)

@@ -1,12 +1,13 @@
 extension PlanBuilder {
-    /// ADD of two same-shape tensors (no broadcasting, as in the face models), with its fused activation.
+    /// ADD of two same-shape tensors with its fused activation; operands of different shapes (the blendshape
+    /// network's ε) go to the broadcasting step `planBroadcastBinary` (no fused activation there).
     func planAdd(_ index: Int) throws -> PlannedStep {
         try requireArity(index, inputs: 2...2)
         let op = op(index)
         let (a, b, out) = (op.inputs[0], op.inputs[1], op.outputs[0])
         let shape = try shape(of: a, operator: index)
         guard try self.shape(of: b, operator: index) == shape else {
-            throw PlanError.shapeMismatch(index: index, type: op.type.name, reason: "ADD operands differ; broadcasting is not supported")
+            return try planBroadcastBinary(index, .add)
         }
         try produce(out, shape: shape, operator: index)
         let activation = try fusedActivation(index)

@@ -18,4 +18,8 @@ void allocation_counter_start(void);
 /// Stops counting and returns the number of allocations since `allocation_counter_start`.
 int64_t allocation_counter_stop(void);
 
+/// The largest single request in bytes (calloc: count × size) seen between the last `allocation_counter_start` and
+/// `allocation_counter_stop` (0 when none).
+uint64_t allocation_counter_largest_request(void);
+
 #endif

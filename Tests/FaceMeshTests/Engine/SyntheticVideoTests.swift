@@ -13,15 +13,9 @@ final class SyntheticVideoTests: XCTestCase {
             let index: Int
             let timestamp: Double
             let rotation_degrees: Double
-            /// 2×3 matrix from source-photo pixels to frame pixels.
+            /// 2×3 matrix from source-photo pixel indices to frame pixel indices (OpenCV's convention; moving
+            /// landmarks with it: `KnownMotion.move`).
             let affine: [[Double]]
-
-            /// `points` (source-photo pixels) moved into this frame; z is not moved.
-            func moved(_ points: [Landmark]) -> [Landmark] {
-                let m = affine.map { $0.map(Float.init) }
-                return points.map { Landmark(x: m[0][0] * $0.x + m[0][1] * $0.y + m[0][2],
-                                             y: m[1][0] * $0.x + m[1][1] * $0.y + m[1][2], z: $0.z) }
-            }
         }
         let frame_count: Int
         let frames: [Frame]
@@ -63,13 +57,11 @@ final class SyntheticVideoTests: XCTestCase {
     /// Video mode keeps the face on every frame as one track, follows MediaPipe's own tracking, and is as close to
     /// the known motion as MediaPipe's tracking is.
     ///
-    /// Known motion: the static landmarks of the source photo moved by each frame's affine (what a network that
-    /// followed the image exactly would return). Measured over the 90 frames (mean / worst, % IOD): ours tracked
-    /// 1.97 / 3.50, MediaPipe's tracked 1.89 / 2.69, static detection per frame 1.51 / 2.17. Ours vs MediaPipe's
-    /// tracking: worst ~1.9% (static results agree to 0.006%, the tracking loop carries small differences along).
-    /// Tracked vs static detection on the same frame: 2.5 / 5.1 — the landmark network is that sensitive to its ROI:
-    /// MediaPipe's tracking ROI built from the static landmarks of the same frame (no lag) already gives 2.35 / 4.0,
-    /// and turning the detection ROI by 2° or scaling it by 3% moves the static landmarks by 1.0 / 1.8.
+    /// Known motion (`KnownMotion`): MediaPipe's static landmarks of the source photo moved by each frame's affine
+    /// (index convention; what a network that followed the image exactly would return).
+    /// Tracked vs a fresh detection on the same frame, for us and for MediaPipe's tracking alike (our static
+    /// results are MediaPipe's to 0.006% IOD): the landmark network is that sensitive to its ROI
+    /// (`RegionSensitivityTests`). Measured values are stated beside each bound.
     func testTrackingKeepsTheFaceFollowsMediaPipeAndTheKnownMotion() throws {
         let (frames, truth) = try frames()
         let url = TestFiles.fixtures.appendingPathComponent("Video/synthetic_portrait_mediapipe_mesh.json")
@@ -78,13 +70,15 @@ final class SyntheticVideoTests: XCTestCase {
         let tracker = try FaceMeshEngine(options: FaceMeshOptions(model: .mesh, weightsDirectory: TestFiles.weights))
         let detector = try FaceMeshEngine(options: FaceMeshOptions(staticImageMode: true, model: .mesh,
                                                                    weightsDirectory: TestFiles.weights))
-        let source = try XCTUnwrap(detector.process(TestFiles.frame("Tests/Fixtures/Images/mpl_grace_hopper.jpg")).first)
+        let source = try KnownMotion.sourceLandmarks()
         /// Mean 2-D distance in % of the inter-ocular distance of `reference`.
         func percent(_ points: [Landmark], _ reference: [Landmark]) -> Float {
             100 * FaceMetrics.meanDistance(points, reference) / FaceMetrics.interOcularDistance(reference)
         }
         var againstMediaPipe: [Float] = [], ours: [Float] = [], theirs: [Float] = [], staticToMotion: [Float] = []
-        var againstStatic: [Float] = []
+        var againstStatic: [Float] = [], theirsAgainstStatic: [Float] = [], correctedOurs: [Float] = []
+        var staticToCorrectedMotion: [Float] = []
+        var largestDepth: Float = 0, meanDepth: [Float] = []
         var identifiers = Set<Int>()
         for (index, frame) in frames.enumerated() {
             let tracked = try tracker.process(frame, timestamp: truth.frames[index].timestamp)
@@ -92,29 +86,70 @@ final class SyntheticVideoTests: XCTestCase {
             guard let face = tracked.first, let reference = mediaPipe.frames[index].faces.first else { continue }
             identifiers.insert(face.trackIdentifier)
             let theirTracking = reference.points
-            let motion = truth.frames[index].moved(source.landmarks)
+            let motion = KnownMotion.move(source, affine: truth.frames[index].affine)
             againstMediaPipe.append(percent(face.landmarks, theirTracking))
-            XCTAssertLessThanOrEqual(againstMediaPipe.last!, 2.5, "frame \(index): tracked landmarks vs MediaPipe's tracking")
+            XCTAssertLessThanOrEqual(againstMediaPipe.last!, Bounds.againstMediaPipeWorst,
+                                     "frame \(index): tracked landmarks vs MediaPipe's tracking")
+            let depth = FaceMetrics.depthDifferences(face.landmarks, theirTracking)
+            largestDepth = max(largestDepth, depth.largest)
+            meanDepth.append(depth.mean)
             ours.append(percent(face.landmarks, motion))
             theirs.append(percent(theirTracking, motion))
-            XCTAssertLessThanOrEqual(ours.last!, 4, "frame \(index): tracked landmarks vs the known motion")
+            correctedOurs.append(percent(face.landmarks, KnownMotion.move(source, affine: truth.frames[index].affine,
+                                                                          halfPixelCorrection: true)))
+            XCTAssertLessThanOrEqual(ours.last!, Bounds.motionWorst, "frame \(index): tracked landmarks vs the known motion")
             if let fromDetection = try detector.process(frame).first {
                 againstStatic.append(percent(face.landmarks, fromDetection.landmarks))
+                theirsAgainstStatic.append(percent(theirTracking, fromDetection.landmarks))
                 staticToMotion.append(percent(fromDetection.landmarks, motion))
+                staticToCorrectedMotion.append(percent(fromDetection.landmarks, KnownMotion.move(
+                    source, affine: truth.frames[index].affine, halfPixelCorrection: true)))
             }
         }
         XCTAssertEqual(identifiers.count, 1, "the face must stay one track")
         func mean(_ values: [Float]) -> Float { values.reduce(0, +) / Float(max(values.count, 1)) }
         XCTAssertLessThanOrEqual(mean(ours), mean(theirs) + 0.25, "tracking must be as close to the motion as MediaPipe's")
-        print(String(format: "tracked vs MediaPipe's tracking: worst %.2f%% IOD; vs the known motion (mean / worst): "
-                     + "ours %.2f / %.2f, MediaPipe's %.2f / %.2f, static detection %.2f / %.2f; "
-                     + "tracked vs static detection %.2f / %.2f",
-                     againstMediaPipe.max() ?? 0, mean(ours), ours.max() ?? 0, mean(theirs), theirs.max() ?? 0,
-                     mean(staticToMotion), staticToMotion.max() ?? 0, mean(againstStatic), againstStatic.max() ?? 0))
+        XCTAssertLessThanOrEqual(mean(ours), Bounds.motionMean)
+        XCTAssertLessThanOrEqual(largestDepth, Bounds.depthWorst, "|Δz| vs MediaPipe's tracking, pixels")
+        XCTAssertLessThanOrEqual(mean(meanDepth), Bounds.depthMean, "mean |Δz| vs MediaPipe's tracking, pixels")
+        XCTAssertEqual(againstStatic.count, frames.count, "the static detector finds the face on every frame")
+        // Tracked vs a fresh detection: a band, not only an upper bound (the README quotes these figures).
+        XCTAssertTrue(Bounds.trackedVsFreshMean.contains(mean(againstStatic)), "tracked vs fresh, mean \(mean(againstStatic))")
+        XCTAssertLessThanOrEqual(againstStatic.max() ?? .infinity, Bounds.trackedVsFreshWorst)
+        XCTAssertTrue(Bounds.trackedVsFreshMean.contains(mean(theirsAgainstStatic)),
+                      "MediaPipe's tracked vs fresh, mean \(mean(theirsAgainstStatic))")
+        XCTAssertLessThanOrEqual(theirsAgainstStatic.max() ?? .infinity, Bounds.trackedVsFreshWorst)
+        // The half-pixel convention (`KnownMotion`): fresh detections fit the index-convention motion better.
+        XCTAssertLessThan(mean(staticToMotion), mean(staticToCorrectedMotion), "index vs continuous convention")
+        print(String(format: "tracked vs MediaPipe's tracking: worst %.2f%% IOD, |Δz| max %.3f px, mean %.4f px; "
+                     + "vs the known motion (mean / worst): ours %.2f / %.2f (with the continuous-coordinate "
+                     + "correction %.2f / %.2f), MediaPipe's %.2f / %.2f, static detection %.2f / %.2f (with the "
+                     + "correction %.2f / %.2f); tracked vs fresh detection: ours %.2f / %.2f, MediaPipe's %.2f / %.2f",
+                     againstMediaPipe.max() ?? 0, largestDepth, mean(meanDepth), mean(ours), ours.max() ?? 0,
+                     mean(correctedOurs), correctedOurs.max() ?? 0, mean(theirs), theirs.max() ?? 0,
+                     mean(staticToMotion), staticToMotion.max() ?? 0, mean(staticToCorrectedMotion),
+                     staticToCorrectedMotion.max() ?? 0, mean(againstStatic), againstStatic.max() ?? 0,
+                     mean(theirsAgainstStatic), theirsAgainstStatic.max() ?? 0))
+    }
+
+    /// Regression bounds of the tracking test (% IOD unless stated), with the values measured over the 90 frames.
+    private enum Bounds {
+        /// Ours vs MediaPipe's free-running tracking, worst frame (measured 1.82).
+        static let againstMediaPipeWorst: Float = 2.5
+        /// Ours vs the known motion, worst frame and mean (measured 3.50 / 1.97).
+        static let motionWorst: Float = 4
+        static let motionMean: Float = 2.5
+        /// |Δz| vs MediaPipe's tracking in pixels, worst point of any frame (measured 3.19) and mean over the frames
+        /// of the per-frame mean (measured 0.25): the two free-running trackers drift apart in z as in x/y.
+        static let depthWorst: Float = 8
+        static let depthMean: Float = 0.6
+        /// Tracked vs a fresh detection on the same frame (measured ours 2.48 / 5.07).
+        static let trackedVsFreshMean: ClosedRange<Float> = 1.5...3.5
+        static let trackedVsFreshWorst: Float = 6.5
     }
 
     /// One tracking step is MediaPipe's: the ROI built from MediaPipe's landmarks of frame i − 1, cropped and run
-    /// through our mesh model, gives MediaPipe's landmarks of frame i on every frame (measured ≤ 0.003% IOD). So the
+    /// through our mesh model, gives MediaPipe's landmarks of frame i on every frame (measured ≤ 0.0034% IOD). So the
     /// up to ~1.9% between the two free-running trackers is the loop carrying 0.001% differences along, not a
     /// difference in the tracking rule.
     func testOneTrackingStepReproducesMediaPipe() throws {
@@ -137,7 +172,7 @@ final class SyntheticVideoTests: XCTestCase {
             let expected = next.points
             let error = FaceMetrics.meanDistance(ours, expected) / FaceMetrics.interOcularDistance(expected)
             worst = max(worst, error)
-            XCTAssertLessThanOrEqual(error, 0.0005, "frame \(index): one tracking step vs MediaPipe's")
+            XCTAssertLessThanOrEqual(error, 1e-4, "frame \(index): one tracking step vs MediaPipe's")  // measured 3.4e-5
         }
         print(String(format: "one tracking step vs MediaPipe's: worst %.4f%% IOD", 100 * worst))
     }
@@ -170,7 +205,7 @@ final class SyntheticVideoTests: XCTestCase {
             let reference = offset ?? difference
             offset = reference
             worst = max(worst, abs(difference - reference))
-            XCTAssertLessThanOrEqual(abs(difference - reference), 2, "frame \(index)")
+            XCTAssertLessThanOrEqual(abs(difference - reference), 1.5, "frame \(index)")  // measured worst 1.12°
         }
         print(String(format: "roll follows the in-plane rotation within %.2f° (photo's own roll %.2f°)", worst, offset ?? 0))
     }

@@ -60,9 +60,10 @@ final class MediaPipeFaceGeometryReferenceTests: XCTestCase {
                                                 translation: .zero, metricLandmarks: []).transform)
             let rotationError = Matrix3x3.rotationAngleDegrees(between: ours.rotation, and: theirs.rotation)
             let translationError = Vector3.length(ours.translation - theirs.translation) / Vector3.length(theirs.translation)
-            XCTAssertLessThanOrEqual(rotationError, 2e-3, testCase.name)
-            XCTAssertLessThanOrEqual(translationError, 2e-5, testCase.name)
-            XCTAssertEqual(ours.scale, theirs.scale, accuracy: 1e-5, testCase.name)
+            // Regression bounds about 3× the worst case measured over the 12 faces.
+            XCTAssertLessThanOrEqual(rotationError, 5e-4, testCase.name)  // measured 1.57e-4°
+            XCTAssertLessThanOrEqual(translationError, 7e-6, testCase.name)  // measured 2.27e-6
+            XCTAssertEqual(ours.scale, theirs.scale, accuracy: 2e-6, testCase.name)  // measured 5.94e-7
 
             // MediaPipe's mesh is the metric face in the canonical frame; pose · mesh is it in camera space.
             XCTAssertEqual(expected.mesh.count, 468)
@@ -73,8 +74,8 @@ final class MediaPipeFaceGeometryReferenceTests: XCTestCase {
                 let metric = result.metricLandmarks[index]
                 let metricError = Vector3.length(SIMD3(Double(metric.x), Double(metric.y), Double(metric.z))
                                          - theirs.apply(to: theirVertex))
-                XCTAssertLessThanOrEqual(meshError, 5e-4, "\(testCase.name) vertex \(index)")
-                XCTAssertLessThanOrEqual(metricError, 2e-3, "\(testCase.name) vertex \(index)")
+                XCTAssertLessThanOrEqual(meshError, 1.5e-4, "\(testCase.name) vertex \(index)")  // measured 5.03e-5 cm
+                XCTAssertLessThanOrEqual(metricError, 6e-4, "\(testCase.name) vertex \(index)")  // measured 2.09e-4 cm
                 worstMesh = max(worstMesh, meshError)
                 worstMetric = max(worstMetric, metricError)
             }

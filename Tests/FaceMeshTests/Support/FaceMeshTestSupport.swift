@@ -53,6 +53,12 @@ enum FaceMetrics {
         } / Float(a.count)
     }
 
+    /// Largest and mean |Δz| between corresponding points, in pixels (z in the same pixel scale as x).
+    static func depthDifferences(_ a: [Landmark], _ b: [Landmark]) -> (largest: Float, mean: Float) {
+        let differences = zip(a, b).map { abs($0.z - $1.z) }
+        return (differences.max() ?? 0, differences.reduce(0, +) / Float(max(differences.count, 1)))
+    }
+
     /// Centroid of the points in x, y.
     static func centroid(_ points: [Landmark]) -> SIMD2<Float> {
         points.reduce(SIMD2<Float>.zero) { $0 + SIMD2($1.x, $1.y) } / Float(points.count)

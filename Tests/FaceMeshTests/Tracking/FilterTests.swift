@@ -37,15 +37,17 @@ final class FilterTests: XCTestCase {
         XCTAssertEqual(OneEuroFilter.alpha(cutoff: 1, frequency: 30), 0.173, accuracy: 1e-3)
     }
 
-    /// MediaPipe's filter starts its clock at 0: a first sample at t = 0 passes through without being recorded,
-    /// so the sample after it passes through too; the frequency stays the initial one until two non-zero stamps.
+    /// A fresh filter (MediaPipe 0.10.14's `OneEuroFilter::Create`, last timestamp −1) records a first sample at
+    /// t = 0, so the sample after it is smoothed already, at the initial 30 Hz (a stamp of 0 measures no frequency):
+    /// the closed form with f = 30 and the raw derivative (2 − 1)·30.
     func testOneEuroStreamStartingAtZero() throws {
         var filter = try OneEuroFilter(parameters: .faceLandmarker)
         XCTAssertEqual(try filter.apply(1, timestamp: 0), 1)
-        XCTAssertEqual(try filter.apply(2, timestamp: 1.0 / 30), 2)
-        let third = try filter.apply(4, timestamp: 2.0 / 30)
-        XCTAssertGreaterThan(third, 2)
-        XCTAssertLessThan(third, 4)
+        let second = Double(try filter.apply(2, timestamp: 0.05))
+        let derivative = alpha(1, frequency: 30) * (2 - 1) * 30
+        let a = alpha(0.05 + 80 * derivative, frequency: 30)
+        XCTAssertEqual(second, a * 2 + (1 - a) * 1, accuracy: 1e-5)
+        XCTAssertLessThan(second, 2)
     }
 
     func testOneEuroIgnoresNonIncreasingTimestamps() throws {

@@ -7,7 +7,7 @@ import XCTest
 final class ProfilingTests: XCTestCase {
     func testProfileHasOneEntryPerStepAndComputesTheModel() throws {
         let runner = try ModelRunner(contentsOf: RepositoryFiles.weights("face_landmark"))
-        let fixture = try XCTUnwrap(try ReferenceFixture.cases(source: "LiteRT", model: "face_landmark").first)
+        let fixture = try XCTUnwrap(try ReferenceFixture.cases(source: "LiteRT", model: "face_landmark", expectedCount: 4).first)
         let input = try fixture.input
         let profile = try input.withUnsafeBufferPointer { try runner.profile(input: $0, runs: 3) }
 

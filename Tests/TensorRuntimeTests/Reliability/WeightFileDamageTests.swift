@@ -12,6 +12,8 @@ final class WeightFileDamageTests: XCTestCase {
     func testFaceLandmarkSurvivesDamage() throws { try checkDamage("face_landmark", seed: 2) }
     func testIrisLandmarkSurvivesDamage() throws { try checkDamage("iris_landmark", seed: 3) }
     func testAttentionFaceLandmarkSurvivesDamage() throws { try checkDamage("face_landmark_with_attention", seed: 4) }
+    func testFaceMeshV2SurvivesDamage() throws { try checkDamage("face_landmark_v2", seed: 5) }
+    func testBlendshapeNetworkSurvivesDamage() throws { try checkDamage("face_blendshapes", seed: 6) }
 
     private static let cuts = 64
     private static let flips = 64

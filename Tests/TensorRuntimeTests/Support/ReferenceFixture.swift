@@ -18,17 +18,30 @@ struct ReferenceFixture {
     let directory: URL
     let meta: Meta
 
-    /// All cases of `model` under `Tests/Fixtures/<source>/<model>/`, sorted by name.
-    static func cases(source: String, model: String) throws -> [ReferenceFixture] {
+    /// A case folder that cannot be used: reference cases must never disappear silently.
+    struct IncompleteFixture: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// All cases of `model` under `Tests/Fixtures/<source>/<model>/`, sorted by name. Throws when a case folder
+    /// has no `meta.json` or when the number of cases is not `expectedCount` (the number the README names).
+    static func cases(source: String, model: String, expectedCount: Int) throws -> [ReferenceFixture] {
         let folder = RepositoryFiles.fixtures.appendingPathComponent("\(source)/\(model)")
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
-        return try names.compactMap { name in
+            .filter { !$0.hasPrefix(".") }
+        let cases = try names.map { name in
             let directory = folder.appendingPathComponent(name)
             let metaURL = directory.appendingPathComponent("meta.json")
-            guard FileManager.default.fileExists(atPath: metaURL.path) else { return nil }
+            guard FileManager.default.fileExists(atPath: metaURL.path) else {
+                throw IncompleteFixture(description: "\(source)/\(model)/\(name) has no meta.json")
+            }
             let meta = try JSONDecoder().decode(Meta.self, from: Data(contentsOf: metaURL))
             return ReferenceFixture(directory: directory, meta: meta)
         }
+        guard cases.count == expectedCount else {
+            throw IncompleteFixture(description: "\(source)/\(model): \(cases.count) cases, expected \(expectedCount)")
+        }
+        return cases
     }
 
     /// Reads a raw Float32 file of this case.

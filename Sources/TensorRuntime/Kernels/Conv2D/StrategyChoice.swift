@@ -11,17 +11,24 @@ extension Conv2D {
     /// largest face-model patches (3·3·128 floats) within 300 KB, the L2 share of one core.
     static let gemmChunkPixels = 64
 
-    /// The strategy for a geometry: always the direct kernels.
+    /// The strategy for a geometry: OpenBLAS SGEMM for 1×1 convolutions over a single row of W ≥ 2 pixels, the
+    /// direct kernels everywhere else.
     ///
-    /// Measured with `bench --profile` (1 thread, AMD Zen 5, AVX2 build; OpenBLAS 0.3.21 picks its Haswell AVX2 kernels
-    /// there, the same width): on all 181 CONV_2D layers of mesh, iris, attention and the detector, GEMM took 1.02–7.9×
-    /// the direct time; closest on the 2×2 stride-2 reductions of iris (16×16×128 → 8×8×64: 1.02×) and the wide 1×1
-    /// layers (16×16×80 → 88: 1.16×), farthest on the single-pixel heads (3×3×32 → 1×1×1404: 7.9×), where the direct
-    /// path streams Float16 weight panels and SGEMM with one row cannot amortise its packing. README.md (Performance)
-    /// quotes the totals. A layer that measures faster with GEMM on some machine still gets `.direct`: a fixed rule
-    /// keeps every runner of a model on the same arithmetic.
+    /// A 1×1 convolution over one row is a plain [W × C] · [C × O] product: the blendshape network's token- and
+    /// channel-mixing layers (maps 1×64 and 1×97, 64–384 channels), where SGEMM measured ~7× faster than the direct
+    /// kernel (0.36 → 0.05 ms per 2.4 M MACs). Every map of the other face models is square, and there the direct
+    /// kernels win on every layer: measured with `bench --profile` (1 thread, AMD Zen 5, AVX2 build; OpenBLAS 0.3.21
+    /// picks its Haswell AVX2 kernels there, the same width), GEMM took 1.02–7.9× the direct time on all 181 CONV_2D
+    /// layers of mesh, iris, attention and the detector; closest on the 2×2 stride-2 reductions of iris
+    /// (16×16×128 → 8×8×64: 1.02×) and the wide 1×1 layers (16×16×80 → 88: 1.16×), farthest on the single-pixel
+    /// heads (3×3×32 → 1×1×1404: 7.9×), where the direct path streams Float16 weight panels and SGEMM with one row
+    /// cannot amortise its packing. README.md (Performance) quotes the totals. The choice is a fixed rule of the
+    /// geometry, not a timing: every runner of a model then runs the same arithmetic.
     static func preferredStrategy(for g: ConvolutionGeometry) -> Strategy {
-        .direct
+        if isPointwise(g) && g.inputHeight == 1 && g.inputWidth >= 2 {
+            return .gemm(chunkPixels: g.inputWidth)
+        }
+        return .direct
     }
 
     /// The name of the path this layer runs ("direct" or "GEMM"), as `bench --profile` prints it.
@@ -35,7 +42,8 @@ extension Conv2D {
     /// Times the direct and the GEMM strategy on this layer's geometry and activation, side by side: both are
     /// built from the same random weights (Float16 values, like the face models' weights, so the direct path keeps
     /// its Float16 weight panels where it would use them), run on the same random input, and timed in alternating
-    /// order `runs` times each after one warm-up run. Allocates; meant for benchmarks, not for inference.
+    /// order `runs` times each after one warm-up run (GEMM in this layer's chunks if it runs GEMM, else in chunks of
+    /// `gemmChunkPixels`). Allocates; meant for benchmarks, not for inference.
     /// - Returns: median seconds of one run of each strategy (monotonic clock).
     public func compareStrategies(runs: Int) -> (directSeconds: Double, gemmSeconds: Double) {
         let g = geometry
@@ -44,10 +52,12 @@ extension Conv2D {
         let filter = (0..<g.outputChannels * patchLength).map { _ in Float(Float16(generator.nextSigned() * 0.1)) }
         let bias = (0..<g.outputChannels).map { _ in generator.nextSigned() }
         let input = (0..<g.inputElementCount).map { _ in generator.nextSigned() }
+        var gemmStrategy = Strategy.gemm(chunkPixels: Self.gemmChunkPixels)
+        if case .gemm = strategy { gemmStrategy = strategy }
         guard let direct = try? Conv2D(geometry: g, filter: filter, bias: bias, activation: activation,
                                        strategy: .direct),
               let gemm = try? Conv2D(geometry: g, filter: filter, bias: bias, activation: activation,
-                                     strategy: .gemm(chunkPixels: Self.gemmChunkPixels)) else { return (0, 0) }
+                                     strategy: gemmStrategy) else { return (0, 0) }
         let output = UnsafeMutablePointer<Float>.allocate(capacity: g.outputElementCount)
         let workspaceCount = max(1, direct.workspaceCount, gemm.workspaceCount)
         let workspace = UnsafeMutablePointer<Float>.allocate(capacity: workspaceCount)
