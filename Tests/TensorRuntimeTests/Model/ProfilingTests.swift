@@ -22,8 +22,8 @@ final class ProfilingTests: XCTestCase {
         }
     }
 
-    /// Every CONV_2D layer of the plan is timed on both paths; the face models' layers all run the direct path,
-    /// the choice of `Conv2D.preferredStrategy` (GEMM measured slower on every layer, README.md Performance).
+    /// Every CONV_2D layer of the plan is timed on both paths; all of iris's layers run the direct path,
+    /// the choice of `Conv2D.preferredStrategy` for square maps (GEMM measured slower there, README.md Performance).
     func testConvolutionStrategyComparisonCoversEveryLayer() throws {
         let runner = try ModelRunner(contentsOf: RepositoryFiles.weights("iris_landmark"))
         let timings = runner.compareConvolutionStrategies(runs: 1)
