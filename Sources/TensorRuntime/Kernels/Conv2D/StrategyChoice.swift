@@ -11,24 +11,20 @@ extension Conv2D {
     /// largest face-model patches (3·3·128 floats) within 300 KB, the L2 share of one core.
     static let gemmChunkPixels = 64
 
-    /// The strategy for a geometry: OpenBLAS SGEMM for 1×1 convolutions over a single row of W ≥ 2 pixels, the
-    /// direct kernels everywhere else.
+    /// The strategy for a geometry: the direct kernels, on every layer of every face model.
     ///
-    /// A 1×1 convolution over one row is a plain [W × C] · [C × O] product: the blendshape network's token- and
-    /// channel-mixing layers (maps 1×64 and 1×97, 64–384 channels), where SGEMM measured ~7× faster than the direct
-    /// kernel (0.36 → 0.05 ms per 2.4 M MACs). Every map of the other face models is square, and there the direct
-    /// kernels win on every layer: measured with `bench --profile` (1 thread, AMD Zen 5, AVX2 build; OpenBLAS 0.3.21
-    /// picks its Haswell AVX2 kernels there, the same width), GEMM took 1.02–7.9× the direct time on all 181 CONV_2D
-    /// layers of mesh, iris, attention and the detector; closest on the 2×2 stride-2 reductions of iris
-    /// (16×16×128 → 8×8×64: 1.02×) and the wide 1×1 layers (16×16×80 → 88: 1.16×), farthest on the single-pixel
-    /// heads (3×3×32 → 1×1×1404: 7.9×), where the direct path streams Float16 weight panels and SGEMM with one row
-    /// cannot amortise its packing. README.md (Performance) quotes the totals. The choice is a fixed rule of the
-    /// geometry, not a timing: every runner of a model then runs the same arithmetic.
+    /// Measured side by side with `bench --profile` (1 thread, AMD Zen 5, AVX2 build; OpenBLAS 0.3.21 picks its
+    /// Haswell AVX2 kernels there, the same width): GEMM took 1.02–7.9× the direct time on all 181 CONV_2D layers of
+    /// mesh, iris, attention and the detector, all 72 of V2 and all 19 of the blendshape network. Closest: the 2×2
+    /// stride-2 reductions of iris (16×16×128 → 8×8×64: 1.02×), the blendshape network's single-row 1×1 layers
+    /// (1×64×384 → 97: 1.05×; 1×64×97 → 384: 1.24×) and the wide 1×1 layers (16×16×80 → 88: 1.16×); farthest: the
+    /// single-pixel heads (3×3×32 → 1×1×1404: 7.9×), where the direct path streams Float16 weight panels and SGEMM
+    /// with one row cannot amortise its packing. The whole blendshape network measured 0.57 ms direct against
+    /// 0.66–0.72 ms with its single-row layers on GEMM (which also cannot be split across threads: one work unit).
+    /// README.md (Performance) quotes the totals. The choice is a fixed rule of the geometry, not a timing taken
+    /// when a plan is built: every runner of a model then runs the same arithmetic.
     static func preferredStrategy(for g: ConvolutionGeometry) -> Strategy {
-        if isPointwise(g) && g.inputHeight == 1 && g.inputWidth >= 2 {
-            return .gemm(chunkPixels: g.inputWidth)
-        }
-        return .direct
+        .direct
     }
 
     /// The name of the path this layer runs ("direct" or "GEMM"), as `bench --profile` prints it.
