@@ -1,5 +1,7 @@
 import ArgumentParser
 import FaceMesh
+import Foundation
+import ImageCodecs
 
 /// The landmark model names accepted by `--model`.
 enum ModelChoice: String, CaseIterable, ExpressibleByArgument {
@@ -16,7 +18,7 @@ enum ModelChoice: String, CaseIterable, ExpressibleByArgument {
     }
 }
 
-/// Options shared by `image` and `video`: which landmark model runs and how many faces are wanted.
+/// Options shared by `image`, `video` and `batch`: which landmark model runs, what it reports, how many faces.
 struct ModelOptions: ParsableArguments {
     @Option(help: "Landmark model: mesh (468 points), attention (478, irises refined in the same network), cascade (mesh + iris model, 478) or v2 (MediaPipe Tasks' Face Mesh V2, 478, with a tongue-out score).")
     var model: ModelChoice = .attention
@@ -44,6 +46,24 @@ struct ModelOptions: ParsableArguments {
     func engineOptions(staticImageMode: Bool, smoothing: SmoothingMethod = .none) -> FaceMeshOptions {
         FaceMeshOptions(staticImageMode: staticImageMode, maxFaces: maxFaces, model: model.kind, smoothing: smoothing,
                         outputBlendshapes: blendshapes, threads: threads)
+    }
+}
+
+/// Options shared by the commands that read photos (`image`, `batch`): how a file becomes pixels.
+struct PhotoOptions: ParsableArguments {
+    @Flag(help: ArgumentHelp("Keep the stored pixels: ignore the EXIF orientation, which otherwise turns the picture "
+                             + "upright (landmarks, width and height then refer to the upright picture, as viewers "
+                             + "show it)."))
+    var ignoreOrientation = false
+
+    /// Reads and decodes a photo file (PNG, JPEG or WebP) as these options ask.
+    func decode(contentsOf url: URL) throws -> RGBImage {
+        try ImageDecoder.decode(contentsOf: url, ignoringOrientation: ignoreOrientation)
+    }
+
+    /// Decodes a photo held in memory as these options ask.
+    func decode(data: Data) throws -> RGBImage {
+        try ImageDecoder.decode(data: data, ignoringOrientation: ignoreOrientation)
     }
 }
 

@@ -15,7 +15,22 @@ struct Facemesh: ParsableCommand {
         canonical-face-to-camera transform in row-major order (translation in cm), pose.yawPitchRoll in degrees. \
         --blendshapes adds "blendshapes": MediaPipe's 52 scores in [0, 1] by name (and tongueOut with v2).
         """,
-        subcommands: [ImageCommand.self, VideoCommand.self])
+        subcommands: [ImageCommand.self, VideoCommand.self, BatchCommand.self])
+
+    /// ArgumentParser's entry point, except that `batch` reports usage errors with exit status 1 (its documented
+    /// contract, which scripts and Spark tasks test) instead of ArgumentParser's 64.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if CommandLine.arguments.dropFirst().first == "batch", exitCode(for: error) == .validationFailure {
+                StandardError.writeLine(fullMessage(for: error))
+                Foundation.exit(1)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// `facemesh image PATH`: landmarks and head pose of the faces in one photo (PNG or JPEG), as one JSON document.
@@ -38,17 +53,13 @@ struct ImageCommand: ParsableCommand {
                                + "(PNG, or JPEG for a .jpg/.jpeg name).", valueName: "OUT.png"))
     var overlay: String?
 
-    @Flag(help: ArgumentHelp("Keep the stored pixels: ignore the EXIF orientation, which otherwise turns the picture "
-                             + "upright (landmarks, width and height then refer to the upright picture, as viewers "
-                             + "show it)."))
-    var ignoreOrientation = false
+    @OptionGroup var photoOptions: PhotoOptions
 
     func run() throws {
         try CommandFailure.run {
             // The overlay's path is checked before any work (OverlayFile writes PNG or JPEG, atomically).
             if let overlay { try OutputFile.check(URL(fileURLWithPath: overlay), acceptedExtensions: ["png", "jpg", "jpeg"]) }
-            let image = try ImageDecoder.decode(contentsOf: URL(fileURLWithPath: path),
-                                                ignoringOrientation: ignoreOrientation)
+            let image = try photoOptions.decode(contentsOf: URL(fileURLWithPath: path))
             let engine = try FaceMeshEngine(options: modelOptions.engineOptions(staticImageMode: true))
             let faces = try engine.process(image)
             if let overlay {

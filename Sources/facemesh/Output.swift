@@ -7,6 +7,7 @@ import ImageCodecs
 ///
 ///     image:  {"width":W,"height":H,"faces":[FACE,...]}
 ///     video:  {"frame":i,"timestamp":t,"width":W,"height":H,"faces":[FACE,...]}   (one line per frame)
+///     batch:  {"path":P,"width":W,"height":H,"faces":[FACE,...]} or {"path":P,"error":"..."}   (one line per photo)
 ///     FACE:   {"landmarks":[[x,y,z],...],"presence":p,"detectionScore":s,
 ///              "pose":{"matrix":[16 numbers, row-major],"yawPitchRoll":[yaw,pitch,roll]}
 ///              [,"tongueOut":t] [,"blendshapes":{"_neutral":s,...,"noseSneerRight":s[,"tongueOut":t]}]}
@@ -33,6 +34,16 @@ enum FaceJSON {
     static func frame(index: Int, timestamp: Double, width: Int, height: Int, faces: [FaceMeshResult]) -> String {
         "{\"frame\":\(index),\"timestamp\":\(number(timestamp, decimals: timestampDecimals)),"
             + "\"width\":\(width),\"height\":\(height),\"faces\":\(faceList(faces))}"
+    }
+
+    /// One line (without the line break) for one photo of a batch: the image document with its path in front.
+    static func batchLine(path: String, width: Int, height: Int, faces: [FaceMeshResult]) -> String {
+        "{\"path\":\(string(path)),\"width\":\(width),\"height\":\(height),\"faces\":\(faceList(faces))}"
+    }
+
+    /// One line (without the line break) for a batch input that could not be read, decoded or analysed.
+    static func batchError(path: String, message: String) -> String {
+        "{\"path\":\(string(path)),\"error\":\(string(message))}"
     }
 
     static func faceList(_ faces: [FaceMeshResult]) -> String {
@@ -66,6 +77,25 @@ enum FaceJSON {
         let angles = [pose.yawPitchRoll.yaw, pose.yawPitchRoll.pitch, pose.yawPitchRoll.roll]
             .map { number($0, decimals: landmarkDecimals) }.joined(separator: ",")
         return "{\"matrix\":[\(matrix)],\"yawPitchRoll\":[\(angles)]}"
+    }
+
+    /// `text` as a JSON string literal: quotes, backslashes and control characters escaped, the rest as UTF-8.
+    static func string(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x20:
+                let digits = String(scalar.value, radix: 16)
+                result += "\\u" + String(repeating: "0", count: 4 - digits.count) + digits
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
     }
 
     static func number(_ value: Float, decimals: Int) -> String {
@@ -152,41 +182,51 @@ final class LineOutput {
 }
 
 /// A one-line progress display on standard error, redrawn in place with a carriage return:
-/// `[#########.........]  45/90 frames  7.9 fps  ETA 6 s` (without a total: `45 frames  7.9 fps`).
+/// `[#########.........]  45/90 frames  7.9 fps  ETA 6 s` (without a total: `45 frames  7.9 fps`); `batch` counts
+/// photos and adds a detail: `[####......] 450/1000 photos  11.8 photos/s  430 faces  2 errors  ETA 47 s`.
 /// Redraws at most about ten times a second.
 struct ProgressBar {
     /// Expected number of steps, if known.
     let total: Int?
+    /// What a step is ("frames", "photos") and how its rate is written ("fps", "photos/s").
+    let unit: String, rateUnit: String
     private let start = Date()
     private var lastDraw: Date?
     private static let barWidth = 30
 
-    init(total: Int?) {
+    init(total: Int?, unit: String = "frames", rateUnit: String = "fps") {
         self.total = total.flatMap { $0 > 0 ? $0 : nil }
+        self.unit = unit
+        self.rateUnit = rateUnit
     }
 
-    /// Shows that `done` frames are finished.
-    mutating func update(done: Int) {
+    /// Shows that `done` steps are finished; `detail` follows the rate.
+    mutating func update(done: Int, detail: String = "") {
         let now = Date()
         if let lastDraw, now.timeIntervalSince(lastDraw) < 0.1, done != total { return }
         lastDraw = now
-        StandardError.write("\r" + line(done: done, elapsed: now.timeIntervalSince(start)) + "\u{1B}[K")
+        StandardError.write("\r" + line(done: done, detail: detail, elapsed: now.timeIntervalSince(start)) + "\u{1B}[K")
     }
 
     /// Ends the display with a summary line.
     func finish(done: Int) {
         let elapsed = Date().timeIntervalSince(start)
-        StandardError.write("\r" + line(done: done, elapsed: elapsed) + "\u{1B}[K\n")
+        StandardError.write("\r" + line(done: done, detail: "", elapsed: elapsed) + "\u{1B}[K\n")
     }
 
-    private func line(done: Int, elapsed: TimeInterval) -> String {
+    /// Erases the display (for a summary line of the caller's own).
+    func clear() {
+        StandardError.write("\r\u{1B}[K")
+    }
+
+    private func line(done: Int, detail: String, elapsed: TimeInterval) -> String {
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
-        let speed = String(format: "%.1f fps", rate)
-        guard let total else { return "\(done) frames  \(speed)" }
+        let speed = String(format: "%.1f ", rate) + rateUnit + detail
+        guard let total else { return "\(done) \(unit)  \(speed)" }
         let fraction = min(1, Double(done) / Double(total))
         let filled = Int((fraction * Double(ProgressBar.barWidth)).rounded(.down))
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: ProgressBar.barWidth - filled)
-        var text = "[\(bar)] \(done)/\(total) frames  \(speed)"
+        var text = "[\(bar)] \(done)/\(total) \(unit)  \(speed)"
         if rate > 0, done < total {
             text += "  ETA \(Int((Double(total - done) / rate).rounded(.up))) s"
         }

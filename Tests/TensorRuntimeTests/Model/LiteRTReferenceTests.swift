@@ -45,13 +45,13 @@ final class LiteRTReferenceTests: XCTestCase {
         // MediaPipe Tasks' Face Mesh V2 on four 256×256 crops (one turned 30°; Tools/generate_tasks_litert_references.py).
         // Output 0: 478 × (x, y, z) in 256-px units (measured ≤ 2.3e-4); 1: face-flag logit (≤ 9.5e-6);
         // 2: tongue-out score after the model's LOGISTIC (≤ 1.6e-6).
-        try check(model: "face_landmark_v2", tolerances: [1e-3, 4e-5, 6e-6], minimumCases: 4)
+        try check(model: "face_landmark_v2", cases: 4, bounds: [1e-3, 4e-5, 6e-6])
     }
 
     func testBlendshapeNetworkMatchesLiteRT() throws {
         // The 52 scores from MediaPipe's own input tensors of six faces (146 landmarks × 2, image pixels;
         // Tools/generate_tasks_references.py): measured ≤ 1.4e-6.
-        try check(model: "face_blendshapes", tolerances: [5e-6], minimumCases: 6)
+        try check(model: "face_blendshapes", cases: 6, bounds: [5e-6])
     }
 
     func testFaceDetectorMatchesLiteRT() throws {
