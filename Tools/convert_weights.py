@@ -32,6 +32,7 @@ MODELS = {
     "face_landmark_with_attention": "mediapipe/modules/face_landmark/face_landmark_with_attention.tflite",
     "iris_landmark": "mediapipe/modules/iris_landmark/iris_landmark.tflite",
     "face_detection_short_range": "mediapipe/modules/face_detection/face_detection_short_range.tflite",
+    "face_detection_full_range": "mediapipe/modules/face_detection/face_detection_full_range_sparse.tflite",
 }
 
 # Output model name -> member of MediaPipe Tasks' face_landmarker.task bundle (Tools/tasks_bundle.py).
@@ -81,8 +82,10 @@ def notice_text(license_text: str, source_digests: dict) -> str:
         "Modification: the files were converted by Tools/convert_weights.py from the TFLite flatbuffer",
         "format to the SwiftFaceMesh weight format (docs/weight-format.md). The fp16 constants were widened",
         "to fp32 (exactly) and the DEQUANTIZE operators that did so were removed; unused tensors were",
-        "dropped and tensors renumbered. The operators, their order, their options and every weight value",
-        "are otherwise unchanged.",
+        "dropped and tensors renumbered. Constants stored in TFLite's sparsity format",
+        "(face_detection_full_range_sparse.tflite) were expanded to dense tensors (every stored value",
+        "unchanged, the omitted ones zero) and the DENSIFY operators that did so were removed.",
+        "The operators, their order, their options and every weight value are otherwise unchanged.",
         "",
         f"The licence below is {LICENSE_MEMBER} from the same wheel.",
         "",

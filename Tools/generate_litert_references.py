@@ -4,7 +4,7 @@
 Usage (from the repository root, in the LiteRT venv, see Tools/README.md):
     Tools/.venv-litert/bin/python Tools/generate_litert_references.py [--wheel PATH] [--preview DIR]
 
-Models: face_landmark, iris_landmark and face_detection_short_range from the pinned mediapipe==0.10.14 wheel
+Models: face_landmark, iris_landmark, face_detection_short_range and face_detection_full_range from the pinned mediapipe==0.10.14 wheel
 (downloaded into Tools/.cache/ and SHA-256-checked, as for the weights). Interpreter: ai_edge_litert 2.3.0,
 num_threads=1 (XNNPACK, the default delegate). Inputs are crops of the photos in Tests/Fixtures/Images/ made
 with Tools/image_crops.py (bilinear, black outside the photo, quantized to uint8), then mapped to floats exactly
@@ -39,12 +39,16 @@ MODEL_MEMBERS = {
     "face_landmark": "mediapipe/modules/face_landmark/face_landmark.tflite",
     "iris_landmark": "mediapipe/modules/iris_landmark/iris_landmark.tflite",
     "face_detection_short_range": "mediapipe/modules/face_detection/face_detection_short_range.tflite",
+    "face_detection_full_range": "mediapipe/modules/face_detection/face_detection_full_range_sparse.tflite",
 }
-INPUT_SIDE = {"face_landmark": 192, "iris_landmark": 64, "face_detection_short_range": 128}
+INPUT_SIDE = {"face_landmark": 192, "iris_landmark": 64, "face_detection_short_range": 128,
+              "face_detection_full_range": 192}
+DETECTORS = {"face_detection_short_range", "face_detection_full_range"}   # input range [-1, 1], letterboxed
 
 GRACE = "mpl_grace_hopper.jpg"
 ASTRONAUT = "skimage_astronaut.png"
 COFFEE = "skimage_coffee.png"
+SOLVAY = "visp_solvay_1927_1280px.png"
 
 
 def face_roi(center, box_size, left_eye, right_eye, extra_degrees=0.0) -> RegionOfInterest:
@@ -100,13 +104,20 @@ CASES = [
      "counter-clockwise, black outside it), resampled to 128 x 128"),
     ("face_detection_short_range", "coffee_no_face", COFFEE, None,
      "whole photo letterboxed to a square (black bars top and bottom), resampled to 128 x 128; no face"),
+    ("face_detection_full_range", "grace_hopper", GRACE, None,
+     "whole photo letterboxed to a square (black bars left and right), resampled to 192 x 192"),
+    ("face_detection_full_range", "astronaut", ASTRONAUT, None, "whole square photo resampled to 192 x 192"),
+    ("face_detection_full_range", "solvay_1927", SOLVAY, None,
+     "group photo (29 faces of 40-60 px, 6-9 px after resampling) letterboxed (bars top and bottom) to 192 x 192"),
+    ("face_detection_full_range", "coffee_no_face", COFFEE, None,
+     "whole photo letterboxed (bars top and bottom), resampled to 192 x 192; no face"),
 ]
 
 
 def to_model_input(model: str, pixels: np.ndarray) -> np.ndarray:
     """uint8 H x W x 3 -> float32 1 x H x W x 3 in the model's value range (u8/255 or u8*2/255-1)."""
     values = pixels.astype(np.float64)
-    if model == "face_detection_short_range":
+    if model in DETECTORS:
         values = values * 2.0 / 255.0 - 1.0
     else:
         values = values / 255.0
@@ -116,7 +127,7 @@ def to_model_input(model: str, pixels: np.ndarray) -> np.ndarray:
 def _check_exact_input(model: str, model_input: np.ndarray, pixels: np.ndarray):
     """Every input value must be the float32 nearest to its uint8 mapping (an independent recomputation)."""
     levels = np.arange(256, dtype=np.float64)
-    table = (levels * 2 / 255 - 1 if model == "face_detection_short_range" else levels / 255).astype(np.float32)
+    table = (levels * 2 / 255 - 1 if model in DETECTORS else levels / 255).astype(np.float32)
     if not np.array_equal(model_input[0], table[pixels]):
         raise AssertionError(f"{model}: input is not an exact uint8 mapping")
 
@@ -149,7 +160,7 @@ def _json_text(value) -> str:
 
 def run_case(interpreter, model, case, photo, roi_or_rotation, description, preview):
     image = load_rgb(IMAGES / photo)
-    if model == "face_detection_short_range":
+    if model in DETECTORS:
         roi = letterbox_roi(image, math.radians(roi_or_rotation or 0.0))
     else:
         roi = roi_or_rotation
@@ -173,7 +184,7 @@ def run_case(interpreter, model, case, photo, roi_or_rotation, description, prev
     model_input.astype("<f4").tofile(directory / "input.f32")
     for i, value in enumerate(outputs):
         value.astype("<f4").tofile(directory / f"output_{i}.f32")
-    value_mapping = ("float32(u8 * 2 / 255 - 1)" if model == "face_detection_short_range" else "float32(u8 / 255)")
+    value_mapping = ("float32(u8 * 2 / 255 - 1)" if model in DETECTORS else "float32(u8 / 255)")
     meta = {
         "model": model,
         "case": case,

@@ -12,7 +12,8 @@ stdin/stdout, one line per message, so the two runtimes can be measured in alter
     parent -> "quit" (or end of input)                   exit 0
     child  -> "error <message>"                          on any failure (then it exits 1)
 
-Workloads: mesh (face_landmark), iris (iris_landmark), detector (face_detection_short_range), cascade
+Workloads: mesh (face_landmark), iris (iris_landmark), detector (face_detection_short_range), detector-full
+(face_detection_full_range, the sparse .tflite as shipped), cascade
 (face_landmark + iris_landmark on two eye crops, three input files), attention, and MediaPipe Tasks' v2
 (face_landmarks_detector.tflite) and blendshapes (face_blendshapes.tflite) from face_landmarker.task
 (Tools/tasks_bundle.py). LiteRT cannot run the
@@ -46,6 +47,7 @@ MODEL_MEMBERS = {
     "face_landmark_with_attention": "mediapipe/modules/face_landmark/face_landmark_with_attention.tflite",
     "iris_landmark": "mediapipe/modules/iris_landmark/iris_landmark.tflite",
     "face_detection_short_range": "mediapipe/modules/face_detection/face_detection_short_range.tflite",
+    "face_detection_full_range": "mediapipe/modules/face_detection/face_detection_full_range_sparse.tflite",
 }
 CUSTOM_OPS = {"Landmarks2TransformMatrix", "TransformTensorBilinear", "TransformLandmarks"}
 
@@ -324,6 +326,7 @@ def main() -> int:
             "cascade": Cascade(paths["face_landmark"], paths["iris_landmark"]),
             "attention": AttentionWithoutCustomOps(paths["face_landmark_with_attention"].read_bytes(), cache / "models"),
             "detector": SingleModel(paths["face_detection_short_range"]),
+            "detector-full": SingleModel(paths["face_detection_full_range"]),
             "v2": SingleModel(member_path("face_landmarks_detector.tflite")),
             "blendshapes": SingleModel(member_path("face_blendshapes.tflite")),
         }

@@ -13,6 +13,8 @@ import numpy as np
 import tflite
 from flatbuffers import flexbuffers
 
+from tflite_sparsity import densify_tensor
+
 from sfmw_graph import (
     Attribute, Graph, Operator, Tensor, DATA_TYPE_FLOAT32, DATA_TYPE_INT32,
     KIND_INT, KIND_FLOAT, KIND_STRING, KIND_INT_LIST, KIND_FLOAT_LIST,
@@ -47,6 +49,8 @@ BUILTIN_OPTIONS = {
     "RESHAPE": "ReshapeOptions",
     "CONCATENATION": "ConcatenationOptions",
     "STRIDED_SLICE": "StridedSliceOptions",
+    "RESIZE_BILINEAR": "ResizeBilinearOptions",
+    "DEPTH_TO_SPACE": "DepthToSpaceOptions",
 }
 
 # MediaPipe Tasks face models (face_landmarks_detector.tflite = Face Mesh V2, face_blendshapes.tflite, from
@@ -130,6 +134,8 @@ def _builtin_attributes(type_name: str, op) -> dict:
     if type_name == "RESHAPE":
         shape = [int(d) for d in o.NewShapeAsNumpy()] if o.NewShapeLength() else []
         return {"new_shape": Attribute(KIND_INT_LIST, shape)}
+    if type_name in ("RESIZE_BILINEAR", "DEPTH_TO_SPACE"):
+        return _upsampling_attributes(type_name, o)
     if type_name == "STRIDED_SLICE":
         return {
             "begin_mask": _int(o.BeginMask()),
@@ -140,6 +146,24 @@ def _builtin_attributes(type_name: str, op) -> dict:
             "offset": _int(o.Offset()),
         }
     raise ConversionError(f"no attribute mapping for {type_name}")
+
+
+def _upsampling_attributes(type_name: str, o) -> dict:
+    """RESIZE_BILINEAR: `align_corners`, `half_pixel_centers` (0 / 1); DEPTH_TO_SPACE: `block_size`."""
+    if type_name == "RESIZE_BILINEAR":
+        return {"align_corners": _int(o.AlignCorners()), "half_pixel_centers": _int(o.HalfPixelCenters())}
+    return {"block_size": _int(o.BlockSize())}
+
+
+def _densified_constant(model, subgraph, op):
+    """(source tensor index, dense values) of a DENSIFY operator whose input is a sparse fp16/fp32 constant."""
+    source = int(op.Inputs(0))
+    tensor = subgraph.Tensors(source)
+    raw = _buffer_bytes(model, tensor)
+    element = {tflite.TensorType.FLOAT16: "<f2", tflite.TensorType.FLOAT32: "<f4"}.get(tensor.Type())
+    if element is None or not raw:
+        raise ConversionError(f"DENSIFY input {source} is not a float16/float32 constant")
+    return source, densify_tensor(tensor, raw, element)
 
 
 def _tasks_builtin_attributes(type_name: str, op) -> dict:
@@ -193,7 +217,7 @@ def _operator_type(model, op) -> str:
         name = code.CustomCode().decode("utf-8")
         if name not in CUSTOM_OPS:
             raise ConversionError(f"unsupported custom operator {name}")
-    elif name != "DEQUANTIZE" and name not in BUILTIN_OPTIONS and name not in TASKS_BUILTIN_OPTIONS:
+    elif name not in ("DEQUANTIZE", "DENSIFY") and name not in BUILTIN_OPTIONS and name not in TASKS_BUILTIN_OPTIONS:
         raise ConversionError(f"unsupported builtin operator {name}")
     return name
 
@@ -219,17 +243,29 @@ def load_graph(model_bytes: bytes, model_name: str) -> Graph:
     subgraph = model.Subgraphs(0)
 
     # 1. DEQUANTIZE: widen the fp16 constant; its consumers will read the widened tensor instead.
+    #    DENSIFY (sparse constants): expand the constant here; a fp16 result feeds a DEQUANTIZE, which widens it
+    #    and names the result after the sparse constant; a fp32 result replaces the DENSIFY output directly.
     widened = {}        # DEQUANTIZE output index -> (fp16 source tensor index, fp32 bytes)
+    densified = {}      # DENSIFY output index -> (sparse source tensor index, dense fp16 bytes)
     kept = []           # (type name, tflite operator)
     for i in range(subgraph.OperatorsLength()):
         op = subgraph.Operators(i)
         type_name = _operator_type(model, op)
+        if type_name == "DENSIFY":
+            source, values = _densified_constant(model, subgraph, op)
+            if values.dtype == np.dtype("<f4"):
+                widened[int(op.Outputs(0))] = (source, values.tobytes())
+            else:
+                densified[int(op.Outputs(0))] = (source, values.tobytes())
+            continue
         if type_name != "DEQUANTIZE":
             kept.append((type_name, op))
             continue
         source, target = int(op.Inputs(0)), int(op.Outputs(0))
         tensor = subgraph.Tensors(source)
         raw = _buffer_bytes(model, tensor)
+        if source in densified:
+            source, raw = densified[source]
         if tensor.Type() != tflite.TensorType.FLOAT16 or not raw:
             raise ConversionError(f"DEQUANTIZE input {source} is not an fp16 constant")
         values = np.frombuffer(raw, dtype="<f2").astype("<f4")

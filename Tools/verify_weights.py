@@ -7,10 +7,10 @@ Independent of the converter's writer: the files are parsed by sfmw_reader.py (w
 document). Checks, per model:
 - the structure is valid (header, checksum, alignment, extents; see sfmw_reader.py);
 - operator counts per type equal docs/models.md §3 minus DEQUANTIZE, parameter counts equal §1;
-- the operators are the .tflite operators without DEQUANTIZE, in the same order, with the same input and
+- the operators are the .tflite operators without DEQUANTIZE and DENSIFY, in the same order, with the same input and
   output tensors (by name and shape), and graph outputs in the model's output order;
 - every constant equals the .tflite buffer, fp16 ones widened with numpy (bit-exact);
-- no fused activations; custom op options equal §5.2 / §6;
+- no fused activations (except those the .tflite has: full-range detector RELU); custom op options equal §5.2 / §6;
 - converting again gives identical bytes, and Weights/README.md lists each file's SHA-256.
 Exits non-zero with a list of failures if anything differs.
 """
@@ -25,6 +25,7 @@ import tflite
 from sfmw_reader import read_sfmw
 from sfmw_writer import serialize
 from tflite_graph import load_graph
+from tflite_sparsity import densify_tensor
 from convert_weights import MODELS, REPOSITORY_ROOT, TASKS_MODELS
 from tasks_bundle import obtain_bundle, read_bundle_member
 from wheel_source import obtain_wheel, read_member, sha256_bytes
@@ -38,17 +39,22 @@ EXPECTED_OPS = {
                                      "MAX_POOL_2D": 16, "PAD": 9, "RESHAPE": 13, "MUL": 6, "STRIDED_SLICE": 1,
                                      "Landmarks2TransformMatrix": 3, "TransformTensorBilinear": 3,
                                      "TransformLandmarks": 5},
+    "face_detection_full_range": {"CONV_2D": 49, "PAD": 43, "DEPTHWISE_CONV_2D": 42, "ADD": 19,
+                                  "RESIZE_BILINEAR": 3, "DEPTH_TO_SPACE": 2, "RESHAPE": 2},
     "iris_landmark": {"CONV_2D": 55, "DEPTHWISE_CONV_2D": 26, "PRELU": 53, "ADD": 26, "MAX_POOL_2D": 6,
                       "PAD": 1, "RESHAPE": 2},
 }
 EXPECTED_DEQUANTIZE = {"face_detection_short_range": 74, "face_landmark": 113,
-                       "face_landmark_with_attention": 371, "iris_landmark": 0}
+                       "face_landmark_with_attention": 371, "iris_landmark": 0, "face_detection_full_range": 182}
+# DENSIFY operators (sparse constants; the converter expands them and removes the operators).
+EXPECTED_DENSIFY = {"face_detection_full_range": 46}
 EXPECTED_PARAMS = {"face_detection_short_range": 101_390, "face_landmark": 604_685,
-                   "face_landmark_with_attention": 1_189_328, "iris_landmark": 651_300}
+                   "face_landmark_with_attention": 1_189_328, "iris_landmark": 651_300,
+                   "face_detection_full_range": 508_308}
 # Model output order, as .tflite tensor indices (docs/models.md §1).
 EXPECTED_OUTPUT_TENSORS = {"face_detection_short_range": [175, 174], "face_landmark": [213, 210],
                            "face_landmark_with_attention": [719, 720, 721, 723, 722, 724, 710],
-                           "iris_landmark": [384, 385]}
+                           "iris_landmark": [384, 385], "face_detection_full_range": [576, 562]}
 
 # MediaPipe Tasks models (face_landmarker.task), counted from the .tflite files themselves (Tools/tasks_bundle.py):
 # Face Mesh V2 outputs landmarks (1434 = 478 x 3), the face-flag logit and the tongue-out score (after LOGISTIC);
@@ -64,7 +70,8 @@ EXPECTED_DEQUANTIZE.update({"face_landmark_v2": 251, "face_blendshapes": 49})
 EXPECTED_PARAMS.update({"face_landmark_v2": 1_199_316, "face_blendshapes": 450_522})
 EXPECTED_OUTPUT_TENSORS.update({"face_landmark_v2": [473, 472, 475], "face_blendshapes": [195]})
 # Operators allowed to keep a fused activation: (model, operator type) -> activation.
-FUSED_ACTIVATIONS = {("face_blendshapes", "CONV_2D"): "RELU"}
+FUSED_ACTIVATIONS = {("face_blendshapes", "CONV_2D"): "RELU", ("face_detection_full_range", "CONV_2D"): "RELU",
+                     ("face_detection_full_range", "ADD"): "RELU"}
 
 # docs/models.md §6 index lists = the subset_idxs of Landmarks2TransformMatrix (§5.2).
 LIPS = [61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291, 185, 40, 39, 37, 0, 267, 269, 270, 409, 78, 95, 88, 178,
@@ -94,17 +101,19 @@ def _tflite_view(model_bytes: bytes):
     sg = m.Subgraphs(0)
     names = {v: k for k, v in vars(tflite.BuiltinOperator).items() if not k.startswith("_")}
     tensor_name = [sg.Tensors(i).Name().decode() for i in range(sg.TensorsLength())]
-    alias = {}          # DEQUANTIZE output index -> its fp16 source index
-    ops, dequantize_count = [], 0
+    alias = {}          # DEQUANTIZE / DENSIFY output index -> its constant source index
+    ops, dequantize_count, densify_count = [], 0, 0
     for i in range(sg.OperatorsLength()):
         op = sg.Operators(i)
         code = m.OperatorCodes(op.OpcodeIndex())
         kind = names[max(code.BuiltinCode(), code.DeprecatedBuiltinCode())]
         if kind == "CUSTOM":
             kind = code.CustomCode().decode()
-        if kind == "DEQUANTIZE":
-            alias[int(op.Outputs(0))] = int(op.Inputs(0))
-            dequantize_count += 1
+        if kind in ("DEQUANTIZE", "DENSIFY"):
+            source = int(op.Inputs(0))
+            alias[int(op.Outputs(0))] = alias.get(source, source)
+            dequantize_count += kind == "DEQUANTIZE"
+            densify_count += kind == "DENSIFY"
             continue
         ops.append((kind, [int(t) for t in op.InputsAsNumpy()], [int(t) for t in op.OutputsAsNumpy()]))
     resolve = lambda t: -1 if t < 0 else alias.get(t, t)
@@ -118,11 +127,11 @@ def _tflite_view(model_bytes: bytes):
             raw = buffer.DataAsNumpy().tobytes()
             dtype = {tflite.TensorType.FLOAT16: "<f2", tflite.TensorType.FLOAT32: "<f4",
                      tflite.TensorType.INT32: "<i4"}[t.Type()]
-            value = np.frombuffer(raw, dtype=dtype)
+            value = np.frombuffer(raw, dtype=dtype) if t.Sparsity() is None else densify_tensor(t, raw, dtype).reshape(-1)
             constants[tensor_name[i]] = value.astype("<f4") if dtype == "<f2" else value
     outputs = [resolve(int(t)) for t in sg.OutputsAsNumpy()]
     return {"ops": ops, "names": tensor_name, "constants": constants, "shapes": shapes, "outputs": outputs,
-            "dequantize_count": dequantize_count, "tensor_count": sg.TensorsLength()}
+            "dequantize_count": dequantize_count, "densify_count": densify_count, "tensor_count": sg.TensorsLength()}
 
 
 def check_model(name: str, sfmw_bytes: bytes, model_bytes: bytes) -> list:
@@ -140,8 +149,11 @@ def check_model(name: str, sfmw_bytes: bytes, model_bytes: bytes) -> list:
         fail(f"op counts {counts} != models.md {EXPECTED_OPS[name]}")
     if ref["dequantize_count"] != EXPECTED_DEQUANTIZE[name]:
         fail(f".tflite has {ref['dequantize_count']} DEQUANTIZE, models.md says {EXPECTED_DEQUANTIZE[name]}")
-    if len(tensors) != ref["tensor_count"] - ref["dequantize_count"]:
-        fail(f"{len(tensors)} tensors, expected {ref['tensor_count']} - {ref['dequantize_count']} widened")
+    if ref["densify_count"] != EXPECTED_DENSIFY.get(name, 0):
+        fail(f".tflite has {ref['densify_count']} DENSIFY, expected {EXPECTED_DENSIFY.get(name, 0)}")
+    removed = ref["dequantize_count"] + ref["densify_count"]
+    if len(tensors) != ref["tensor_count"] - removed:
+        fail(f"{len(tensors)} tensors, expected {ref['tensor_count']} - {removed} widened or densified")
     params = sum(t["value"].size for t in tensors if t["value"] is not None and t["data_type"] == 1)
     if params != EXPECTED_PARAMS[name]:
         fail(f"{params} float parameters, models.md says {EXPECTED_PARAMS[name]}")

@@ -10,9 +10,10 @@ struct Bench: ParsableCommand {
         commandName: "bench",
         abstract: "Times SwiftFaceMesh's models on real crops from Tests/Fixtures.",
         discussion: """
-            Workloads: mesh, iris, cascade (mesh + iris on both eyes), attention, detector, v2 (MediaPipe Tasks' Face \
-            Mesh V2), blendshapes (its blendshape network), frame (one tracked video \
-            frame through FaceMeshEngine with the attention model). Each is timed after a warm-up; the table shows median / p10 / p90 ms, \
+            Workloads: mesh, iris, cascade (mesh + iris on both eyes), attention, detector, detector-full (the \
+            full-range detector), v2 (MediaPipe Tasks' Face Mesh V2), blendshapes (its blendshape network), frame (one \
+            tracked video frame through FaceMeshEngine with the attention model), crowd (the crowd detector on the \
+            1280-px Solvay group photo). Each is timed after a warm-up; the table shows median / p10 / p90 ms, \
             MACs, GMAC/s, share of the FMA peak measured by a probe on this machine, and the paper's Pixel 2 XL GPU times.
 
             The published numbers (README) come from: swift run -c release bench --compare-litert
@@ -159,7 +160,7 @@ struct BenchOptions: ParsableArguments {
                                discussion: "Counts above 1 time every workload with that many threads per inference."))
     var threads: String = "1,2"
 
-    @Option(help: "Only these workloads, comma-separated (mesh, iris, cascade, attention, detector, v2, blendshapes, frame).")
+    @Option(help: "Only these workloads, comma-separated (mesh, iris, cascade, attention, detector, detector-full, v2, blendshapes, frame, crowd).")
     var only: String?
 
     @Option(help: "Use clock (GHz) × 16 MAC/cycle as the FMA peak instead of the measured one (probe still reported).")

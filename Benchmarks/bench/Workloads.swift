@@ -6,10 +6,10 @@ import TensorRuntime
 /// Names of the benchmark workloads, in table order (also the JSON `name` values and the LiteRT child's names).
 enum WorkloadName {
     static let mesh = "mesh", iris = "iris", cascade = "cascade", attention = "attention", detector = "detector"
-    static let frame = "frame"
+    static let detectorFull = "detector-full", frame = "frame", crowd = "crowd"
     /// MediaPipe Tasks' Face Mesh V2 and its blendshape network.
     static let v2 = "v2", blendshapes = "blendshapes"
-    static let all = [mesh, iris, cascade, attention, detector, v2, blendshapes, frame]
+    static let all = [mesh, iris, cascade, attention, detector, detectorFull, v2, blendshapes, frame, crowd]
 }
 
 /// A single model and the input its steps are profiled on (`--profile`), with its weight file (for the bytes each
@@ -64,6 +64,9 @@ struct WorkloadCatalog {
             case WorkloadName.detector:
                 workloads.append(try single(name, .faceDetector, "LiteRT/face_detection_short_range/grace_hopper/input.f32",
                                             summary: "face_detection_short_range on the letterboxed 128×128 photo"))
+            case WorkloadName.detectorFull:
+                workloads.append(try single(name, .faceDetectorFullRange, "LiteRT/face_detection_full_range/grace_hopper/input.f32",
+                                            summary: "face_detection_full_range on the letterboxed 192×192 photo"))
             case WorkloadName.v2:
                 workloads.append(try single(name, .faceLandmarkV2, "LiteRT/face_landmark_v2/grace_hopper/input.f32",
                                             summary: "face_landmark_v2 (MediaPipe Tasks' Face Mesh V2) on a 256×256 face crop"))
@@ -73,6 +76,8 @@ struct WorkloadCatalog {
                                             summary: "face_blendshapes on MediaPipe's 146 landmarks of the photo's face"))
             case WorkloadName.frame:
                 workloads.append(try frame())
+            case WorkloadName.crowd:
+                workloads.append(try crowd())
             default:
                 break
             }
@@ -82,7 +87,7 @@ struct WorkloadCatalog {
 
 
     /// Multiply-accumulates of one inference of `model` (a one-thread runner, so counting starts no workers).
-    private static func multiplyAccumulates(of model: FaceModelFile, in weights: URL) throws -> Int {
+    static func multiplyAccumulates(of model: FaceModelFile, in weights: URL) throws -> Int {
         try ModelRunner(contentsOf: weights.appendingPathComponent(model.fileName)).multiplyAccumulates
     }
 
@@ -141,6 +146,34 @@ struct WorkloadCatalog {
             guard try engine.process(frame).count == 1 else {
                 throw BenchError.workloadFailed("frame: the engine lost the tracked face")
             }
+        }
+    }
+}
+
+extension WorkloadCatalog {
+    /// The crowd detector (`CrowdFaceDetector`: tile pyramid, both whole-image passes, suppression, verification)
+    /// on the 1280×926 Solvay group photo; detection only, no landmarks. Checks that it finds the 29 faces.
+    fileprivate func crowd() throws -> Workload {
+        let url = root.appendingPathComponent("Tests/Fixtures/Images/visp_solvay_1927_1280px.png")
+        let image = try ImageDecoder.decode(contentsOf: url)
+        let detector = try CrowdFaceDetector(weightsDirectory: weights, threads: threads)
+        let found = try detector.detect(image).count
+        guard found == 29 else {
+            throw BenchError.workloadFailed("crowd: \(found) faces in \(url.lastPathComponent), expected 29")
+        }
+        let statistics = detector.lastRun
+        let multiplyAccumulates = try Self.multiplyAccumulates(of: .faceDetector, in: weights)
+            * (statistics.tilesRun + 1 + found + statistics.rejected)
+            + Self.multiplyAccumulates(of: .faceDetectorFullRange, in: weights) * (1 + found + statistics.rejected)
+        let megapixels = Double(image.width * image.height) / 1e6
+        return Workload(name: WorkloadName.crowd,
+                        summary: "CrowdFaceDetector on the \(image.width)×\(image.height) Solvay photo "
+                            + String(format: "(%.2f MP)", megapixels) + ": \(statistics.tilesRun) short-range tiles, "
+                            + "both whole-image passes, suppression of \(statistics.candidates) candidates, two "
+                            + "verification inferences per merged detection; detection only (divide by the "
+                            + "megapixels for the cost per MP)",
+                        multiplyAccumulates: multiplyAccumulates, litertInputs: nil, profiled: nil) {
+            _ = try detector.detect(image)
         }
     }
 }

@@ -18,22 +18,47 @@ enum ModelChoice: String, CaseIterable, ExpressibleByArgument {
     }
 }
 
-/// Options shared by `image`, `video` and `batch`: which landmark model runs, what it reports, how many faces.
+/// The detectors accepted by `--detector`.
+enum DetectorChoice: String, CaseIterable, ExpressibleByArgument {
+    case shortRange = "short-range"
+    case fullRange = "full-range"
+    case crowd
+
+    /// The engine's detection strategy.
+    var strategy: FaceDetectionStrategy {
+        switch self {
+        case .shortRange: return .shortRange
+        case .fullRange: return .fullRange
+        case .crowd: return .crowd
+        }
+    }
+}
+
+/// Options shared by `image`, `video` and `batch`: which detector and landmark model run, what they report, how
+/// many faces.
 struct ModelOptions: ParsableArguments {
     @Option(help: "Landmark model: mesh (468 points), attention (478, irises refined in the same network), cascade (mesh + iris model, 478) or v2 (MediaPipe Tasks' Face Mesh V2, 478, with a tongue-out score).")
     var model: ModelChoice = .attention
 
+    @Option(help: "Face detector: short-range (MediaPipe's face mesh, faces of at least ~1/6 of the frame), full-range (faces down to ~1/11 of the frame) or crowd (tiles: faces down to ~20 px in group photos; slower, proportional to the image area).")
+    var detector: DetectorChoice = .shortRange
+
     @Flag(help: "Add MediaPipe's 52 blendshape scores to each face (needs a 478-point model: v2, attention or cascade).")
     var blendshapes = false
 
-    @Option(help: "The most faces to report.")
+    @Option(help: "The most faces to report (1...\(ModelOptions.maximumFaces)).")
     var maxFaces: Int = 1
+
+    /// The largest `--max-faces` accepted.
+    static let maximumFaces = 1024
 
     @Option(help: "Threads per inference (1...64); results are identical for every count.")
     var threads: Int = 1
 
     func validate() throws {
-        guard maxFaces >= 1 else { throw ValidationError("--max-faces must be at least 1") }
+        guard (1...Self.maximumFaces).contains(maxFaces) else {
+            throw ValidationError("--max-faces must lie in 1...\(Self.maximumFaces)")
+        }
         guard !blendshapes || model != .mesh else {
             throw ValidationError("--blendshapes needs a 478-point model (--model v2, attention or cascade)")
         }
@@ -45,7 +70,7 @@ struct ModelOptions: ParsableArguments {
     /// Engine settings for these options (`staticImageMode` for photos, tracking for videos).
     func engineOptions(staticImageMode: Bool, smoothing: SmoothingMethod = .none) -> FaceMeshOptions {
         FaceMeshOptions(staticImageMode: staticImageMode, maxFaces: maxFaces, model: model.kind, smoothing: smoothing,
-                        outputBlendshapes: blendshapes, threads: threads)
+                        outputBlendshapes: blendshapes, threads: threads, detector: detector.strategy)
     }
 }
 

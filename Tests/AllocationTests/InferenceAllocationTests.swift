@@ -15,6 +15,7 @@ final class InferenceAllocationTests: XCTestCase {
         ("iris_landmark", "LiteRT/iris_landmark/grace_hopper_left_eye/input.f32"),
         ("face_detection_short_range", "LiteRT/face_detection_short_range/grace_hopper/input.f32"),
         ("face_landmark_with_attention", "MediaPipe/attention/grace_hopper/input.f32"),
+        ("face_detection_full_range", "LiteRT/face_detection_full_range/grace_hopper/input.f32"),
         ("face_landmark_v2", "LiteRT/face_landmark_v2/grace_hopper/input.f32"),
         ("face_blendshapes", "LiteRT/face_blendshapes/mpl_grace_hopper_face0/input.f32"),
     ]

@@ -74,6 +74,18 @@ final class ImageCommandTests: XCTestCase {
         XCTAssertEqual(split.outputText, single.outputText)
     }
 
+    /// `--detector crowd --max-faces 64` finds the 29 faces of the Solvay photo; the default finds none (as
+    /// MediaPipe); `--detector full-range` runs too.
+    func testDetectorChoices() throws {
+        let solvay = "Tests/Fixtures/Images/visp_solvay_1927_1280px.png"
+        let (_, crowd) = try runImage([solvay, "--detector", "crowd", "--max-faces", "64", "--model", "mesh"])
+        XCTAssertEqual(crowd.faces.count, 29)
+        let (_, shortRange) = try runImage([solvay, "--detector", "short-range", "--max-faces", "64", "--model", "mesh"])
+        XCTAssertEqual(shortRange.faces.count, 0)
+        let (_, fullRange) = try runImage([photo, "--detector", "full-range", "--model", "mesh"])
+        XCTAssertEqual(fullRange.faces.count, 1)
+    }
+
     /// MediaPipe finds no face in skimage's coffee cup photo.
     func testNoFaceGivesAnEmptyList() throws {
         XCTAssertEqual(try MediaPipeLandmarks.load("skimage_coffee_attention").faces.count, 0)
@@ -157,6 +169,7 @@ final class ImageCommandTests: XCTestCase {
     func testInvalidArgumentsAreUsageErrors() throws {
         for arguments in [["image", photo, "--model", "tiny"], ["image", photo, "--max-faces", "0"], ["image"],
                           ["image", photo, "--threads", "0"], ["image", photo, "--threads", "65"],
+                          ["image", photo, "--detector", "far"], ["image", photo, "--max-faces", "1025"],
                           ["image", photo, "--model", "mesh", "--blendshapes"]] {
             let result = try CommandRunner.run(arguments)
             XCTAssertTrue(result.exited)

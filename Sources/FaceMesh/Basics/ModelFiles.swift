@@ -11,6 +11,8 @@ public enum FaceModelFile: String, CaseIterable, Sendable {
     case irisLandmark = "iris_landmark"
     /// BlazeFace short range: 128×128 letterboxed frame → 896 boxes and scores.
     case faceDetector = "face_detection_short_range"
+    /// BlazeFace full range: 192×192 letterboxed frame → 2304 boxes and scores.
+    case faceDetectorFullRange = "face_detection_full_range"
     /// Face Mesh V2 (MediaPipe Tasks): 256×256 crop → 478 points + face flag + tongue-out score.
     case faceLandmarkV2 = "face_landmark_v2"
     /// The blendshape network (MediaPipe Tasks): 146 landmarks × (x, y) in pixels → 52 scores.
@@ -25,6 +27,7 @@ public enum FaceModelFile: String, CaseIterable, Sendable {
         case .faceLandmark, .attentionMesh: return 192 * 192 * 3
         case .irisLandmark: return 64 * 64 * 3
         case .faceDetector: return 128 * 128 * 3
+        case .faceDetectorFullRange: return 192 * 192 * 3
         case .faceLandmarkV2: return 256 * 256 * 3
         case .faceBlendshapes: return 146 * 2
         }
@@ -37,6 +40,7 @@ public enum FaceModelFile: String, CaseIterable, Sendable {
         case .attentionMesh: return [1404, 160, 142, 142, 10, 10, 1]
         case .irisLandmark: return [213, 15]
         case .faceDetector: return [896 * 16, 896]
+        case .faceDetectorFullRange: return [2304 * 16, 2304]
         case .faceLandmarkV2: return [1434, 1, 1]
         case .faceBlendshapes: return [52]
         }

@@ -48,10 +48,34 @@ public struct DetectorInput: Sendable {
         let rect = RotatedRect(centerX: 0.5 * width, centerY: 0.5 * height, width: paddedWidth,
                                height: paddedHeight, rotation: 0)
         region = rect
+        projection = Self.projection(of: rect, imageWidth: imageWidth, imageHeight: imageHeight)
+    }
+
+    /// The detector input for an explicit `region` of the frame (pixels; e.g. one tile of `CrowdTiling`) instead
+    /// of the whole-frame letterbox; parts of the region outside the frame are black, as in the letterbox.
+    public init(imageWidth: Int, imageHeight: Int, region: RotatedRect, tensorWidth: Int, tensorHeight: Int) throws {
+        guard imageWidth > 0, imageHeight > 0, tensorWidth > 0, tensorHeight > 0 else {
+            throw FaceMeshError.invalidDetectorInput("image \(imageWidth)×\(imageHeight) and tensor "
+                + "\(tensorWidth)×\(tensorHeight) must be positive")
+        }
+        guard region.isValid else { throw FaceMeshError.invalidRegion(region) }
+        self.imageWidth = imageWidth
+        self.imageHeight = imageHeight
+        self.tensorWidth = tensorWidth
+        self.tensorHeight = tensorHeight
+        self.region = region
+        projection = Self.projection(of: region, imageWidth: imageWidth, imageHeight: imageHeight)
+    }
+
+    /// MediaPipe's `GetRotatedSubRectToRectTransformMatrix` for `rect`, divided by the image size.
+    private static func projection(of rect: RotatedRect, imageWidth: Int, imageHeight: Int)
+        -> (m0: Float, m1: Float, m3: Float, m4: Float, m5: Float, m7: Float)
+    {
+        let width = Float(imageWidth), height = Float(imageHeight)
         let a = rect.width, b = rect.height, c = cos(rect.rotation), d = sin(rect.rotation)
         let e = rect.centerX, f = rect.centerY, g = 1 / width, h = 1 / height
-        projection = (m0: a * c * g, m1: -b * d * g, m3: (-0.5 * a * c + 0.5 * b * d + e) * g,
-                      m4: a * d * h, m5: b * c * h, m7: (-0.5 * b * c - 0.5 * a * d + f) * h)
+        return (m0: a * c * g, m1: -b * d * g, m3: (-0.5 * a * c + 0.5 * b * d + e) * g,
+                m4: a * d * h, m5: b * c * h, m7: (-0.5 * b * c - 0.5 * a * d + f) * h)
     }
 
     /// Number of Floats of the tensor: `tensorHeight × tensorWidth × 3`.

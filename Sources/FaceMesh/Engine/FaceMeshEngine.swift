@@ -22,7 +22,7 @@ public final class FaceMeshEngine {
     public let options: FaceMeshOptions
     /// The landmark model in use.
     public let landmarkModel: any FaceLandmarkModel
-    private let detector: FaceDetector
+    private let detector: ConfiguredDetector
     private let poseEstimator: FaceGeometryEstimator?
     private let blendshapeNetwork: BlendshapeNetwork?
 
@@ -59,8 +59,8 @@ public final class FaceMeshEngine {
         }
         self.options = options
         let directory = try options.weightsDirectory ?? ModelWeights.defaultDirectory()
-        detector = try FaceDetector(weightsDirectory: directory, minimumScore: options.minDetectionConfidence,
-                                    threads: options.threads)
+        detector = try ConfiguredDetector(options.detector, weightsDirectory: directory,
+                                          minimumScore: options.minDetectionConfidence, threads: options.threads)
         landmarkModel = try makeLandmarkModel(options.model, weightsDirectory: directory, threads: options.threads)
         poseEstimator = options.estimatesHeadPose ? FaceGeometryEstimator() : nil
         blendshapeNetwork = options.outputBlendshapes
@@ -195,6 +195,9 @@ public struct FaceMeshOptions: Sendable {
     public var maxFaces: Int = 1
     /// Which landmark model runs on each face.
     public var model: LandmarkModelKind = .attention
+    /// How faces are found: `.shortRange` (MediaPipe's face mesh, exactly), `.fullRange` or `.crowd` (small faces
+    /// of group photos; see `FaceDetectionStrategy`).
+    public var detector: FaceDetectionStrategy = .shortRange
     /// Detector score threshold (score ≥ it is kept), before non-maximum suppression.
     public var minDetectionConfidence: Float = 0.5
     /// Face-presence threshold: a face is kept when sigmoid(face flag) > it; otherwise it is dropped and, in video
@@ -219,7 +222,7 @@ public struct FaceMeshOptions: Sendable {
     public init(staticImageMode: Bool = false, maxFaces: Int = 1, model: LandmarkModelKind = .attention,
                 minDetectionConfidence: Float = 0.5, minTrackingConfidence: Float = 0.5,
                 smoothing: SmoothingMethod = .none, outputBlendshapes: Bool = false, weightsDirectory: URL? = nil,
-                threads: Int = 1) {
+                threads: Int = 1, detector: FaceDetectionStrategy = .shortRange) {
         self.outputBlendshapes = outputBlendshapes
         self.staticImageMode = staticImageMode
         self.maxFaces = maxFaces
@@ -229,6 +232,7 @@ public struct FaceMeshOptions: Sendable {
         self.smoothing = smoothing
         self.weightsDirectory = weightsDirectory
         self.threads = threads
+        self.detector = detector
     }
 }
 

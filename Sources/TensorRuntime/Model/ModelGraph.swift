@@ -79,6 +79,10 @@ public enum OperatorType: Sendable, Hashable {
     case sum
     /// TFLite TRANSPOSE by a constant permutation (`Transpose`).
     case transpose
+    /// TFLite RESIZE_BILINEAR (`ResizeBilinear`).
+    case resizeBilinear
+    /// TFLite DEPTH_TO_SPACE (`DepthToSpace`).
+    case depthToSpace
     /// MediaPipe custom op (attention mesh): affine matrix from landmark pairs.
     case landmarks2TransformMatrix
     /// MediaPipe custom op (attention mesh): bilinear spatial transformer.
@@ -92,7 +96,7 @@ public enum OperatorType: Sendable, Hashable {
     public static let supported: [OperatorType] = [
         .conv2D, .depthwiseConv2D, .add, .mul, .relu, .prelu, .maxPool2D, .pad, .reshape, .concatenation,
         .stridedSlice, .logistic, .sqrt, .rsqrt, .neg, .sub, .div, .squaredDifference, .mean, .sum, .transpose,
-        .landmarks2TransformMatrix, .transformTensorBilinear, .transformLandmarks,
+        .resizeBilinear, .depthToSpace, .landmarks2TransformMatrix, .transformTensorBilinear, .transformLandmarks,
     ]
 
     /// The operator for a `.tflite` operator name (TFLite builtin name, or the custom op's name).
@@ -124,6 +128,8 @@ public enum OperatorType: Sendable, Hashable {
         case .mean: return "MEAN"
         case .sum: return "SUM"
         case .transpose: return "TRANSPOSE"
+        case .resizeBilinear: return "RESIZE_BILINEAR"
+        case .depthToSpace: return "DEPTH_TO_SPACE"
         case .landmarks2TransformMatrix: return "Landmarks2TransformMatrix"
         case .transformTensorBilinear: return "TransformTensorBilinear"
         case .transformLandmarks: return "TransformLandmarks"

@@ -1,5 +1,7 @@
-/// A convolution together with the operators folded into its epilogue: the residual ADD of a BlazeBlock (whose
-/// channel-padding PAD shortcut is replaced by a partial residual) and the following PRELU or RELU.
+/// A convolution together with the operators folded into it: a spatial zero PAD in front of a VALID convolution
+/// (read as the convolution's own padding), and in its epilogue the residual ADD of a BlazeBlock (whose
+/// channel-padding PAD shortcut is replaced by a partial residual; the ADD may carry a fused RELU) and the following
+/// PRELU or RELU.
 struct ConvolutionFusion {
     /// The CONV_2D or DEPTHWISE_CONV_2D operator.
     let convolution: Int
@@ -11,9 +13,14 @@ struct ConvolutionFusion {
     var skippedPad: Int?
     /// The PRELU or RELU operator folded in, if any.
     var activation: Int?
+    /// The folded ADD applies a fused RELU (full-range detector).
+    var addAppliesReLU = false
+    /// The spatial PAD whose input the convolution reads directly, with its zero rows and columns as the
+    /// convolution's padding (top, bottom, left, right), if any.
+    var inputPad: (index: Int, top: Int, bottom: Int, left: Int, right: Int)?
 
     /// Operators whose work this step does, in graph order.
-    var members: [Int] { [convolution] + [skippedPad, add, activation].compactMap { $0 }.sorted() }
+    var members: [Int] { ([convolution] + [inputPad?.index, skippedPad, add, activation].compactMap { $0 }).sorted() }
     /// The last operator of the chain: the step runs at its position, when every operand exists.
     var last: Int { members.max()! }
 
@@ -22,6 +29,7 @@ struct ConvolutionFusion {
     static func find(startingAt index: Int, in builder: PlanBuilder) -> ConvolutionFusion {
         var fusion = ConvolutionFusion(convolution: index)
         let convolution = builder.op(index)
+        fusion.inputPad = foldableInputPad(of: index, in: builder)
         guard convolution.outputs.count == 1, (convolution.string("fused_activation") ?? "NONE") == "NONE" else {
             return fusion
         }
@@ -30,7 +38,7 @@ struct ConvolutionFusion {
         if builder.isPrivate(current), let addIndex = builder.consumers[current].first,
            builder.op(addIndex).type == .add, builder.op(addIndex).inputs.count == 2,
            builder.op(addIndex).outputs.count == 1,
-           (builder.op(addIndex).string("fused_activation") ?? "NONE") == "NONE" {
+           ["NONE", "RELU"].contains(builder.op(addIndex).string("fused_activation") ?? "NONE") {
             let add = builder.op(addIndex)
             let other = add.inputs[0] == current ? add.inputs[1] : add.inputs[0]
             if other >= 0, other != current, !tensors[other].isConstant,
@@ -42,10 +50,11 @@ struct ConvolutionFusion {
                     fusion.skippedPad = padIndex
                     fusion.residual = builder.op(padIndex).inputs[0]
                 }
+                fusion.addAppliesReLU = add.string("fused_activation") == "RELU"
                 current = add.outputs[0]
             }
         }
-        if builder.isPrivate(current), let activationIndex = builder.consumers[current].first {
+        if !fusion.addAppliesReLU, builder.isPrivate(current), let activationIndex = builder.consumers[current].first {
             let activation = builder.op(activationIndex)
             if activation.type == .relu, activation.inputs == [current], activation.outputs.count == 1 {
                 fusion.activation = activationIndex
@@ -82,6 +91,28 @@ struct ConvolutionFusion {
 
     private static func producer(of tensor: Int, in builder: PlanBuilder) -> Int? {
         builder.file.operators.firstIndex { $0.outputs.contains(tensor) }
+    }
+
+    /// The PAD in front of convolution `index` that the convolution can take over as its own padding: a PAD that
+    /// adds zero rows and columns only (paddings [[0,0],[t,b],[l,r],[0,0]], each below the kernel size), whose output
+    /// only this VALID convolution reads.
+    private static func foldableInputPad(of index: Int, in builder: PlanBuilder)
+        -> (index: Int, top: Int, bottom: Int, left: Int, right: Int)?
+    {
+        let convolution = builder.op(index)
+        guard convolution.string("padding") == "VALID", convolution.inputs.count >= 2, convolution.inputs[0] >= 0,
+              convolution.inputs[1] >= 0, builder.isPrivate(convolution.inputs[0]),
+              let padIndex = producer(of: convolution.inputs[0], in: builder) else { return nil }
+        let pad = builder.op(padIndex)
+        let filter = builder.file.tensors[convolution.inputs[1]].shape
+        guard pad.type == .pad, pad.inputs.count == 2, pad.outputs.count == 1, pad.inputs[0] >= 0, pad.inputs[1] >= 0,
+              builder.file.tensors[pad.inputs[1]].isConstant, builder.file.tensors[pad.inputs[0]].shape.count == 4,
+              filter.count == 4 else { return nil }
+        let p = builder.file.intData(ofTensor: pad.inputs[1])
+        guard p.count == 8, p[0] == 0, p[1] == 0, p[6] == 0, p[7] == 0, p[2...5].allSatisfy({ $0 >= 0 }),
+              p[2] < filter[1], p[3] < filter[1], p[4] < filter[2], p[5] < filter[2],
+              p[2...5].contains(where: { $0 > 0 }) else { return nil }
+        return (padIndex, p[2], p[3], p[4], p[5])
     }
 
     /// A PAD that only appends zero channels to a 4-D tensor (paddings [[0,0],[0,0],[0,0],[0,k]]).

@@ -116,7 +116,7 @@ extension PlanBuilder {
         let op = op(index)
         try requireArity(index, inputs: 2...3, required: 2)
         let depthwise = op.type == .depthwiseConv2D
-        let input = op.inputs[0]
+        let input = fusion.inputPad.map { self.op($0.index).inputs[0] } ?? op.inputs[0]
         let inputShape = try shape(of: input, operator: index)
         let filterShape = file.tensors[op.inputs[1]].shape
         let filter = try floatConstant(op.inputs[1], operator: index, operand: "filter")
@@ -146,10 +146,22 @@ extension PlanBuilder {
             throw PlanError.shapeMismatch(index: index, type: op.type.name, reason: "bias has \(bias.count) values, expects \(outputChannels)")
         }
         let geometry = try wrap(index) {
-            try ConvolutionGeometry(inputHeight: inputShape[1], inputWidth: inputShape[2], inputChannels: inputShape[3],
-                                    outputChannels: outputChannels, kernelHeight: filterShape[1],
-                                    kernelWidth: filterShape[2], strideHeight: strideHeight, strideWidth: strideWidth,
-                                    padding: padding)
+            if let pad = fusion.inputPad {
+                // VALID on the padded map = this padding on the PAD's input (ConvolutionFusion.foldableInputPad).
+                guard strideHeight > 0, strideWidth > 0 else {
+                    throw PlanError.invalidGeometry("strides must be positive, got \(strideHeight)×\(strideWidth)")
+                }
+                return try ConvolutionGeometry(
+                    inputHeight: inputShape[1], inputWidth: inputShape[2], inputChannels: inputShape[3],
+                    outputHeight: (inputShape[1] + pad.top + pad.bottom - filterShape[1]) / strideHeight + 1,
+                    outputWidth: (inputShape[2] + pad.left + pad.right - filterShape[2]) / strideWidth + 1,
+                    outputChannels: outputChannels, kernelHeight: filterShape[1], kernelWidth: filterShape[2],
+                    strideHeight: strideHeight, strideWidth: strideWidth, padTop: pad.top, padLeft: pad.left)
+            }
+            return try ConvolutionGeometry(inputHeight: inputShape[1], inputWidth: inputShape[2],
+                                           inputChannels: inputShape[3], outputChannels: outputChannels,
+                                           kernelHeight: filterShape[1], kernelWidth: filterShape[2],
+                                           strideHeight: strideHeight, strideWidth: strideWidth, padding: padding)
         }
         let outputShape = [1, geometry.outputHeight, geometry.outputWidth, outputChannels]
         var label = op.type.name
@@ -171,6 +183,7 @@ extension PlanBuilder {
             finalOutput = self.op(addIndex).outputs[0]
             try produce(finalOutput, shape: outputShape, operator: addIndex)
             label += "+ADD"
+            if fusion.addAppliesReLU { activation = .relu }
         }
         if let activationIndex = fusion.activation {
             let activationOp = self.op(activationIndex)

@@ -171,6 +171,8 @@ final class ExecutionPlan {
         case .squaredDifference: return try builder.planBroadcastBinary(index, .squaredDifference)
         case .mean, .sum: return try builder.planReduction(index)
         case .transpose: return try builder.planTranspose(index)
+        case .resizeBilinear: return try builder.planResizeBilinear(index)
+        case .depthToSpace: return try builder.planDepthToSpace(index)
         case .landmarks2TransformMatrix: return try builder.planLandmarks2TransformMatrix(index)
         case .transformTensorBilinear: return try builder.planTransformTensorBilinear(index)
         case .transformLandmarks: return try builder.planTransformLandmarks(index)

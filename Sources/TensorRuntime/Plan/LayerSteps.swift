@@ -100,15 +100,44 @@ extension PlanBuilder {
 }
 
 extension PlanBuilder {
+    /// The shape of `tensor`, input of operator `index`, which must be a 4-D batch-1 NHWC image.
+    func batchOneImageShape(of tensor: Int, operator index: Int) throws -> [Int] {
+        let shape = try shape(of: tensor, operator: index)
+        guard shape.count == 4, shape[0] == 1 else {
+            throw PlanError.shapeMismatch(index: index, type: op(index).type.name, reason: "input \(shape) is not 4-D batch 1")
+        }
+        return shape
+    }
+
+    /// A one-input, one-output step over output rows: in reference mode `reference` runs the whole tensor at once;
+    /// otherwise `fast` runs ranges of the `rows` output rows, which threads may split.
+    func rowStep(_ label: String, from x: Int, to out: Int, rows: Int, estimatedNanoseconds cost: Double,
+                 reference: @escaping (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void,
+                 fast: @escaping (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Range<Int>) -> Void)
+        -> PlannedStep
+    {
+        if self.reference {
+            return PlannedStep(label: label, reads: activations([x]), writes: [out], workspaceCount: 0,
+                               multiplyAccumulates: 0) { address in
+                let (px, po) = (address(x), address(out))
+                return CompiledStep { context in reference(px.pointer(context), po.pointer(context)) }
+            }
+        }
+        return PlannedStep(label: label, reads: activations([x]), writes: [out], workspaceCount: 0,
+                           multiplyAccumulates: 0, splittable: true) { address in
+            let (px, po) = (address(x), address(out))
+            return CompiledStep(StepPartition(units: rows, estimatedNanoseconds: cost) { context, range in
+                fast(px.pointer(context), po.pointer(context), range)
+            })
+        }
+    }
+
     /// MAX_POOL_2D over a 4-D NHWC tensor.
     func planMaxPool(_ index: Int) throws -> PlannedStep {
         try requireArity(index, inputs: 1...1)
         let op = op(index)
         let (x, out) = (op.inputs[0], op.outputs[0])
-        let shape = try shape(of: x, operator: index)
-        guard shape.count == 4, shape[0] == 1 else {
-            throw PlanError.shapeMismatch(index: index, type: op.type.name, reason: "input \(shape) is not 4-D batch 1")
-        }
+        let shape = try batchOneImageShape(of: x, operator: index)
         guard try fusedActivation(index) == .none else {
             throw PlanError.invalidAttributes(index: index, type: op.type.name, reason: "fused activation on MAX_POOL_2D")
         }
@@ -125,22 +154,9 @@ extension PlanBuilder {
         try produce(out, shape: [1, geometry.outputHeight, geometry.outputWidth, shape[3]], operator: index)
         let cost = StepPartition.estimate(multiplyAccumulates: 0,
                                           floatsMoved: geometry.inputElementCount + geometry.outputElementCount)
-        if reference {
-            return PlannedStep(label: "MAX_POOL_2D #\(index)", reads: activations([x]), writes: [out],
-                               workspaceCount: 0, multiplyAccumulates: 0) { address in
-                let (px, po) = (address(x), address(out))
-                return CompiledStep { context in
-                    MaxPool2D.reference(input: px.pointer(context), geometry: geometry, output: po.pointer(context))
-                }
-            }
-        }
-        return PlannedStep(label: "MAX_POOL_2D #\(index)", reads: activations([x]), writes: [out],
-                           workspaceCount: 0, multiplyAccumulates: 0, splittable: true) { address in
-            let (px, po) = (address(x), address(out))
-            return CompiledStep(StepPartition(units: geometry.outputHeight, estimatedNanoseconds: cost) { context, rows in
-                MaxPool2D.run(input: px.pointer(context), geometry: geometry, output: po.pointer(context), rows: rows)
-            })
-        }
+        return rowStep("MAX_POOL_2D #\(index)", from: x, to: out, rows: geometry.outputHeight, estimatedNanoseconds: cost,
+                       reference: { MaxPool2D.reference(input: $0, geometry: geometry, output: $1) },
+                       fast: { MaxPool2D.run(input: $0, geometry: geometry, output: $1, rows: $2) })
     }
 
     /// PAD with zeros; paddings is a constant int32 [rank, 2] operand.

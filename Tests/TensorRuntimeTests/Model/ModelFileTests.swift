@@ -118,7 +118,8 @@ final class ModelFileTests: XCTestCase {
 
     /// Every committed weight file, cut at many points or with a flipped byte, is refused with a typed error.
     func testCommittedWeightFilesSurviveDamage() throws {
-        for name in ["face_landmark", "iris_landmark", "face_detection_short_range", "face_landmark_with_attention"] {
+        for name in ["face_landmark", "iris_landmark", "face_detection_short_range", "face_landmark_with_attention",
+                     "face_detection_full_range"] {
             let url = RepositoryFiles.weights(name)
             let data = try Data(contentsOf: url)
             XCTAssertNoThrow(try ModelFile(data: data), name)

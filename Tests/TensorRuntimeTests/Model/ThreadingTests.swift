@@ -5,7 +5,7 @@ import XCTest
 /// Runners with worker threads compute exactly (bit for bit) what a single-threaded runner computes, and release
 /// their threads when they go away.
 final class ThreadingTests: XCTestCase {
-    /// The four face models, each with a real input from the reference fixtures.
+    /// The face models, each with a real input from the reference fixtures.
     private let models: [(name: String, input: URL)] = [
         ("face_landmark", RepositoryFiles.fixtures.appendingPathComponent("LiteRT/face_landmark/grace_hopper/input.f32")),
         ("iris_landmark", RepositoryFiles.fixtures.appendingPathComponent("LiteRT/iris_landmark/grace_hopper_left_eye/input.f32")),
@@ -13,6 +13,8 @@ final class ThreadingTests: XCTestCase {
          RepositoryFiles.fixtures.appendingPathComponent("LiteRT/face_detection_short_range/grace_hopper/input.f32")),
         ("face_landmark_with_attention",
          RepositoryFiles.fixtures.appendingPathComponent("MediaPipe/attention/grace_hopper/input.f32")),
+        ("face_detection_full_range",
+         RepositoryFiles.fixtures.appendingPathComponent("LiteRT/face_detection_full_range/grace_hopper/input.f32")),
     ]
 
     private func floats(_ url: URL) throws -> [Float] {

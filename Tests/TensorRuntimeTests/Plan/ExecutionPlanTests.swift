@@ -63,6 +63,91 @@ final class ExecutionPlanTests: XCTestCase {
         try checkBlazeBlock(side: 12, steps: 2, fusedPrefix: "DEPTHWISE_CONV_2D+CONV_2D+PAD+ADD+PRELU")
     }
 
+    /// Runs `builder`'s graph fast (fused) and in reference mode (one scalar step per operator) on random inputs.
+    private func fastAndReference(_ builder: TestModelBuilder, inputCounts: [Int], seed: Int) throws
+        -> (fast: [Float], reference: [Float], labels: [String])
+    {
+        let file = try ModelFile(data: builder.serialized())
+        var options = ModelRunner.Options()
+        options.execution = .reference
+        let fast = try ModelRunner(file: file), reference = try ModelRunner(file: file, options: options)
+        let inputs = inputCounts.enumerated().map { random($0.element, seed: seed + $0.offset) }
+        for runner in [fast, reference] {
+            try withBuffers(inputs) { try runner.run(inputs: $0) }
+        }
+        return (fast.output(0), reference.output(0), fast.stepLabels)
+    }
+
+    /// Calls `body` with buffer pointers to every array of `arrays`.
+    private func withBuffers(_ arrays: [[Float]], _ body: ([UnsafeBufferPointer<Float>]) throws -> Void) throws {
+        func nest(_ index: Int, _ buffers: [UnsafeBufferPointer<Float>]) throws {
+            guard index < arrays.count else { return try body(buffers) }
+            try arrays[index].withUnsafeBufferPointer { try nest(index + 1, buffers + [$0]) }
+        }
+        try nest(0, [])
+    }
+
+    /// The full-range detector's pattern: a spatial zero PAD in front of a VALID convolution (depthwise or dense,
+    /// stride 1 or 2, symmetric or not) runs as that convolution's own padding, one step, equal to PAD + VALID.
+    func testSpatialPadFoldsIntoTheFollowingValidConvolution() throws {
+        var seed = 100
+        var worst: Float = 0
+        defer { print("spatial PAD fold: largest difference to PAD + VALID reference \(worst)") }
+        for (depthwise, stride, pads) in [(true, 1, [1, 1, 1, 1]), (true, 2, [1, 1, 1, 1]), (false, 2, [1, 1, 1, 1]),
+                                          (true, 1, [0, 2, 1, 0]), (false, 1, [2, 0, 0, 1])] {
+            for side in [5, 8, 13] {
+                seed += 10
+                var builder = TestModelBuilder()
+                let channels = 3, outputChannels = depthwise ? 3 : 5
+                let (paddedHeight, paddedWidth) = (side + pads[0] + pads[1], side + pads[2] + pads[3])
+                let outputSide = (h: (paddedHeight - 3) / stride + 1, w: (paddedWidth - 3) / stride + 1)
+                let x = builder.activation("x", [1, side, side, channels])
+                let paddings = builder.intConstant("paddings", [4, 2], [0, 0, Int32(pads[0]), Int32(pads[1]),
+                                                                         Int32(pads[2]), Int32(pads[3]), 0, 0])
+                let padded = builder.activation("padded", [1, paddedHeight, paddedWidth, channels])
+                let filterShape = depthwise ? [1, 3, 3, channels] : [outputChannels, 3, 3, channels]
+                let filter = builder.constant("filter", filterShape, random(filterShape.reduce(1, *), seed: seed))
+                let bias = builder.constant("bias", [outputChannels], random(outputChannels, seed: seed + 1))
+                let y = builder.activation("y", [1, outputSide.h, outputSide.w, outputChannels])
+                builder.inputs = [x]
+                builder.outputs = [y]
+                builder.add("PAD", [x, paddings], [padded])
+                var attributes: [String: TestModelBuilder.Attribute] = [
+                    "padding": .string("VALID"), "stride_h": .int(stride), "stride_w": .int(stride),
+                    "fused_activation": .string("RELU"),
+                ]
+                if depthwise { attributes["depth_multiplier"] = .int(1) }
+                builder.add(depthwise ? "DEPTHWISE_CONV_2D" : "CONV_2D", [padded, filter, bias], [y], attributes)
+                let run = try fastAndReference(builder, inputCounts: [side * side * channels], seed: seed)
+                XCTAssertEqual(run.labels.count, 1, "\(run.labels)")
+                worst = max(worst, ArrayDifference(run.fast, run.reference).maximum)
+                // Measured 1.4e-6 at most (summation order of the fast kernels).
+                XCTAssertLessThanOrEqual(ArrayDifference(run.fast, run.reference).maximum, 5e-6,
+                                         "depthwise \(depthwise) stride \(stride) pads \(pads) side \(side)")
+            }
+        }
+    }
+
+    /// A residual ADD with a fused RELU joins the convolution's epilogue: relu(conv(x) + r), one step.
+    func testAddWithFusedReLUJoinsTheConvolution() throws {
+        var builder = TestModelBuilder()
+        let x = builder.activation("x", [1, 6, 6, 4]), r = builder.activation("r", [1, 6, 6, 4])
+        let filter = builder.constant("filter", [4, 1, 1, 4], random(16, seed: 7))
+        let bias = builder.constant("bias", [4], random(4, seed: 8))
+        let t = builder.activation("t", [1, 6, 6, 4]), y = builder.activation("y", [1, 6, 6, 4])
+        builder.inputs = [x, r]
+        builder.outputs = [y]
+        builder.add("CONV_2D", [x, filter, bias], [t], ["padding": .string("SAME"), "stride_h": .int(1),
+                                                        "stride_w": .int(1), "fused_activation": .string("NONE")])
+        builder.add("ADD", [t, r], [y], ["fused_activation": .string("RELU")])
+        let run = try fastAndReference(builder, inputCounts: [144, 144], seed: 3)
+        XCTAssertEqual(run.labels.count, 1, "\(run.labels)")
+        XCTAssertTrue(run.labels[0].hasPrefix("CONV_2D+ADD"), "\(run.labels)")
+        XCTAssertTrue(run.reference.contains { $0 == 0 } && run.reference.contains { $0 > 0 })   // the RELU matters
+        print("ADD+RELU epilogue: largest difference \(ArrayDifference(run.fast, run.reference).maximum)")
+        XCTAssertLessThanOrEqual(ArrayDifference(run.fast, run.reference).maximum, 5e-7)   // measured 1.2e-7
+    }
+
     private func checkBlazeBlock(side n: Int, steps: Int, fusedPrefix: String) throws {
         let m = n / 2
         let (builder, weights) = blazeBlock(side: n)
