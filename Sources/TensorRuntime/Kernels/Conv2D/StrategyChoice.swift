@@ -13,16 +13,17 @@ extension Conv2D {
 
     /// The strategy for a geometry: the direct kernels, on every layer of every face model.
     ///
-    /// Measured side by side with `bench --profile` (1 thread, AMD Zen 5, AVX2 build; OpenBLAS 0.3.21 picks its
-    /// Haswell AVX2 kernels there, the same width): GEMM took 1.02–7.9× the direct time on all 181 CONV_2D layers of
-    /// mesh, iris, attention and the detector, all 72 of V2 and all 19 of the blendshape network. Closest: the 2×2
-    /// stride-2 reductions of iris (16×16×128 → 8×8×64: 1.02×), the blendshape network's single-row 1×1 layers
-    /// (1×64×384 → 97: 1.05×; 1×64×97 → 384: 1.24×) and the wide 1×1 layers (16×16×80 → 88: 1.16×); farthest: the
-    /// single-pixel heads (3×3×32 → 1×1×1404: 7.9×), where the direct path streams Float16 weight panels and SGEMM
-    /// with one row cannot amortise its packing. The whole blendshape network measured 0.57 ms direct against
-    /// 0.66–0.72 ms with its single-row layers on GEMM (which also cannot be split across threads: one work unit).
-    /// README.md (Performance) quotes the totals. The choice is a fixed rule of the geometry, not a timing taken
-    /// when a plan is built: every runner of a model then runs the same arithmetic.
+    /// Measured side by side with `bench --profile` (1 thread, AMD Zen 5, AVX2 build; OpenBLAS 0.3.21 picks its Haswell
+    /// AVX2 kernels there, the same width): GEMM took 1.02–8.9× the direct time on all 181 CONV_2D layers of mesh,
+    /// iris, attention and the detector, all 72 of V2, all 49 of the full-range detector and all 19 of the blendshape
+    /// network. Closest: the 2×2 stride-2 reductions of iris (16×16×128 → 8×8×64: 1.02×), the blendshape network's
+    /// single-row 1×1 layers (1×64×384 → 97: 1.05×; 1×64×97 → 384: 1.24×) and the wide 1×1 layers (16×16×80 → 88:
+    /// 1.16×); farthest: the single-pixel heads (3×3×32 → 1×1×1404: 7.9×; V2's: 8.9×), where the direct path streams
+    /// Float16 weight panels and SGEMM with one row cannot amortise its packing. Before the dot-product tail
+    /// (`ConvolutionMicroKernel.runTail`) the whole blendshape network measured 0.57 ms direct against 0.66–0.72 ms
+    /// with its single-row layers on GEMM (which also cannot be split across threads: one work unit). README.md
+    /// (Performance) quotes the totals. The choice is a fixed rule of the geometry, not a timing taken when a plan is
+    /// built: every runner of a model then runs the same arithmetic.
     static func preferredStrategy(for g: ConvolutionGeometry) -> Strategy {
         .direct
     }
