@@ -112,7 +112,8 @@ struct Bench: ParsableCommand {
             progress("profiling \(workload.name) (\(options.runs) runs)")
             let steps = try model.input.withUnsafeBufferPointer { try model.runner.profile(input: $0, runs: options.runs) }
             return ModelProfile(name: workload.name, modelName: model.runner.name, threads: model.runner.threadCount,
-                                steps: steps, traffic: steps.map { StepTraffic(label: $0.label, file: model.file) })
+                                steps: steps, traffic: steps.map { StepTraffic(label: $0.label, file: model.file) },
+                                strategies: model.runner.compareConvolutionStrategies(runs: options.runs))
         }
     }
 
@@ -168,7 +169,7 @@ struct BenchOptions: ParsableArguments {
     @Flag(help: "Print one JSON document instead of tables.")
     var json = false
 
-    @Flag(help: "Per-step profile of each model: step label, share of time, ms, MACs, bytes moved, GMAC/s, % of the measured FMA peak.")
+    @Flag(help: "Per-step profile of each model: step label, share of time, ms, MACs, bytes moved, GMAC/s, % of the measured FMA peak; then every CONV_2D layer's path (direct or GEMM) with both paths timed alone.")
     var profile = false
 
     @Option(help: "Threads of the runners profiled with --profile (split steps are timed across all threads).")

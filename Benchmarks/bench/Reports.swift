@@ -91,6 +91,8 @@ struct ModelProfile {
     let steps: [StepProfile]
     /// Bytes each step moves, in step order (nil where the step's label names no operator of the file).
     let traffic: [StepTraffic?]
+    /// Both paths of every CONV_2D layer, timed side by side on one thread.
+    let strategies: [ConvolutionStrategyTiming]
 
     /// Sum of the step medians, in milliseconds.
     var totalMilliseconds: Double { 1000 * steps.reduce(0) { $0 + $1.medianSeconds } }
@@ -173,7 +175,36 @@ enum ProfileReport {
             return "Profile: \(profile.name) (\(profile.modelName), \(profile.threads) thread\(profile.threads == 1 ? "" : "s")), \(profile.steps.count) steps, sum of step medians "
                 + "\(formatted(total, decimals: 3)) ms over \(runs) runs; \(order); peak \(formatted(peakRate, decimals: 1)) GMAC/s; "
                 + "KB moved = weights + activations in and out, each once\n" + table.rendered()
+                + "\n\n" + strategyTable(profile)
         }.joined(separator: "\n\n")
+    }
+
+    /// Every CONV_2D layer of the model with the path its plan runs and both paths timed alone, side by side
+    /// (1 thread, random data of the layer's geometry), in execution order.
+    private static func strategyTable(_ profile: ModelProfile) -> String {
+        var table = TextTable(headers: ["CONV_2D layer", "geometry", "path", "direct ms", "GEMM ms", "GEMM / direct"])
+        var direct = 0.0, gemm = 0.0, best = 0.0
+        for layer in profile.strategies {
+            let g = layer.geometry
+            let input = "\(g.inputHeight)×\(g.inputWidth)×\(g.inputChannels)"
+            let output = "\(g.outputHeight)×\(g.outputWidth)×\(g.outputChannels)"
+            let window = "\(g.kernelHeight)×\(g.kernelWidth)/\(g.strideHeight)"
+            table.append([layer.stepLabel, "\(input) → \(output), \(window)",
+                          layer.chosenPath, formatted(1000 * layer.directSeconds, decimals: 4),
+                          formatted(1000 * layer.gemmSeconds, decimals: 4),
+                          formatted(layer.directSeconds > 0 ? layer.gemmSeconds / layer.directSeconds : 0,
+                                    decimals: 2)])
+            direct += layer.directSeconds
+            gemm += layer.gemmSeconds
+            best += min(layer.directSeconds, layer.gemmSeconds)
+        }
+        let wins = profile.strategies.filter { $0.gemmSeconds < $0.directSeconds }.count
+        let directText = formatted(1000 * direct, decimals: 3), gemmText = formatted(1000 * gemm, decimals: 3)
+        let bestText = formatted(1000 * best, decimals: 3)
+        let heading = "Convolution paths: \(profile.name), \(profile.strategies.count) CONV_2D layers, each alone; "
+            + "all direct \(directText) ms, all GEMM \(gemmText) ms, best of each \(bestText) ms; "
+            + "GEMM faster on \(wins)"
+        return heading + "\n" + table.rendered()
     }
 
     private static func row(_ step: StepProfile, traffic: StepTraffic?, total: Double, peak: Double) -> [String] {
@@ -192,7 +223,7 @@ enum ProfileReport {
 /// The `--json` document: `{"build":"release","targetCPU":"avx2-fma","warning":null,"published_command":…,
 /// "fma_probe":{…},"threads":[1],"results":[{"name":"mesh","threads":1,"median_ms":…,"p10_ms":…,"p90_ms":…,
 /// "macs":…,"runs":…},…],"notes":[…]}`, plus `"litert":[…]` with `--compare-litert` and `"profiles":[…]` with
-/// `--profile`. Times in milliseconds; rates in GMAC/s; shares in [0, 1].
+/// `--profile` (each with its "steps" and its "convolution_paths": path, direct_ms, gemm_ms per CONV_2D layer). Times in milliseconds; rates in GMAC/s; shares in [0, 1].
 enum JSONReport {
     static func make(build: BuildContext, peak: FMAPeak, threads: [Int], measurements: [Measurement], notes: [String],
                      litert: [LiteRTComparisonRow]?, profiles: [ModelProfile]?) -> JSONValue {
@@ -267,6 +298,14 @@ enum JSONReport {
                     ("activation_bytes", traffic.map { JSONValue.integer($0.activationBytes) } ?? .null),
                     ("gmacs", .number(rate)),
                     ("peak_share", .number(rate / peakRate)),
+                ])
+            })),
+            ("convolution_paths", .array(profile.strategies.map { layer in
+                .object([
+                    ("label", .string(layer.stepLabel)),
+                    ("path", .string(layer.chosenPath)),
+                    ("direct_ms", .number(1000 * layer.directSeconds)),
+                    ("gemm_ms", .number(1000 * layer.gemmSeconds)),
                 ])
             })),
         ])

@@ -335,6 +335,38 @@ extension ModelRunner {
     }
 }
 
+/// Both paths of one CONV_2D layer of a plan, timed side by side (`ModelRunner.compareConvolutionStrategies(runs:)`).
+public struct ConvolutionStrategyTiming: Sendable, Equatable {
+    /// Label of the plan step that runs the layer (as in `stepLabels`).
+    public let stepLabel: String
+    /// The layer's geometry.
+    public let geometry: ConvolutionGeometry
+    /// The path the plan runs: "direct", "GEMM", or "direct, fused" for a 1×1 layer computed inside a
+    /// depthwise + 1×1 block (a block needs the direct path).
+    public let chosenPath: String
+    /// Median seconds of one run of the layer alone with the direct SIMD kernels.
+    public let directSeconds: Double
+    /// Median seconds of one run of the layer alone with patch gathering plus OpenBLAS SGEMM.
+    public let gemmSeconds: Double
+}
+
+extension ModelRunner {
+    /// Times the direct and the GEMM path of every CONV_2D layer of the plan on one thread, each layer alone on
+    /// random data of its geometry (see `Conv2D.compareStrategies(runs:)`), in execution order. The runner's own
+    /// outputs are not touched. Allocates; meant for benchmarks.
+    public func compareConvolutionStrategies(runs: Int) -> [ConvolutionStrategyTiming] {
+        plan.steps.flatMap { step in
+            step.convolutions.map { layer in
+                let (direct, gemm) = layer.compareStrategies(runs: runs)
+                let fused = step.label.hasPrefix("DEPTHWISE_CONV_2D")
+                return ConvolutionStrategyTiming(stepLabel: step.label, geometry: layer.geometry,
+                                                 chosenPath: fused ? "direct, fused" : layer.pathName,
+                                                 directSeconds: direct, gemmSeconds: gemm)
+            }
+        }
+    }
+}
+
 /// Checks that the CPU supports what `Package.swift` compiled the numeric code for (AVX2 + FMA by default).
 public enum RuntimeEnvironment {
     /// Whether the running CPU supports AVX-512F (reported by the benchmarks).

@@ -93,9 +93,11 @@ extension PlanBuilder {
     /// A step running `kernel` over its work units.
     private func step(label: String, kernel: ConvolutionKernel, input: Int, residual: Int?, residualChannels: Int,
                       output: Int, multiplyAccumulates: Int, cost: Double) -> PlannedStep {
-        PlannedStep(label: label, reads: activations([input] + (residual.map { [$0] } ?? [])),
-                    writes: [output], workspaceCount: kernel.workspaceCount, multiplyAccumulates: multiplyAccumulates,
-                    splittable: true) { address in
+        let convolutions = [kernel as? Conv2D, (kernel as? DepthwisePointwiseBlock)?.pointwise].compactMap { $0 }
+        return PlannedStep(label: label, reads: activations([input] + (residual.map { [$0] } ?? [])),
+                           writes: [output], workspaceCount: kernel.workspaceCount,
+                           multiplyAccumulates: multiplyAccumulates, splittable: true,
+                           convolutions: convolutions) { address in
             let inputAddress = address(input), outputAddress = address(output)
             let residualAddress = residual.map(address)
             return CompiledStep(StepPartition(units: kernel.workUnitCount, estimatedNanoseconds: cost) { context, units in

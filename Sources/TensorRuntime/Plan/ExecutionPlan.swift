@@ -8,6 +8,8 @@ final class ExecutionPlan {
         let body: StepBody
         /// How the step splits across threads (nil: it runs as one piece).
         let partition: StepPartition?
+        /// The CONV_2D layers the step runs (a fused depthwise + 1×1 block lists its 1×1 layer).
+        let convolutions: [Conv2D]
     }
 
     let steps: [Step]
@@ -115,7 +117,7 @@ final class ExecutionPlan {
         steps = try planned.map { planned in
             let compiled = try planned.build(address)
             return Step(label: planned.label, multiplyAccumulates: planned.multiplyAccumulates, body: compiled.body,
-                        partition: compiled.partition)
+                        partition: compiled.partition, convolutions: planned.convolutions)
         }
         let steps = self.steps
         groups = groupRanges.map { range in

@@ -78,6 +78,8 @@ struct PlannedStep {
     let multiplyAccumulates: Int
     /// Whether the built step has a partition (so it may join a group of independent steps run in parallel).
     var splittable = false
+    /// The CONV_2D layers the step runs (for `ModelRunner.compareConvolutionStrategies(runs:)`).
+    var convolutions: [Conv2D] = []
     /// Builds the body from the final tensor addresses.
     let build: (_ address: (Int) -> TensorAddress) throws -> CompiledStep
 }

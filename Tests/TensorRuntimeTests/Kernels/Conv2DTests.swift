@@ -77,7 +77,7 @@ final class Conv2DTests: XCTestCase {
             let padding: PaddingMode = random.bool() ? .same : .valid
             let height = random.int(1...12), width = random.int(1...12)
             let inputChannels = random.pick([1, 2, 3, 5, 8, 16, 17, 33])
-            let outputChannels = random.pick([1, 3, 5, 8, 16, 17, 24, 33, 40])
+            let outputChannels = random.pick([1, 2, 3, 5, 8, 16, 17, 18, 24, 33, 34, 40])
             guard let g = try? ConvolutionGeometry(
                 inputHeight: height, inputWidth: width, inputChannels: inputChannels, outputChannels: outputChannels,
                 kernelHeight: kernel, kernelWidth: random.bool() ? kernel : random.pick([1, 2, 3]),
@@ -105,6 +105,9 @@ final class Conv2DTests: XCTestCase {
             (6, 33, 17, 1, 1, .same),     // pointwise with odd channels
             (5, 88, 32, 1, 1, .valid),    // detector head
             (1, 40, 9, 1, 1, .valid),     // 1x1 map
+            (6, 88, 2, 1, 1, .valid),     // detector classifier head: a 2-channel dot-product tail only
+            (8, 384, 97, 1, 1, .valid),   // blendshape channel mixing: 6 blocks and a 1-channel tail, K = 384
+            (9, 3, 18, 5, 2, .same),      // 2-channel tail over 5 segments of 15 values (scalar remainders)
         ]
         for shape in shapes {
             let g = try ConvolutionGeometry(inputHeight: shape.size, inputWidth: shape.size,

@@ -22,6 +22,18 @@ final class ProfilingTests: XCTestCase {
         }
     }
 
+    /// Every CONV_2D layer of the plan is timed on both paths; all of iris's layers run the direct path,
+    /// the choice of `Conv2D.preferredStrategy` for square maps (GEMM measured slower there, README.md Performance).
+    func testConvolutionStrategyComparisonCoversEveryLayer() throws {
+        let runner = try ModelRunner(contentsOf: RepositoryFiles.weights("iris_landmark"))
+        let timings = runner.compareConvolutionStrategies(runs: 1)
+        // iris_landmark has 55 CONV_2D operators (bench --profile lists them).
+        XCTAssertEqual(timings.count, 55)
+        XCTAssertTrue(timings.allSatisfy { $0.directSeconds > 0 && $0.gemmSeconds > 0 })
+        XCTAssertTrue(timings.allSatisfy { $0.chosenPath.hasPrefix("direct") })
+        XCTAssertTrue(timings.allSatisfy { runner.stepLabels.contains($0.stepLabel) })
+    }
+
     func testProfileRejectsBadArguments() throws {
         let runner = try ModelRunner(contentsOf: RepositoryFiles.weights("iris_landmark"))
         let input = [Float](repeating: 0.5, count: runner.inputs[0].elementCount)

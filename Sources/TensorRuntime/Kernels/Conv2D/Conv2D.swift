@@ -51,6 +51,9 @@ public final class Conv2D: @unchecked Sendable {
     /// The same panels in Float16, for large single-output-pixel layers whose weights are all exactly Float16
     /// values (the face models store fp16 weights): their time goes into streaming the weights. Nil otherwise.
     let halfWeights: UnsafeMutablePointer<Float16>?
+    /// The weights of a narrow last block (1 or 2 channels past a multiple of 16) as rows [channel][K], for the
+    /// direct path's dot-product tail (`ConvolutionMicroKernel.runTail`). Nil otherwise.
+    let tailWeights: UnsafeMutablePointer<Float>?
 
     /// Builds the layer and prepacks its weights.
     /// - Parameters:
@@ -119,12 +122,24 @@ public final class Conv2D: @unchecked Sendable {
             } else {
                 halfWeights = nil
             }
+            let tailChannels = g.outputChannels % 16
+            if tailChannels >= 1 && tailChannels <= ConvolutionMicroKernel.maximumTailChannels && halfWeights == nil {
+                let first = g.outputChannels - tailChannels
+                let rows = UnsafeMutablePointer<Float>.allocate(capacity: tailChannels * patchLength)
+                filter.withUnsafeBufferPointer {
+                    rows.initialize(from: $0.baseAddress! + first * patchLength, count: tailChannels * patchLength)
+                }
+                tailWeights = rows
+            } else {
+                tailWeights = nil
+            }
             let rowGather = ConvolutionMicroKernel.gatherPixels(outputWidth: g.outputWidth, patchLength: patchLength)
             // Layers split by channel blocks gather all their (few) patches at once when they fit in 64 KB.
             let allPatches = workUnits == .channelBlocks && pixels * patchLength <= 16384 ? pixels * patchLength : 0
             workspaceCount = Self.isPointwise(g) ? 0 : max(rowGather * patchLength, allPatches)
         case .gemm(let chunkPixels):
             halfWeights = nil
+            tailWeights = nil
             packedWeights = .allocate(capacity: filter.count)
             packedWeights.initialize(from: filter, count: filter.count)
             workspaceCount = Self.isPointwise(g) ? 0 : max(1, chunkPixels) * patchLength
@@ -134,6 +149,7 @@ public final class Conv2D: @unchecked Sendable {
     deinit {
         packedWeights.deallocate()
         halfWeights?.deallocate()
+        tailWeights?.deallocate()
     }
 
     /// Computes the convolution.
@@ -176,17 +192,6 @@ public final class Conv2D: @unchecked Sendable {
             && g.outputHeight == g.inputHeight && g.outputWidth == g.inputWidth
     }
 
-    /// The strategy measured fastest for this kind of geometry.
-    static func preferredStrategy(for g: ConvolutionGeometry) -> Strategy {
-        // A 1×1 convolution over a single row of W ≥ 2 pixels is a plain [W × C] · [C × O] product: the blendshape
-        // network's token- and channel-mixing layers (maps 1×64 and 1×97, 64–384 channels). There OpenBLAS SGEMM
-        // measured ~7× faster than the direct kernel (0.36 → 0.05 ms per 2.4 M MACs). Every map of the face models
-        // is square, so they keep the direct kernel.
-        if isPointwise(g) && g.inputHeight == 1 && g.inputWidth >= 2 {
-            return .gemm(chunkPixels: g.inputWidth)
-        }
-        return .direct
-    }
 }
 
 /// Owned, validated bias and activation parameters of a convolution layer, and the epilogue that applies them

@@ -12,7 +12,8 @@ extension Conv2D {
         var layer = ConvolutionMicroKernel.Layer(
             weights: packedWeights, patchLength: patchLength, bias: parameters.bias,
             channels: channels, firstChannel: 0, endChannel: channels,
-            epilogue: parameters.epilogue.inRegisters(residual: residual))
+            epilogue: parameters.epilogue.inRegisters(residual: residual), tailWeights: tailWeights,
+            tailStart: tailWeights == nil ? Int.max : channels - channels % 16)
         var rows = 0..<g.outputHeight
         var pixelRange = 0..<(g.outputHeight * g.outputWidth)
         switch workUnits {
@@ -122,7 +123,8 @@ extension Conv2D {
         let layer = ConvolutionMicroKernel.Layer(
             weights: packedWeights, patchLength: patchLength, bias: parameters.bias,
             channels: channels, firstChannel: 0, endChannel: channels,
-            epilogue: parameters.epilogue.inRegisters(residual: residual))
+            epilogue: parameters.epilogue.inRegisters(residual: residual), tailWeights: tailWeights,
+            tailStart: tailWeights == nil ? Int.max : channels - channels % 16)
         let span = ConvolutionMicroKernel.spanPixels
         var done = 0
         while done < pixels {

@@ -46,7 +46,16 @@ enum ConvolutionMicroKernel {
         var endChannel: Int
         /// Residual and activation.
         var epilogue: ConvolutionEpilogue.InRegisters
+        /// The last `channels - tailStart` (1 or 2) channels' weights as rows [channel][K], when the layer has such
+        /// a narrow last block: those channels are computed as per-pixel dot products (`runTail`) instead of
+        /// 8-wide tiles of which they would use one or two lanes. Nil otherwise.
+        var tailWeights: UnsafePointer<Float>? = nil
+        /// First channel of the narrow tail (a multiple of 16; `Int.max` when there is none).
+        var tailStart = Int.max
     }
+
+    /// Channels per narrow last block that `runTail` computes as dot products (1 or 2 of a block of 16).
+    static let maximumTailChannels = 2
 
     /// Computes `pixels` consecutive output pixels (any count), the first being output pixel `firstPixel`,
     /// writing `channels` floats per pixel at `output + p * channels`. Pixel p's input starts at
@@ -56,9 +65,15 @@ enum ConvolutionMicroKernel {
     static func run(source: Source, pixels: Int, firstPixel: Int, layer: Layer, output: UnsafeMutablePointer<Float>) {
         var block = layer.firstChannel
         while block < layer.endChannel {
+            if block == layer.tailStart, let tailWeights = layer.tailWeights {
+                runTail(tailWeights, source: source, pixels: pixels, firstPixel: firstPixel, layer: layer,
+                        output: output)
+                break
+            }
             var done = 0
             let remaining = layer.channels - block
-            if remaining > 16 && remaining <= 24 && block + 16 < layer.endChannel && pixels >= 4 {
+            if remaining > 16 && remaining <= 24 && block + 16 < min(layer.endChannel, layer.tailStart)
+                && pixels >= 4 {
                 // The last 17...24 channels: 4 pixels × 24 channels at a time (12 accumulators) instead of a 16-wide
                 // and an 8-wide pass; leftover pixels take the two passes below. Each value gets the same sum.
                 while pixels - done >= 4 {
@@ -78,6 +93,50 @@ enum ConvolutionMicroKernel {
             runBlock(block, source: source, from: 0, pixels: pixels, firstPixel: firstPixel, layer: layer,
                      output: output)
             block += 16
+        }
+    }
+
+    /// The narrow last block (channels `layer.tailStart..<layer.channels`, 1 or 2 of them) of `pixels` pixels:
+    /// for each pixel and channel, bias + the dot product of the pixel's K input values with the channel's weight
+    /// row, accumulated 8 lanes × 4 chains wide over K and summed in a fixed order, then the register epilogue.
+    /// Every value gets the same arithmetic whichever pixels a call covers.
+    @inline(__always)
+    static func runTail(_ tailWeights: UnsafePointer<Float>, source: Source, pixels: Int, firstPixel: Int,
+                        layer: Layer, output: UnsafeMutablePointer<Float>) {
+        let block = layer.tailStart, width = layer.channels - block
+        for pixel in 0..<pixels {
+            var sums = SIMD8<Float>()
+            for channel in 0..<width {
+                let weights = tailWeights + channel * layer.patchLength
+                var c0 = SIMD8<Float>(), c1 = SIMD8<Float>(), c2 = SIMD8<Float>(), c3 = SIMD8<Float>()
+                var scalar: Float = 0
+                var offset = 0
+                for segment in 0..<source.segmentCount {
+                    let a = source.base + pixel * source.pixelStride + segment &* source.segmentStride
+                    let w = weights + offset
+                    let length = source.segmentLength
+                    var k = 0
+                    while k + 32 <= length {
+                        c0 = SIMDMemory.multiplyAdd(c0, SIMDMemory.load8(a + k), SIMDMemory.load8(w + k))
+                        c1 = SIMDMemory.multiplyAdd(c1, SIMDMemory.load8(a + k + 8), SIMDMemory.load8(w + k + 8))
+                        c2 = SIMDMemory.multiplyAdd(c2, SIMDMemory.load8(a + k + 16), SIMDMemory.load8(w + k + 16))
+                        c3 = SIMDMemory.multiplyAdd(c3, SIMDMemory.load8(a + k + 24), SIMDMemory.load8(w + k + 24))
+                        k += 32
+                    }
+                    while k + 8 <= length {
+                        c0 = SIMDMemory.multiplyAdd(c0, SIMDMemory.load8(a + k), SIMDMemory.load8(w + k))
+                        k += 8
+                    }
+                    while k < length {
+                        scalar += a[k] * w[k]
+                        k += 1
+                    }
+                    offset += length
+                }
+                sums[channel] = ((c0 + c1) + (c2 + c3)).sum() + scalar + layer.bias[block + channel]
+            }
+            finishAndStore(sums, SIMD8<Float>(), layer: layer, pixel: firstPixel + pixel, block: block,
+                           output + pixel * layer.channels + block, width: width)
         }
     }
 
