@@ -329,7 +329,8 @@ final class DecoderLog: @unchecked Sendable {
         defer { condition.unlock() }
         if trimmed.hasPrefix("#") {
             if let base = DecoderLog.timeBase(header: trimmed) { timeBase = base }
-        } else if let pts = DecoderLog.presentationTimestamp(record: trimmed), let timeBase {
+        } else if let pts = DecoderLog.presentationTimestamp(record: DecoderLog.withoutLogPrefixes(trimmed)),
+                  let timeBase {
             timestamps.append(Double(pts) * Double(timeBase.numerator) / Double(timeBase.denominator))
             condition.broadcast()
         } else {
@@ -353,6 +354,17 @@ final class DecoderLog: @unchecked Sendable {
         defer { condition.unlock() }
         while waitForEnd, !isAtEnd { condition.wait() }
         return messages
+    }
+
+    /// `line` without leading `[context @ 0x…]` groups. ffmpeg's decoder threads write a log line's prefix and its
+    /// text in separate writes, so under load a frame record (written by the muxer thread in one write) can land
+    /// right after such a prefix on the same line; the record must still count.
+    static func withoutLogPrefixes(_ line: String) -> String {
+        var rest = Substring(line)
+        while rest.hasPrefix("["), let close = rest.firstIndex(of: "]") {
+            rest = rest[rest.index(after: close)...].drop(while: { $0 == " " })
+        }
+        return String(rest)
     }
 
     /// Parses `#tb 0: NUM/DEN`.

@@ -70,6 +70,16 @@ final class FFmpegDiagnosticsTests: XCTestCase {
         XCTAssertNil(DecoderLog.presentationTimestamp(record: "stream 0, offset 0xf4be: partial file"))
     }
 
+    /// A decoder thread's log prefix written just before a frame record (seen under load with a truncated file) does
+    /// not hide the record; a plain message stays a message.
+    func testRecordAfterALogPrefixStillCounts() {
+        let glued = "[h264 @ 0x55fe5135cdc0] [mov,mp4 @ 0x55fe51339d00] 0,       2560,       2560,      512,   576000, 0xe0c73791"
+        XCTAssertEqual(DecoderLog.presentationTimestamp(record: DecoderLog.withoutLogPrefixes(glued)), 2560)
+        XCTAssertNil(DecoderLog.presentationTimestamp(
+            record: DecoderLog.withoutLogPrefixes("[h264 @ 0x55fe5135cdc0] Invalid NAL unit size (11811 > 3529).")))
+        XCTAssertEqual(DecoderLog.withoutLogPrefixes("0, 1, 1, 1, 16, 0x0"), "0, 1, 1, 1, 16, 0x0")
+    }
+
     /// The log files records and messages apart and hands out each frame's time in seconds.
     func testLogSeparatesRecordsFromMessages() throws {
         let pipe = Pipe()
