@@ -86,7 +86,8 @@ let package = Package(
                     swiftSettings: numericFlags),
         // Test support: counts heap allocations by replacing malloc & co. in the test executable (glibc only).
         .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
-        .testTarget(name: "AllocationTests", dependencies: ["TensorRuntime", "FaceMesh", "ImageCodecs", "AllocationCounter"],
+        .testTarget(name: "AllocationTests", dependencies: ["TensorRuntime", "FaceMesh", "ImageCodecs", "AllocationCounter",
+                                                                 "TestSupport"],
                     swiftSettings: numericFlags),
         .testTarget(name: "FaceMeshTests", dependencies: ["FaceMesh", "ImageCodecs", "FaceMeshVideo", "TestSupport"]),
         // The C interface called as a C caller would (Python/tests check it from ctypes).

@@ -1,6 +1,7 @@
 import AllocationCounter
 import Foundation
 import TensorRuntime
+import TestSupport
 import XCTest
 
 /// `ModelRunner.run` allocates no heap memory once the runner exists and has run once, on every face model, with
@@ -10,15 +11,7 @@ final class InferenceAllocationTests: XCTestCase {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// The shipped models with a real input each (reference fixtures).
-    private let models = [
-        ("face_landmark", "LiteRT/face_landmark/grace_hopper/input.f32"),
-        ("iris_landmark", "LiteRT/iris_landmark/grace_hopper_left_eye/input.f32"),
-        ("face_detection_short_range", "LiteRT/face_detection_short_range/grace_hopper/input.f32"),
-        ("face_landmark_with_attention", "MediaPipe/attention/grace_hopper/input.f32"),
-        ("face_detection_full_range", "LiteRT/face_detection_full_range/grace_hopper/input.f32"),
-        ("face_landmark_v2", "LiteRT/face_landmark_v2/grace_hopper/input.f32"),
-        ("face_blendshapes", "LiteRT/face_blendshapes/mpl_grace_hopper_face0/input.f32"),
-    ]
+    private let models = ShippedModelInputs.all
 
     override func setUpWithError() throws {
         guard allocation_counter_is_available() else {

@@ -97,23 +97,8 @@ public struct BroadcastLayout: Sendable, Equatable {
              output: UnsafeMutablePointer<Float>) {
         guard count > 0 else { return }
         let rows = count / rowLength
-        let rank = shape.count
-        var offsetA = 0, offsetB = 0
-        // The outer multi-index advances like an odometer; up to 8 axes, kept in a fixed-size tuple-free way.
-        var coordinates = SIMD8<Int>(repeating: 0)
-        for row in 0..<rows {
+        walkBroadcastRows(shape: shape, stridesA: stridesA, stridesB: stridesB, rows: rows) { row, offsetA, offsetB in
             runRow(operation, a + offsetA, b + offsetB, output + row * rowLength)
-            var axis = rank - 2
-            while axis >= 0 {
-                coordinates[axis] += 1
-                offsetA += stridesA[axis]
-                offsetB += stridesB[axis]
-                if coordinates[axis] < shape[axis] { break }
-                offsetA -= stridesA[axis] * shape[axis]
-                offsetB -= stridesB[axis] * shape[axis]
-                coordinates[axis] = 0
-                axis -= 1
-            }
         }
     }
 
@@ -165,47 +150,68 @@ public struct BroadcastLayout: Sendable, Equatable {
     }
 }
 
-/// TFLite SUB with broadcasting: output = a − b (no fused activation: the models' SUBs have none).
-public enum Sub {
-    /// Vectorised `a − b` over `BroadcastLayout(aShape, bShape)`; `output` holds `layout.count` floats.
+/// Walks the `rows` innermost rows of a broadcast output of `shape` in row-major order, calling `body` with each
+/// row's index and the element offsets of both operands at its start (`stridesA`/`stridesB`: per output axis, the
+/// operand's stride, 0 where it is broadcast). The outer multi-index advances like an odometer; allocates nothing.
+@inline(__always)
+func walkBroadcastRows(shape: [Int], stridesA: [Int], stridesB: [Int], rows: Int,
+                       _ body: (_ row: Int, _ offsetA: Int, _ offsetB: Int) -> Void) {
+    let rank = shape.count
+    withUnsafeTemporaryAllocation(of: Int.self, capacity: rank) { coordinates in
+        coordinates.initialize(repeating: 0)
+        var offsetA = 0, offsetB = 0
+        for row in 0..<rows {
+            body(row, offsetA, offsetB)
+            var axis = rank - 2
+            while axis >= 0 {
+                coordinates[axis] += 1
+                offsetA += stridesA[axis]
+                offsetB += stridesB[axis]
+                if coordinates[axis] < shape[axis] { break }
+                offsetA -= stridesA[axis] * shape[axis]
+                offsetB -= stridesB[axis] * shape[axis]
+                coordinates[axis] = 0
+                axis -= 1
+            }
+        }
+    }
+}
+
+/// A TFLite broadcasting binary op whose kernel is `BroadcastLayout` applying one `BinaryArithmetic`.
+public protocol BroadcastingBinaryOp {
+    /// The element-wise arithmetic of the op.
+    static var arithmetic: BinaryArithmetic { get }
+}
+
+extension BroadcastingBinaryOp {
+    /// Vectorised op over `BroadcastLayout(aShape, bShape)` (row-major operands); `output` holds `layout.count`
+    /// floats and may alias an operand that has the output's shape.
     public static func run(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, layout: BroadcastLayout,
                            output: UnsafeMutablePointer<Float>) {
-        layout.run(.subtract, a, b, output: output)
+        layout.run(arithmetic, a, b, output: output)
     }
 
     /// Scalar reference of `run`.
     public static func reference(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, layout: BroadcastLayout,
                                  output: UnsafeMutablePointer<Float>) {
-        layout.reference(.subtract, a, b, output: output)
+        layout.reference(arithmetic, a, b, output: output)
     }
+}
+
+/// TFLite SUB with broadcasting: output = a − b (no fused activation: the models' SUBs have none).
+public enum Sub: BroadcastingBinaryOp {
+    /// a − b.
+    public static var arithmetic: BinaryArithmetic { .subtract }
 }
 
 /// TFLite DIV with broadcasting: output = a / b (IEEE float division, as TFLite's float kernel).
-public enum Div {
-    /// Vectorised `a / b` over `BroadcastLayout(aShape, bShape)`; `output` holds `layout.count` floats.
-    public static func run(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, layout: BroadcastLayout,
-                           output: UnsafeMutablePointer<Float>) {
-        layout.run(.divide, a, b, output: output)
-    }
-
-    /// Scalar reference of `run`.
-    public static func reference(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, layout: BroadcastLayout,
-                                 output: UnsafeMutablePointer<Float>) {
-        layout.reference(.divide, a, b, output: output)
-    }
+public enum Div: BroadcastingBinaryOp {
+    /// a / b.
+    public static var arithmetic: BinaryArithmetic { .divide }
 }
 
 /// TFLite SQUARED_DIFFERENCE with broadcasting: output = (a − b)².
-public enum SquaredDifference {
-    /// Vectorised `(a − b)²` over `BroadcastLayout(aShape, bShape)`; `output` holds `layout.count` floats.
-    public static func run(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, layout: BroadcastLayout,
-                           output: UnsafeMutablePointer<Float>) {
-        layout.run(.squaredDifference, a, b, output: output)
-    }
-
-    /// Scalar reference of `run`.
-    public static func reference(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, layout: BroadcastLayout,
-                                 output: UnsafeMutablePointer<Float>) {
-        layout.reference(.squaredDifference, a, b, output: output)
-    }
+public enum SquaredDifference: BroadcastingBinaryOp {
+    /// (a − b)².
+    public static var arithmetic: BinaryArithmetic { .squaredDifference }
 }

@@ -106,33 +106,17 @@ public enum Mul {
             let rowLength = shape[rank - 1]
             let innerA = stridesA[rank - 1], innerB = stridesB[rank - 1]
             let rows = count / rowLength
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: rank) { coordinates in
-                coordinates.initialize(repeating: 0)
-                var offsetA = 0, offsetB = 0
-                for row in 0..<rows {
-                    let destination = output + row * rowLength
-                    if innerA == 1 && innerB == 1 {
-                        multiply(a + offsetA, b + offsetB, count: rowLength, output: destination)
-                    } else if innerB == 0 && innerA == 1 {
-                        scale(a + offsetA, by: b[offsetB], count: rowLength, output: destination)
-                    } else if innerA == 0 && innerB == 1 {
-                        scale(b + offsetB, by: a[offsetA], count: rowLength, output: destination)
-                    } else {
-                        for index in 0..<rowLength {
-                            destination[index] = a[offsetA + index * innerA] * b[offsetB + index * innerB]
-                        }
-                    }
-                    // Advance the odometer over the outer axes.
-                    var axis = rank - 2
-                    while axis >= 0 {
-                        coordinates[axis] += 1
-                        offsetA += stridesA[axis]
-                        offsetB += stridesB[axis]
-                        if coordinates[axis] < shape[axis] { break }
-                        offsetA -= stridesA[axis] * shape[axis]
-                        offsetB -= stridesB[axis] * shape[axis]
-                        coordinates[axis] = 0
-                        axis -= 1
+            walkBroadcastRows(shape: shape, stridesA: stridesA, stridesB: stridesB, rows: rows) { row, offsetA, offsetB in
+                let destination = output + row * rowLength
+                if innerA == 1 && innerB == 1 {
+                    multiply(a + offsetA, b + offsetB, count: rowLength, output: destination)
+                } else if innerB == 0 && innerA == 1 {
+                    scale(a + offsetA, by: b[offsetB], count: rowLength, output: destination)
+                } else if innerA == 0 && innerB == 1 {
+                    scale(b + offsetB, by: a[offsetA], count: rowLength, output: destination)
+                } else {
+                    for index in 0..<rowLength {
+                        destination[index] = a[offsetA + index * innerA] * b[offsetB + index * innerB]
                     }
                 }
             }

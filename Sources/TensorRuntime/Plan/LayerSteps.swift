@@ -109,13 +109,17 @@ extension PlanBuilder {
         return shape
     }
 
-    /// A one-input, one-output step over output rows: in reference mode `reference` runs the whole tensor at once;
-    /// otherwise `fast` runs ranges of the `rows` output rows, which threads may split.
-    func rowStep(_ label: String, from x: Int, to out: Int, rows: Int, estimatedNanoseconds cost: Double,
+    /// A one-input, one-output step of operator `index` over output rows: records `out`'s shape (`outputShape`),
+    /// then in reference mode `reference` runs the whole tensor at once; otherwise `fast` runs ranges of the `rows`
+    /// rows, which threads may split (cost estimated from `multiplyAccumulates` and `floatsMoved`).
+    func rowStep(_ label: String, from x: Int, to out: Int, outputShape: [Int], operator index: Int, rows: Int,
+                 multiplyAccumulates: Int, floatsMoved: Int,
                  reference: @escaping (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void,
                  fast: @escaping (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Range<Int>) -> Void)
-        -> PlannedStep
+        throws -> PlannedStep
     {
+        try produce(out, shape: outputShape, operator: index)
+        let cost = StepPartition.estimate(multiplyAccumulates: multiplyAccumulates, floatsMoved: floatsMoved)
         if self.reference {
             return PlannedStep(label: label, reads: activations([x]), writes: [out], workspaceCount: 0,
                                multiplyAccumulates: 0) { address in
@@ -151,12 +155,12 @@ extension PlanBuilder {
                                     outputChannels: shape[3], kernelHeight: filterHeight, kernelWidth: filterWidth,
                                     strideHeight: strideHeight, strideWidth: strideWidth, padding: padding)
         }
-        try produce(out, shape: [1, geometry.outputHeight, geometry.outputWidth, shape[3]], operator: index)
-        let cost = StepPartition.estimate(multiplyAccumulates: 0,
-                                          floatsMoved: geometry.inputElementCount + geometry.outputElementCount)
-        return rowStep("MAX_POOL_2D #\(index)", from: x, to: out, rows: geometry.outputHeight, estimatedNanoseconds: cost,
-                       reference: { MaxPool2D.reference(input: $0, geometry: geometry, output: $1) },
-                       fast: { MaxPool2D.run(input: $0, geometry: geometry, output: $1, rows: $2) })
+        return try rowStep("MAX_POOL_2D #\(index)", from: x, to: out,
+                           outputShape: [1, geometry.outputHeight, geometry.outputWidth, shape[3]], operator: index,
+                           rows: geometry.outputHeight, multiplyAccumulates: 0,
+                           floatsMoved: geometry.inputElementCount + geometry.outputElementCount,
+                           reference: { MaxPool2D.reference(input: $0, geometry: geometry, output: $1) },
+                           fast: { MaxPool2D.run(input: $0, geometry: geometry, output: $1, rows: $2) })
     }
 
     /// PAD with zeros; paddings is a constant int32 [rank, 2] operand.

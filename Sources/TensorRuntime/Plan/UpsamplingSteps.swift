@@ -16,12 +16,11 @@ extension PlanBuilder {
                                         alignCorners: (op.int("align_corners") ?? 0) != 0,
                                         halfPixelCenters: (op.int("half_pixel_centers") ?? 0) != 0)
         }
-        try produce(out, shape: [1, size[0], size[1], shape[3]], operator: index)
-        let cost = StepPartition.estimate(multiplyAccumulates: 4 * geometry.outputCount,
-                                          floatsMoved: geometry.inputCount + geometry.outputCount)
-        return rowStep("RESIZE_BILINEAR #\(index)", from: x, to: out, rows: geometry.outputHeight, estimatedNanoseconds: cost,
-                       reference: { ResizeBilinear.reference(input: $0, geometry: geometry, output: $1) },
-                       fast: { ResizeBilinear.run(input: $0, geometry: geometry, output: $1, rows: $2) })
+        return try rowStep("RESIZE_BILINEAR #\(index)", from: x, to: out, outputShape: [1, size[0], size[1], shape[3]],
+                           operator: index, rows: geometry.outputHeight, multiplyAccumulates: 4 * geometry.outputCount,
+                           floatsMoved: geometry.inputCount + geometry.outputCount,
+                           reference: { ResizeBilinear.reference(input: $0, geometry: geometry, output: $1) },
+                           fast: { ResizeBilinear.run(input: $0, geometry: geometry, output: $1, rows: $2) })
     }
 
     /// DEPTH_TO_SPACE of a 4-D batch-1 NHWC tensor with the `block_size` attribute (Kernels/DepthToSpace.swift).
@@ -37,10 +36,10 @@ extension PlanBuilder {
             try DepthToSpace.Geometry(inputHeight: shape[1], inputWidth: shape[2], inputChannels: shape[3],
                                       blockSize: blockSize)
         }
-        try produce(out, shape: geometry.outputShape, operator: index)
-        let cost = StepPartition.estimate(multiplyAccumulates: 0, floatsMoved: 2 * geometry.elementCount)
-        return rowStep("DEPTH_TO_SPACE #\(index)", from: x, to: out, rows: geometry.inputHeight, estimatedNanoseconds: cost,
-                       reference: { DepthToSpace.reference(input: $0, geometry: geometry, output: $1) },
-                       fast: { DepthToSpace.run(input: $0, geometry: geometry, output: $1, rows: $2) })
+        return try rowStep("DEPTH_TO_SPACE #\(index)", from: x, to: out, outputShape: geometry.outputShape,
+                           operator: index, rows: geometry.inputHeight, multiplyAccumulates: 0,
+                           floatsMoved: 2 * geometry.elementCount,
+                           reference: { DepthToSpace.reference(input: $0, geometry: geometry, output: $1) },
+                           fast: { DepthToSpace.run(input: $0, geometry: geometry, output: $1, rows: $2) })
     }
 }

@@ -8,16 +8,8 @@ import XCTest
 /// and on a real input from the reference fixtures. This catches fusion, fast-kernel and threading errors anywhere
 /// in the graphs, not only in the hand-built blocks of the kernel tests.
 final class ReferenceModeTests: XCTestCase {
-    /// The shipped models, each with a real input (the legacy four: the same cases as ThreadingTests).
-    private let models: [(name: String, input: String)] = [
-        ("face_landmark", "LiteRT/face_landmark/grace_hopper/input.f32"),
-        ("iris_landmark", "LiteRT/iris_landmark/grace_hopper_left_eye/input.f32"),
-        ("face_detection_short_range", "LiteRT/face_detection_short_range/grace_hopper/input.f32"),
-        ("face_landmark_with_attention", "MediaPipe/attention/grace_hopper/input.f32"),
-        ("face_detection_full_range", "LiteRT/face_detection_full_range/grace_hopper/input.f32"),
-        ("face_landmark_v2", "LiteRT/face_landmark_v2/grace_hopper/input.f32"),
-        ("face_blendshapes", "LiteRT/face_blendshapes/mpl_grace_hopper_face0/input.f32"),
-    ]
+    /// The shipped models with a real input each (reference fixtures).
+    private let models = ShippedModelInputs.all
 
     private func runner(_ model: String, _ execution: ModelRunner.Execution, threads: Int) throws -> ModelRunner {
         var options = ModelRunner.Options()
