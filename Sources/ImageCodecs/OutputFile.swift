@@ -125,8 +125,33 @@ public final class OutputFile {
 /// The temporary files a signal handler removes: a fixed table of C strings that the handler only reads
 /// (`unlink`, `signal` and `raise` are async-signal-safe). A slot is published by one pointer store and cleared
 /// before its string is freed, so the handler never sees a freed string.
-private enum InterruptCleanup {
+///
+/// Child processes that write to such files (the overlay's ffmpeg) are registered too: the handler kills and reaps
+/// them before it unlinks, so a child that opens its output late cannot create the file again after the removal.
+enum InterruptCleanup {
     static let capacity = 32
+    nonisolated(unsafe) static let children: UnsafeMutablePointer<pid_t> = {
+        let children = UnsafeMutablePointer<pid_t>.allocate(capacity: capacity)
+        children.initialize(repeating: 0, count: capacity)
+        return children
+    }()
+
+    /// Records a child process writing a temporary file; nil if the table is full.
+    static func registerChild(_ processIdentifier: pid_t) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard processIdentifier > 0, let free = (0..<capacity).first(where: { children[$0] == 0 }) else { return nil }
+        children[free] = processIdentifier
+        return free
+    }
+
+    /// Forgets a child recorded by `registerChild` (call once it has exited or been waited for).
+    static func unregisterChild(_ slot: Int?) {
+        guard let slot else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        children[slot] = 0
+    }
     nonisolated(unsafe) static let slots: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = {
         let slots = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: capacity)
         slots.initialize(repeating: nil, count: capacity)
@@ -154,8 +179,14 @@ private enum InterruptCleanup {
 
     static func install() {
         _ = slots
+        _ = children
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
             signal(signalNumber) { received in
+                // kill, waitpid and unlink are async-signal-safe.
+                for index in 0..<InterruptCleanup.capacity where InterruptCleanup.children[index] > 0 {
+                    kill(InterruptCleanup.children[index], SIGKILL)
+                    _ = waitpid(InterruptCleanup.children[index], nil, 0)
+                }
                 for index in 0..<InterruptCleanup.capacity {
                     if let path = InterruptCleanup.slots[index] { unlink(path) }
                 }

@@ -33,6 +33,8 @@ public final class VideoFrameWriter {
     private let input: FileHandle
     private let file: OutputFile
     private var isFinished = false
+    /// The encoder's entry in the interrupt cleanup (`OutputFile.removeTemporaryFilesOnInterrupt()`).
+    private let childSlot: Int?
 
     /// Checks the output and starts `ffmpeg` writing to a temporary file beside `url`.
     /// - Parameters:
@@ -62,6 +64,7 @@ public final class VideoFrameWriter {
             "-f", muxer, "file:" + file.temporaryURL.path,
         ], input: pipe, output: nil)
         input = pipe.fileHandleForWriting
+        childSlot = InterruptCleanup.registerChild(process.processIdentifier)
         self.url = url
         self.width = width
         self.height = height
@@ -98,6 +101,7 @@ public final class VideoFrameWriter {
         isFinished = true
         try? input.close()
         process.waitUntilExit()
+        InterruptCleanup.unregisterChild(childSlot)
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
             file.discard()
             let cause = FFmpegDiagnostics.cause(errors.lines(), path: file.temporaryURL.path)
@@ -114,6 +118,7 @@ public final class VideoFrameWriter {
         try? input.close()
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
+        InterruptCleanup.unregisterChild(childSlot)
         file.discard()
     }
 
