@@ -28,6 +28,20 @@ if targetCPU != "generic" {
     if avx512CPUs.contains(targetCPU) { numericFlags.append(.define("FACEMESH_REQUIRES_AVX512")) }
 }
 #endif
+// The AVX-512 kernels (TensorKernelsAVX512) are compiled for AVX-512 whatever the rest is compiled for, and run only
+// where the CPU has it: TensorRuntime checks the CPU once (`RuntimeEnvironment.kernelInstructionSet`) and otherwise
+// keeps to its AVX2 kernels. Everything they share with TensorRuntime lives in TensorKernelInterface, compiled
+// without CPU flags, so no code of the AVX-512 module runs on other CPUs.
+var avx512Flags: [SwiftSetting] = [
+    .unsafeFlags(["-enforce-exclusivity=unchecked"]),
+    .unsafeFlags(["-O", "-whole-module-optimization", "-num-threads", "2", "-disable-batch-mode"], .when(configuration: .debug)),
+]
+#if arch(x86_64)
+if targetCPU != "generic" {
+    avx512Flags.append(.unsafeFlags(["-target-cpu", "skylake-avx512"]))
+    numericFlags.append(.define("FACEMESH_AVX512_KERNELS"))
+}
+#endif
 
 let package = Package(
     name: "SwiftFaceMesh",
@@ -56,7 +70,11 @@ let package = Package(
         .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
         .target(name: "CPUFeatures"),
         .target(name: "CThreadName"),
-        .target(name: "TensorRuntime", dependencies: ["CBLAS", "CPUFeatures", "CThreadName"],
+        // What TensorRuntime's AVX2 kernels and the AVX-512 kernels share (no CPU-specific flags, see above).
+        .target(name: "TensorKernelInterface", swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+        .target(name: "TensorKernelsAVX512", dependencies: ["TensorKernelInterface"], swiftSettings: avx512Flags),
+        .target(name: "TensorRuntime", dependencies: ["CBLAS", "CPUFeatures", "CThreadName", "TensorKernelInterface",
+                                                      "TensorKernelsAVX512"],
                 exclude: ["Kernels/README.md"], swiftSettings: numericFlags),
         // The 8-bit RGB image shared by FaceMesh and ImageCodecs (both re-export it).
         .target(name: "ImageBasics"),
@@ -82,7 +100,8 @@ let package = Package(
         swiftSettings: numericFlags),
         // Test support shared by the test targets: a seeded generator and the PNG chunk CRC.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "TensorRuntimeTests", dependencies: ["TensorRuntime", "TestSupport"],
+        .testTarget(name: "TensorRuntimeTests", dependencies: ["TensorRuntime", "TestSupport", "TensorKernelInterface",
+                                                              "TensorKernelsAVX512"],
                     swiftSettings: numericFlags),
         // Test support: counts heap allocations by replacing malloc & co. in the test executable (glibc only).
         .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),

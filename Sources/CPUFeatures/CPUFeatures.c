@@ -17,3 +17,14 @@ int facemesh_cpu_supports_avx512f(void) {
     return 0;
 #endif
 }
+
+int facemesh_cpu_supports_avx512_kernels(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+        && __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512dq")
+        && __builtin_cpu_supports("avx512vl");
+#else
+    return 0;
+#endif
+}

@@ -367,10 +367,38 @@ extension ModelRunner {
     }
 }
 
-/// Checks that the CPU supports what `Package.swift` compiled the numeric code for (AVX2 + FMA by default).
+/// The instruction sets the kernels come in.
+public enum KernelInstructionSet: String, Sendable, CaseIterable {
+    /// Portable code: a `FACEMESH_TARGET_CPU=generic` build, or a machine other than x86-64.
+    case portable = "portable"
+    /// 8-float registers with fused multiply-add (`-target-cpu haswell`, the default build).
+    case avx2 = "AVX2+FMA"
+    /// 16-float registers: the convolution tiles of TensorKernelsAVX512, chosen at run time on CPUs with AVX-512
+    /// (F, BW, CD, DQ, VL). They give the AVX2 kernels' values bit for bit.
+    case avx512 = "AVX-512"
+}
+
+/// Checks that the CPU supports what `Package.swift` compiled the numeric code for (AVX2 + FMA by default), and
+/// says which kernels run.
 public enum RuntimeEnvironment {
     /// Whether the running CPU supports AVX-512F (reported by the benchmarks).
     public static var supportsAVX512: Bool { facemesh_cpu_supports_avx512f() != 0 }
+
+    /// The instruction set of the kernels that layers built from now on use: AVX-512 when the build has the AVX-512
+    /// kernels and the CPU supports them, else the build's own (AVX2 + FMA by default). The environment variable
+    /// `FACEMESH_KERNELS=avx2` keeps an AVX-512 machine on the AVX2 kernels (for measurements; the values are the
+    /// same bit for bit). Read once per process.
+    public static let kernelInstructionSet: KernelInstructionSet = {
+        #if FACEMESH_AVX512_KERNELS
+        let forcedAVX2 = ProcessInfo.processInfo.environment["FACEMESH_KERNELS"]?.lowercased() == "avx2"
+        if !forcedAVX2 && facemesh_cpu_supports_avx512_kernels() != 0 { return .avx512 }
+        #endif
+        #if FACEMESH_REQUIRES_AVX2_FMA
+        return .avx2
+        #else
+        return .portable
+        #endif
+    }()
 
     /// Throws `PlanError.unsupportedCPU` when the build requires AVX2/FMA or AVX-512 and the CPU
     /// lacks it. The check itself is compiled without those instructions.

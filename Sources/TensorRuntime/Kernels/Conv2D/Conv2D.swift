@@ -54,6 +54,8 @@ public final class Conv2D: @unchecked Sendable {
     /// The weights of a narrow last block (1 or 2 channels past a multiple of 16) as rows [channel][K], for the
     /// direct path's dot-product tail (`ConvolutionMicroKernel.runTail`). Nil otherwise.
     let tailWeights: UnsafeMutablePointer<Float>?
+    /// Whether the direct path's tiles run at AVX-512 width (same values bit for bit as the AVX2 tiles).
+    let usesAVX512: Bool
 
     /// Builds the layer and prepacks its weights.
     /// - Parameters:
@@ -69,10 +71,12 @@ public final class Conv2D: @unchecked Sendable {
                       strategy: Self.preferredStrategy(for: geometry))
     }
 
-    /// Builds the layer with an explicit strategy (tests and measurements compare strategies).
+    /// Builds the layer with an explicit strategy (tests and measurements compare strategies) and instruction set
+    /// (tests compare the AVX2 and AVX-512 tiles; `.avx512` must only be asked for when the CPU has it).
     init(geometry: ConvolutionGeometry, filter: [Float], bias: [Float]?, activation: Activation,
-         strategy: Strategy) throws {
+         strategy: Strategy, instructionSet: KernelInstructionSet = RuntimeEnvironment.kernelInstructionSet) throws {
         try geometry.validate()
+        usesAVX512 = instructionSet == .avx512
         let g = geometry
         let patchLength = g.kernelHeight * g.kernelWidth * g.inputChannels
         guard filter.count == g.outputChannels * patchLength else {

@@ -13,7 +13,7 @@ extension Conv2D {
             weights: packedWeights, patchLength: patchLength, bias: parameters.bias,
             channels: channels, firstChannel: 0, endChannel: channels,
             epilogue: parameters.epilogue.inRegisters(residual: residual), tailWeights: tailWeights,
-            tailStart: tailWeights == nil ? Int.max : channels - channels % 16)
+            tailStart: tailWeights == nil ? Int.max : channels - channels % 16, usesAVX512: usesAVX512)
         var rows = 0..<g.outputHeight
         var pixelRange = 0..<(g.outputHeight * g.outputWidth)
         switch workUnits {
@@ -124,7 +124,7 @@ extension Conv2D {
             weights: packedWeights, patchLength: patchLength, bias: parameters.bias,
             channels: channels, firstChannel: 0, endChannel: channels,
             epilogue: parameters.epilogue.inRegisters(residual: residual), tailWeights: tailWeights,
-            tailStart: tailWeights == nil ? Int.max : channels - channels % 16)
+            tailStart: tailWeights == nil ? Int.max : channels - channels % 16, usesAVX512: usesAVX512)
         let span = ConvolutionMicroKernel.spanPixels
         var done = 0
         while done < pixels {

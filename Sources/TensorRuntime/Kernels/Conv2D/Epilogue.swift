@@ -1,3 +1,5 @@
+import TensorKernelInterface
+
 /// The per-element tail shared by the convolution kernels (internal):
 /// `v = sum + bias[c]; v += residual(p, c) when c < residual.channels; v = activation(v)`.
 ///
@@ -5,9 +7,7 @@
 /// The pointers are owned by the kernel object that created the epilogue.
 struct ConvolutionEpilogue {
     /// Which activation the epilogue applies.
-    enum Kind {
-        case none, relu, prelu
-    }
+    typealias Kind = ConvolutionActivationKind
 
     /// Output channels per pixel.
     let channels: Int
@@ -68,50 +68,43 @@ struct ConvolutionEpilogue {
 extension ConvolutionEpilogue {
     /// The residual and activation part of the epilogue, applied to 16-channel register blocks by the direct
     /// convolution micro-kernel before it stores them (the bias is already in the accumulators).
-    struct InRegisters {
-        /// Activation kind.
-        let kind: Kind
-        /// PReLU alphas, padded to a multiple of 16 channels.
-        let alphas: UnsafePointer<Float>
-        /// Residual tensor, or nil.
-        let residual: UnsafePointer<Float>?
-        /// Channels per residual pixel.
-        let residualStride: Int
-        /// Output channels that receive a residual value (min(residual channels, output channels)).
-        let residualChannels: Int
+    typealias InRegisters = ConvolutionRegisterEpilogue
+}
 
-        /// Residual add and activation for output pixel `pixel`, channels channel..<channel + 16.
-        @_transparent
-        func finished(_ sumLow: SIMD8<Float>, _ sumHigh: SIMD8<Float>, pixel: Int,
-                      channel: Int) -> (SIMD8<Float>, SIMD8<Float>) {
-            var low = sumLow, high = sumHigh
-            if let residual, channel < residualChannels {
-                let row = residual + pixel * residualStride + channel
-                let lanes = residualChannels - channel
-                if lanes >= 16 {
-                    low += SIMDMemory.load8(row)
-                    high += SIMDMemory.load8(row + 8)
-                } else if lanes >= 8 {
-                    low += SIMDMemory.load8(row)
-                    for lane in 0..<(lanes - 8) { high[lane] += row[8 + lane] }
-                } else {
-                    for lane in 0..<lanes { low[lane] += row[lane] }
-                }
+extension ConvolutionRegisterEpilogue {
+    /// Residual add and activation for output pixel `pixel`, channels channel..<channel + 16.
+    @_transparent
+    func finished(_ sumLow: SIMD8<Float>, _ sumHigh: SIMD8<Float>, pixel: Int,
+                  channel: Int) -> (SIMD8<Float>, SIMD8<Float>) {
+        var low = sumLow, high = sumHigh
+        if let residual, channel < residualChannels {
+            let row = residual + pixel * residualStride + channel
+            let lanes = residualChannels - channel
+            if lanes >= 16 {
+                low += SIMDMemory.load8(row)
+                high += SIMDMemory.load8(row + 8)
+            } else if lanes >= 8 {
+                low += SIMDMemory.load8(row)
+                for lane in 0..<(lanes - 8) { high[lane] += row[8 + lane] }
+            } else {
+                for lane in 0..<lanes { low[lane] += row[lane] }
             }
-            switch kind {
-            case .none:
-                break
-            case .relu:
-                low = SIMDMemory.relu(low)
-                high = SIMDMemory.relu(high)
-            case .prelu:
-                low = SIMDMemory.prelu(low, alpha: SIMDMemory.load8(alphas + channel))
-                high = SIMDMemory.prelu(high, alpha: SIMDMemory.load8(alphas + channel + 8))
-            }
-            return (low, high)
         }
+        switch kind {
+        case .none:
+            break
+        case .relu:
+            low = SIMDMemory.relu(low)
+            high = SIMDMemory.relu(high)
+        case .prelu:
+            low = SIMDMemory.prelu(low, alpha: SIMDMemory.load8(alphas + channel))
+            high = SIMDMemory.prelu(high, alpha: SIMDMemory.load8(alphas + channel + 8))
+        }
+        return (low, high)
     }
+}
 
+extension ConvolutionEpilogue {
     /// The register epilogue for one `run` call with the given residual.
     func inRegisters(residual: ResidualInput?) -> InRegisters {
         let residualChannels = residual.map { max(0, min($0.channels, channels)) } ?? 0

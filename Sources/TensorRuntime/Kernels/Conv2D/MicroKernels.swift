@@ -1,3 +1,8 @@
+import TensorKernelInterface
+#if FACEMESH_AVX512_KERNELS
+import TensorKernelsAVX512
+#endif
+
 /// Register-blocked SIMD kernel at the heart of the direct convolution (internal).
 ///
 /// It computes, for a tile of consecutive output pixels and all output channels (16 at a time),
@@ -17,19 +22,8 @@ enum ConvolutionMicroKernel {
         max(1, min(outputWidth, spanPixels, 4096 / max(1, patchLength)))
     }
 
-    /// Where the K input values of consecutive pixels of a tile live.
-    struct Source {
-        /// First input value of pixel 0, segment 0.
-        var base: UnsafePointer<Float>
-        /// Distance in floats between the values of consecutive pixels.
-        var pixelStride: Int
-        /// Number of contiguous segments (kernel rows) per pixel.
-        var segmentCount: Int
-        /// Distance in floats between consecutive segments.
-        var segmentStride: Int
-        /// Floats per segment (kernelWidth · inputChannels).
-        var segmentLength: Int
-    }
+    /// Where the K input values of consecutive pixels of a tile live (see `ConvolutionTileSource`).
+    typealias Source = ConvolutionTileSource
 
     /// The packed layer data a tile needs.
     struct Layer {
@@ -45,13 +39,23 @@ enum ConvolutionMicroKernel {
         var firstChannel = 0
         var endChannel: Int
         /// Residual and activation.
-        var epilogue: ConvolutionEpilogue.InRegisters
+        var epilogue: ConvolutionRegisterEpilogue
         /// The last `channels - tailStart` (1 or 2) channels' weights as rows [channel][K], when the layer has such
         /// a narrow last block: those channels are computed as per-pixel dot products (`runTail`) instead of
         /// 8-wide tiles of which they would use one or two lanes. Nil otherwise.
         var tailWeights: UnsafePointer<Float>? = nil
         /// First channel of the narrow tail (a multiple of 16; `Int.max` when there is none).
         var tailStart = Int.max
+        /// Whether the channel blocks before the tail run on the AVX-512 tiles (`ConvolutionTilesAVX512`, the
+        /// same values bit for bit) instead of the AVX2 tiles below. Only set when the CPU has AVX-512.
+        var usesAVX512 = false
+
+        /// The blocks before the narrow tail, as the AVX-512 tiles take them.
+        var tileLayer: ConvolutionTileLayer {
+            ConvolutionTileLayer(weights: weights, patchLength: patchLength, bias: bias, channels: channels,
+                                 firstChannel: firstChannel, endChannel: min(endChannel, tailStart),
+                                 epilogue: epilogue)
+        }
     }
 
     /// Channels per narrow last block that `runTail` computes as dot products (1 or 2 of a block of 16).
@@ -63,6 +67,17 @@ enum ConvolutionMicroKernel {
     /// in L1 while the tiles of the span go by; keep spans short enough for their input to stay in L1 as well.
     @inline(__always)
     static func run(source: Source, pixels: Int, firstPixel: Int, layer: Layer, output: UnsafeMutablePointer<Float>) {
+        #if FACEMESH_AVX512_KERNELS
+        if layer.usesAVX512 {
+            ConvolutionTilesAVX512.run(source: source, pixels: pixels, firstPixel: firstPixel, layer: layer.tileLayer,
+                                       output: output)
+            if let tailWeights = layer.tailWeights, layer.tailStart < layer.endChannel {
+                runTail(tailWeights, source: source, pixels: pixels, firstPixel: firstPixel, layer: layer,
+                        output: output)
+            }
+            return
+        }
+        #endif
         var block = layer.firstChannel
         while block < layer.endChannel {
             if block == layer.tailStart, let tailWeights = layer.tailWeights {

@@ -1,0 +1,275 @@
+import TensorKernelInterface
+
+/// The direct convolution's register tiles at AVX-512 width (16 floats per register, 32 registers).
+///
+/// This module is compiled for AVX-512 (`-target-cpu skylake-avx512`) and must only be called on CPUs that have
+/// it (TensorRuntime checks `RuntimeEnvironment.kernelInstructionSet`). It computes exactly what the AVX2 tiles of
+/// `ConvolutionMicroKernel` (TensorRuntime) compute, bit for bit: every output value is
+/// `epilogue(bias[c] + Σ_k a_p[k] · w[k, c])` accumulated with fused multiply-adds in k order, except the last
+/// pixel of a call with an odd pixel count, which (as the AVX2 single-pixel tile does) accumulates even and odd k
+/// in two sums, restarted at every segment and added at the end. Lanes are output channels, so the register width
+/// changes how many channels share an instruction, never a value. `reference` below spells the arithmetic out in
+/// scalar code; the tests compare the two, and this path against the AVX2 path, for equality.
+///
+/// Tiles: up to 12 pixels × 32 channels (two weight panels, 24 accumulators) or × 16 channels (one panel).
+package enum ConvolutionTilesAVX512 {
+    /// Pixels per full register tile.
+    package static let tilePixels = 12
+
+    /// Computes `pixels` consecutive output pixels (any count ≥ 1), the first being output pixel `firstPixel`,
+    /// channels `layer.firstChannel..<layer.endChannel`, writing `layer.channels` floats per pixel at
+    /// `output + p · layer.channels`. Pixel p's input starts at `source.base + p · source.pixelStride`.
+    /// Channel blocks are the outer loop so that one block's weights stay in L1 while the tiles go by.
+    @inline(never)
+    package static func run(source: ConvolutionTileSource, pixels: Int, firstPixel: Int, layer: ConvolutionTileLayer,
+                            output: UnsafeMutablePointer<Float>) {
+        let tiled = pixels & ~1
+        var block = layer.firstChannel
+        while block < layer.endChannel {
+            let pair = block + 16 < layer.endChannel
+            var done = 0
+            while done < tiled {
+                let remaining = tiled - done
+                let count = remaining >= 12 ? 12 : remaining >= 6 ? 6 : remaining >= 4 ? 4 : 2
+                var tileSource = source
+                tileSource.base = source.base + done * source.pixelStride
+                let first = firstPixel + done, tileOutput = output + done * layer.channels
+                switch (count, pair) {
+                case (12, true): tile(Tile12x32.self, tileSource, first, block, layer, tileOutput)
+                case (12, false): tile(Tile12x16.self, tileSource, first, block, layer, tileOutput)
+                case (6, true): tile(Tile6x32.self, tileSource, first, block, layer, tileOutput)
+                case (6, false): tile(Tile6x16.self, tileSource, first, block, layer, tileOutput)
+                case (4, true): tile(Tile4x32.self, tileSource, first, block, layer, tileOutput)
+                case (4, false): tile(Tile4x16.self, tileSource, first, block, layer, tileOutput)
+                case (_, true): tile(Tile2x32.self, tileSource, first, block, layer, tileOutput)
+                default: tile(Tile2x16.self, tileSource, first, block, layer, tileOutput)
+                }
+                done += count
+            }
+            if pixels > tiled {
+                var lastSource = source
+                lastSource.base = source.base + tiled * source.pixelStride
+                let lastOutput = output + tiled * layer.channels
+                singlePixel(lastSource, firstPixel + tiled, block, layer, lastOutput)
+                if pair { singlePixel(lastSource, firstPixel + tiled, block + 16, layer, lastOutput) }
+            }
+            block += pair ? 32 : 16
+        }
+    }
+
+    /// `Shape.pixels` pixels × 32 channels (`Shape.pair`: the panels at `block` and `block + 16`) or 16 channels.
+    /// Generic specialisation turns every shape into a dedicated register tile in which the tests on the shape's
+    /// constants fold away.
+    @inline(__always)
+    private static func tile<Shape: TileShapeAVX512>(_ shape: Shape.Type, _ source: ConvolutionTileSource,
+                                                     _ firstPixel: Int, _ block: Int, _ layer: ConvolutionTileLayer,
+                                                     _ output: UnsafeMutablePointer<Float>) {
+        let count = Shape.pixels, pair = Shape.pair
+        let bias0 = load16(layer.bias + block)
+        let bias1 = pair ? load16(layer.bias + block + 16) : bias0
+        var c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1, c20 = bias0, c21 = bias1
+        var c30 = bias0, c31 = bias1, c40 = bias0, c41 = bias1, c50 = bias0, c51 = bias1
+        var c60 = bias0, c61 = bias1, c70 = bias0, c71 = bias1, c80 = bias0, c81 = bias1
+        var c90 = bias0, c91 = bias1, cA0 = bias0, cA1 = bias1, cB0 = bias0, cB1 = bias1
+        var lowPanel = layer.weights + block * layer.patchLength
+        var highPanel = lowPanel + 16 * layer.patchLength
+        let stride = source.pixelStride
+        for segment in 0..<source.segmentCount {
+            let a0 = source.base + segment &* source.segmentStride
+            for k in 0..<source.segmentLength {
+                let w0 = load16(lowPanel)
+                let w1 = pair ? load16(highPanel) : w0
+                lowPanel += 16
+                highPanel += 16
+                @inline(__always) func input(_ pixel: Int) -> SIMD16<Float> {
+                    SIMD16<Float>(repeating: a0[pixel &* stride &+ k])
+                }
+                let x0 = input(0)
+                c00 = c00.addingProduct(x0, w0)
+                if pair { c01 = c01.addingProduct(x0, w1) }
+                let x1 = input(1)
+                c10 = c10.addingProduct(x1, w0)
+                if pair { c11 = c11.addingProduct(x1, w1) }
+                if count > 2 {
+                    let x2 = input(2), x3 = input(3)
+                    c20 = c20.addingProduct(x2, w0)
+                    if pair { c21 = c21.addingProduct(x2, w1) }
+                    c30 = c30.addingProduct(x3, w0)
+                    if pair { c31 = c31.addingProduct(x3, w1) }
+                }
+                if count > 4 {
+                    let x4 = input(4), x5 = input(5)
+                    c40 = c40.addingProduct(x4, w0)
+                    if pair { c41 = c41.addingProduct(x4, w1) }
+                    c50 = c50.addingProduct(x5, w0)
+                    if pair { c51 = c51.addingProduct(x5, w1) }
+                }
+                if count > 6 {
+                    let x6 = input(6), x7 = input(7), x8 = input(8)
+                    c60 = c60.addingProduct(x6, w0)
+                    if pair { c61 = c61.addingProduct(x6, w1) }
+                    c70 = c70.addingProduct(x7, w0)
+                    if pair { c71 = c71.addingProduct(x7, w1) }
+                    c80 = c80.addingProduct(x8, w0)
+                    if pair { c81 = c81.addingProduct(x8, w1) }
+                    let x9 = input(9), xA = input(10), xB = input(11)
+                    c90 = c90.addingProduct(x9, w0)
+                    if pair { c91 = c91.addingProduct(x9, w1) }
+                    cA0 = cA0.addingProduct(xA, w0)
+                    if pair { cA1 = cA1.addingProduct(xA, w1) }
+                    cB0 = cB0.addingProduct(xB, w0)
+                    if pair { cB1 = cB1.addingProduct(xB, w1) }
+                }
+            }
+        }
+        let channels = layer.channels
+        @inline(__always) func store(_ low: SIMD16<Float>, _ high: SIMD16<Float>, _ pixel: Int) {
+            let row = output + pixel * channels + block
+            finishAndStore(low, layer, firstPixel + pixel, block, row)
+            if pair { finishAndStore(high, layer, firstPixel + pixel, block + 16, row + 16) }
+        }
+        store(c00, c01, 0)
+        store(c10, c11, 1)
+        if count > 2 {
+            store(c20, c21, 2)
+            store(c30, c31, 3)
+        }
+        if count > 4 {
+            store(c40, c41, 4)
+            store(c50, c51, 5)
+        }
+        if count > 6 {
+            store(c60, c61, 6)
+            store(c70, c71, 7)
+            store(c80, c81, 8)
+            store(c90, c91, 9)
+            store(cA0, cA1, 10)
+            store(cB0, cB1, 11)
+        }
+    }
+
+    /// One pixel × the 16 channels of the panel at `block`: even and odd k in two accumulators (restarted at
+    /// every segment, added at the end), which shortens the dependency chain of the single-pixel heads with long
+    /// K. The same arithmetic as the AVX2 single-pixel tile.
+    @inline(__always)
+    private static func singlePixel(_ source: ConvolutionTileSource, _ pixel: Int, _ block: Int,
+                                    _ layer: ConvolutionTileLayer, _ output: UnsafeMutablePointer<Float>) {
+        var even = load16(layer.bias + block), odd = SIMD16<Float>()
+        var panel = layer.weights + block * layer.patchLength
+        for segment in 0..<source.segmentCount {
+            let a = source.base + segment &* source.segmentStride
+            var k = 0
+            while k + 2 <= source.segmentLength {
+                even = even.addingProduct(SIMD16<Float>(repeating: a[k]), load16(panel))
+                odd = odd.addingProduct(SIMD16<Float>(repeating: a[k + 1]), load16(panel + 16))
+                panel += 32
+                k += 2
+            }
+            if k < source.segmentLength {
+                even = even.addingProduct(SIMD16<Float>(repeating: a[k]), load16(panel))
+                panel += 16
+            }
+        }
+        finishAndStore(even + odd, layer, pixel, block, output + block)
+    }
+
+    /// Residual add and activation for output pixel `pixel`, channels `channel..<channel + 16`, then the store of
+    /// the lanes that are real channels (min(16, channels − channel) of them) at `output`.
+    @inline(__always)
+    private static func finishAndStore(_ sum: SIMD16<Float>, _ layer: ConvolutionTileLayer, _ pixel: Int,
+                                       _ channel: Int, _ output: UnsafeMutablePointer<Float>) {
+        var value = sum
+        let epilogue = layer.epilogue
+        if let residual = epilogue.residual, channel < epilogue.residualChannels {
+            let row = residual + pixel * epilogue.residualStride + channel
+            let lanes = epilogue.residualChannels - channel
+            if lanes >= 16 {
+                value += load16(row)
+            } else {
+                for lane in 0..<lanes { value[lane] += row[lane] }
+            }
+        }
+        switch epilogue.kind {
+        case .none: break
+        case .relu: value = value.replacing(with: 0, where: value .< 0)
+        case .prelu: value = value.replacing(with: value * load16(epilogue.alphas + channel), where: value .< 0)
+        }
+        let width = min(16, layer.channels - channel)
+        if width == 16 {
+            UnsafeMutableRawPointer(output).storeBytes(of: value, as: SIMD16<Float>.self)
+        } else {
+            var lane = 0
+            if width >= 8 {
+                UnsafeMutableRawPointer(output).storeBytes(of: value.lowHalf, as: SIMD8<Float>.self)
+                lane = 8
+            }
+            while lane < width {
+                output[lane] = value[lane]
+                lane += 1
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func load16(_ pointer: UnsafePointer<Float>) -> SIMD16<Float> {
+        UnsafeRawPointer(pointer).loadUnaligned(as: SIMD16<Float>.self)
+    }
+}
+
+/// The compile-time shape of an AVX-512 register tile: pixels per tile, and whether it covers two 16-channel
+/// panels (32 channels) or one.
+private protocol TileShapeAVX512 {
+    static var pixels: Int { get }
+    static var pair: Bool { get }
+}
+
+private enum Tile12x32: TileShapeAVX512 { static var pixels: Int { 12 }; static var pair: Bool { true } }
+private enum Tile12x16: TileShapeAVX512 { static var pixels: Int { 12 }; static var pair: Bool { false } }
+private enum Tile6x32: TileShapeAVX512 { static var pixels: Int { 6 }; static var pair: Bool { true } }
+private enum Tile6x16: TileShapeAVX512 { static var pixels: Int { 6 }; static var pair: Bool { false } }
+private enum Tile4x32: TileShapeAVX512 { static var pixels: Int { 4 }; static var pair: Bool { true } }
+private enum Tile4x16: TileShapeAVX512 { static var pixels: Int { 4 }; static var pair: Bool { false } }
+private enum Tile2x32: TileShapeAVX512 { static var pixels: Int { 2 }; static var pair: Bool { true } }
+private enum Tile2x16: TileShapeAVX512 { static var pixels: Int { 2 }; static var pair: Bool { false } }
+
+extension ConvolutionTilesAVX512 {
+    /// Scalar reference of `run`: the same values, bit for bit, one output at a time. Output value (pixel p,
+    /// channel c) = epilogue(bias[c] + Σ_k a_p[k] · w[k, c]), each term added with one fused multiply-add in k order;
+    /// for the last pixel of an odd `pixels`, even and odd k of each segment go to two sums (the odd one starting at
+    /// 0) that are added at the end. Weight w[k, c] is `weights[(c / 16) · 16 · K + k · 16 + c % 16]`.
+    package static func reference(source: ConvolutionTileSource, pixels: Int, firstPixel: Int,
+                                  layer: ConvolutionTileLayer, output: UnsafeMutablePointer<Float>) {
+        let length = layer.patchLength
+        for pixel in 0..<pixels {
+            let splitsEvenOdd = pixels % 2 == 1 && pixel == pixels - 1
+            for channel in layer.firstChannel..<layer.endChannel {
+                let panel = layer.weights + (channel / 16) * 16 * length + channel % 16
+                var even = layer.bias[channel], odd: Float = 0
+                var k = 0
+                for segment in 0..<source.segmentCount {
+                    let a = source.base + pixel * source.pixelStride + segment * source.segmentStride
+                    for index in 0..<source.segmentLength {
+                        let term = (a[index], panel[(k + index) * 16])
+                        if splitsEvenOdd && index % 2 == 1 {
+                            odd = odd.addingProduct(term.0, term.1)
+                        } else {
+                            even = even.addingProduct(term.0, term.1)
+                        }
+                    }
+                    k += source.segmentLength
+                }
+                var value = splitsEvenOdd ? even + odd : even
+                let epilogue = layer.epilogue
+                if let residual = epilogue.residual, channel < epilogue.residualChannels {
+                    value += residual[(firstPixel + pixel) * epilogue.residualStride + channel]
+                }
+                switch epilogue.kind {
+                case .none: break
+                case .relu: value = value < 0 ? 0 : value
+                case .prelu: value = value < 0 ? value * epilogue.alphas[channel] : value
+                }
+                output[pixel * layer.channels + channel] = value
+            }
+        }
+    }
+}
