@@ -92,7 +92,7 @@ let package = Package(
             "FaceMesh", "ImageCodecs", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "bench", dependencies: [
-            "FaceMesh", "TensorRuntime", "ImageCodecs",
+            "FaceMesh", "TensorRuntime", "ImageCodecs", "TensorKernelsAVX512",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/bench",
         // Optimized and compiled for the kernels' CPU like the numeric targets: its FMA probe must use the

@@ -33,7 +33,7 @@ struct Bench: ParsableCommand {
         let catalog = WorkloadCatalog(root: root, weights: try ModelWeights.defaultDirectory())
         let workloads = try catalog.make(try options.selectedWorkloads)
         let machine = MachineContext.current()
-        progress("FMA probe: \(FMAThroughputProbe.chains) independent SIMD8 FMA chains, alone and on \(machine.logicalCPUs) threads at once")
+        progress("FMA probe: \(FMAThroughputProbe.chains) independent \(FMAThroughputProbe.instruction) FMA chains, alone and on \(machine.logicalCPUs) threads at once")
         let peak = FMAPeak(probe: FMAThroughputProbe.measure(threads: machine.logicalCPUs), overrideGigahertz: options.ghz)
 
         // Every thread count of a workload is timed in alternating rounds, so all see the same machine load.

@@ -24,7 +24,7 @@ struct MachineContext {
 
     /// One line for the report header.
     var summary: String {
-        "machine: \(cpuModel), \(logicalCPUs) logical CPUs, AVX-512 \(supportsAVX512 ? "present (unused: build is AVX2)" : "absent"), load average \(loadAverage)"
+        "machine: \(cpuModel), \(logicalCPUs) logical CPUs, AVX-512 \(supportsAVX512 ? "present" : "absent"), kernels \(RuntimeEnvironment.kernelInstructionSet.rawValue), load average \(loadAverage)"
     }
 }
 

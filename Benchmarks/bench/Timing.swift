@@ -1,4 +1,6 @@
 import Foundation
+import TensorKernelsAVX512
+import TensorRuntime
 
 /// Times a closure with the monotonic clock: untimed warm-up runs, then one sample per timed run.
 enum TimingLoop {
@@ -105,15 +107,20 @@ struct CoreSpeedProbe {
 }
 
 /// Measures the single-precision FMA throughput of this machine with the kernels' instruction width (8-lane
-/// `SIMD8<Float>.addingProduct`, one `vfmadd…ps ymm` each when compiled for the numeric targets' CPU): ten
+/// `SIMD8<Float>.addingProduct`, one `vfmadd…ps ymm` each when compiled for the numeric targets' CPU; 16-lane
+/// `vfmadd…ps zmm` from TensorKernelsAVX512 when the kernels run at AVX-512 width): ten
 /// independent accumulator chains, enough to keep two FMA pipes with a 4–5 cycle latency busy. It runs first on
 /// the calling thread alone, then on `threads` threads at once, to see whether the logical CPUs behave as separate
 /// physical cores (same rate per thread) or as hardware threads of one core (the rate halves).
 enum FMAThroughputProbe {
     /// Independent accumulator chains (registers: 10 accumulators + 2 operands of the 16 ymm registers).
     static let chains = 10
-    /// Float lanes per FMA instruction (AVX2, 256-bit): the width the kernels use.
-    static let lanes = 8
+    /// Float lanes per FMA instruction: the width the convolution kernels use (8 for AVX2, 16 for AVX-512).
+    static let lanes = usesAVX512 ? FMAThroughputAVX512.lanes : 8
+    /// Whether the kernels, and so the probe, run at AVX-512 width.
+    static let usesAVX512 = RuntimeEnvironment.kernelInstructionSet == .avx512
+    /// The probe's instruction, for the report.
+    static var instruction: String { usesAVX512 ? "SIMD16 (zmm)" : "SIMD8 (ymm)" }
     /// Loop iterations per timed sample: 10 FMAs of 8 MACs each per iteration, 16 million MACs, ~0.35 ms at 46 GMAC/s.
     static let iterations = 200_000
     /// Samples per thread; the fastest counts (the peak is what the core can do, foreign load only slows it).
@@ -165,7 +172,9 @@ enum FMAThroughputProbe {
         let multiplyAccumulates = Double(iterations * chains * lanes)
         for sample in 0..<samples {
             let start = DispatchTime.now().uptimeNanoseconds
-            let result = chainSum(iterations: iterations, seed: Float(sample & 7) * 1e-3)
+            let seed = Float(sample & 7) * 1e-3
+            let result = usesAVX512 ? FMAThroughputAVX512.chainSum(iterations: iterations, seed: seed)
+                : chainSum(iterations: iterations, seed: seed)
             let elapsed = max(DispatchTime.now().uptimeNanoseconds - start, 1)
             // Every lane grows by 1e-6 per iteration from a finite start, so the sum is finite and positive; reading
             // it keeps the compiler from dropping the chains.
@@ -207,8 +216,8 @@ struct FMAPeak {
     /// The `--ghz` clock, when given.
     let nominalGigahertz: Double?
 
-    /// Multiply-accumulates per core per cycle assumed with `--ghz`: 2 FMA pipes × 8 lanes (AVX2, 256-bit).
-    static let multiplyAccumulatesPerCycle = 16.0
+    /// Multiply-accumulates per core per cycle assumed with `--ghz`: 2 FMA pipes × the kernels' lanes.
+    static let multiplyAccumulatesPerCycle = Double(2 * FMAThroughputProbe.lanes)
 
     init(probe: FMAThroughputProbe.Result, overrideGigahertz: Double?) {
         self.probe = probe
@@ -225,8 +234,8 @@ struct FMAPeak {
 
     /// The line under the header: the probe's result and whether the logical CPUs are separate cores.
     var headline: String {
-        var line = String(format: "FMA probe (%d chains of SIMD8 FMA): %.1f GMAC/s on one core alone", FMAThroughputProbe.chains,
-                          probe.alone)
+        var line = String(format: "FMA probe (%d chains of %@ FMA): %.1f GMAC/s on one core alone", FMAThroughputProbe.chains,
+                          FMAThroughputProbe.instruction, probe.alone)
         if let perCore = probe.togetherPerCore, let shared = probe.sharesOneCore {
             line += String(format: ", %.1f GMAC/s per core with %d threads at once (%.0f%% of alone): ", perCore,
                            probe.threads, 100 * perCore / probe.alone)
@@ -239,8 +248,9 @@ struct FMAPeak {
     /// One line for the notes stating what the "% FMA peak" column divides by.
     var explanation: String {
         if let nominalGigahertz {
-            return String(format: "%% FMA peak: clock from --ghz, %.3f GHz × 16 MAC/cycle (2 FMA pipes × 8 lanes, AVX2 256-bit) = %.1f GMAC/s per core (the probe measured %.1f)",
-                          nominalGigahertz, nominalGigahertz * Self.multiplyAccumulatesPerCycle, probe.alone)
+            return String(format: "%% FMA peak: clock from --ghz, %.3f GHz × %.0f MAC/cycle (2 FMA pipes × %d lanes) = %.1f GMAC/s per core (the probe measured %.1f)",
+                          nominalGigahertz, Self.multiplyAccumulatesPerCycle, FMAThroughputProbe.lanes,
+                          nominalGigahertz * Self.multiplyAccumulatesPerCycle, probe.alone)
         }
         return "% FMA peak: share of the measured FMA probe rate (1 thread: one core alone; n threads: n × the per-core rate with all threads at once), i.e. of what this core really sustains, boost included"
     }
