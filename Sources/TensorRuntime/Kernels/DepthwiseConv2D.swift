@@ -1,3 +1,7 @@
+#if FACEMESH_AVX512_KERNELS
+import TensorKernelsAVX512
+#endif
+
 /// A depthwise 2-D convolution layer (TFLite DEPTHWISE_CONV_2D, depth multiplier 1) over one NHWC Float32 image,
 /// with an optional fused residual add and activation.
 ///
@@ -23,6 +27,9 @@ public final class DepthwiseConv2D: @unchecked Sendable {
     let columns3x3: Depthwise3x3Columns?
     /// A row of zeros (inputWidth · channels floats) standing in for input rows above or below the image.
     let zeroRow: UnsafeMutablePointer<Float>
+    /// Whether 3×3 rows run at AVX-512 width (`DepthwiseRowsAVX512`, the same values bit for bit); layers with at
+    /// least 16 channels on CPUs with AVX-512.
+    let usesAVX512: Bool
 
     /// Builds the layer and copies its weights.
     /// - Parameters:
@@ -32,7 +39,16 @@ public final class DepthwiseConv2D: @unchecked Sendable {
     ///   - activation: fused activation; `.prelu` needs one alpha per channel.
     /// - Throws: `PlanError` for an invalid geometry, a channel multiplier other than 1, or wrongly sized
     ///   filter, bias or alphas.
-    public init(geometry: ConvolutionGeometry, filter: [Float], bias: [Float]?, activation: Activation) throws {
+    public convenience init(geometry: ConvolutionGeometry, filter: [Float], bias: [Float]?,
+                            activation: Activation) throws {
+        try self.init(geometry: geometry, filter: filter, bias: bias, activation: activation,
+                      instructionSet: RuntimeEnvironment.kernelInstructionSet)
+    }
+
+    /// Builds the layer for an explicit instruction set (tests compare the AVX2 and AVX-512 rows; `.avx512` must
+    /// only be asked for when the CPU has it).
+    init(geometry: ConvolutionGeometry, filter: [Float], bias: [Float]?, activation: Activation,
+         instructionSet: KernelInstructionSet) throws {
         try geometry.validate()
         let g = geometry
         guard g.outputChannels == g.inputChannels else {
@@ -53,6 +69,7 @@ public final class DepthwiseConv2D: @unchecked Sendable {
         weights = .allocate(capacity: expected)
         weights.initialize(from: filter, count: expected)
         columns3x3 = Depthwise3x3Columns(g)
+        usesAVX512 = instructionSet == .avx512 && g.inputChannels >= 16
         let zeroCount = columns3x3 == nil ? 1 : g.inputWidth * g.inputChannels
         zeroRow = .allocate(capacity: zeroCount)
         zeroRow.initialize(repeating: 0, count: zeroCount)
@@ -101,8 +118,22 @@ public final class DepthwiseConv2D: @unchecked Sendable {
                     let inputY = firstInputY + kernelY
                     return inputY >= 0 && inputY < g.inputHeight ? input + inputY * rowFloats : UnsafePointer(zeroRow)
                 }
+                #if FACEMESH_AVX512_KERNELS
+                if usesAVX512 {
+                    let row = DepthwiseRowsAVX512.Row(
+                        channels: g.inputChannels, strideWidth: g.strideWidth, padLeft: g.padLeft,
+                        outputWidth: g.outputWidth, interiorStart: columns.interiorStart,
+                        interiorEnd: columns.interiorEnd, columnsPerChunk: Self.columnsPerChunk(g))
+                    DepthwiseRowsAVX512.row3x3(top: inputRow(0), middle: inputRow(1), bottom: inputRow(2),
+                                               weights: weights, bias: parameters.bias, row: row, output: outputRow)
+                } else {
+                    row3x3(top: inputRow(0), middle: inputRow(1), bottom: inputRow(2), columns: columns,
+                           output: outputRow)
+                }
+                #else
                 row3x3(top: inputRow(0), middle: inputRow(1), bottom: inputRow(2), columns: columns,
                        output: outputRow)
+                #endif
             } else {
                 for outputX in 0..<g.outputWidth {
                     genericPixel(input: input, outputY: outputY, outputX: outputX, output: outputRow)

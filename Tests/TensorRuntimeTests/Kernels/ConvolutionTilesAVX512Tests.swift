@@ -137,3 +137,52 @@ private struct TileProblem: CustomStringConvertible {
         return output
     }
 }
+
+/// The AVX-512 3×3 depthwise rows (TensorKernelsAVX512) against their scalar reference and the AVX2 rows, bit for
+/// bit, on random layers: 16...70 channels (blocks that overlap at the end), strides 1–3, both paddings, odd sizes.
+final class DepthwiseRowsAVX512Tests: XCTestCase {
+    func testDepthwiseLayersAreBitIdenticalAcrossInstructionSetsAndReference() throws {
+        guard RuntimeEnvironment.kernelInstructionSet == .avx512 else {
+            throw XCTSkip("needs a CPU with AVX-512 to run the AVX-512 rows")
+        }
+        var random = TestRandom(seed: 0xD512)
+        var checked = 0
+        while checked < 150 {
+            let stride = random.pick([1, 1, 2, 3])
+            let channels = random.pick([16, 17, 24, 31, 32, 48, 64, 70])
+            guard let g = try? ConvolutionGeometry(
+                inputHeight: random.int(1...13), inputWidth: random.int(1...40), inputChannels: channels,
+                outputChannels: channels, kernelHeight: 3, kernelWidth: 3, strideHeight: stride, strideWidth: stride,
+                padding: random.bool() ? .same : .valid),
+                Depthwise3x3Columns(g) != nil else { continue }
+            let problem = ConvolutionTestCase(geometry: g, depthwise: true, random: &random)
+            let outputs = try [KernelInstructionSet.avx2, .avx512].map { instructionSet -> [UInt32] in
+                let layer = try DepthwiseConv2D(geometry: g, filter: problem.filter, bias: problem.bias,
+                                                activation: problem.activation, instructionSet: instructionSet)
+                XCTAssertEqual(layer.usesAVX512, instructionSet == .avx512)
+                var output = [Float](repeating: .nan, count: g.outputElementCount)
+                problem.withResidual { residual in
+                    layer.run(input: problem.input, residual: residual, output: &output, workspace: nil)
+                }
+                return output.map(\.bitPattern)
+            }
+            XCTAssertEqual(outputs[0], outputs[1], "\(problem)")
+            // The row kernel alone against its scalar reference, on the first output row.
+            let columns = try XCTUnwrap(Depthwise3x3Columns(g))
+            let row = DepthwiseRowsAVX512.Row(
+                channels: g.inputChannels, strideWidth: g.strideWidth, padLeft: g.padLeft,
+                outputWidth: g.outputWidth, interiorStart: columns.interiorStart, interiorEnd: columns.interiorEnd,
+                columnsPerChunk: DepthwiseConv2D.columnsPerChunk(g))
+            let rowFloats = g.inputWidth * g.inputChannels
+            let rows = (0..<3).map { _ in random.floats(rowFloats) }
+            let bias = problem.bias ?? [Float](repeating: 0, count: g.inputChannels)
+            var fast = [Float](repeating: .nan, count: g.outputWidth * g.inputChannels), slow = fast
+            DepthwiseRowsAVX512.row3x3(top: rows[0], middle: rows[1], bottom: rows[2], weights: problem.filter,
+                                       bias: bias, row: row, output: &fast)
+            DepthwiseRowsAVX512.reference(top: rows[0], middle: rows[1], bottom: rows[2], weights: problem.filter,
+                                          bias: bias, row: row, output: &slow)
+            XCTAssertEqual(fast.map(\.bitPattern), slow.map(\.bitPattern), "row of \(problem)")
+            checked += 1
+        }
+    }
+}
