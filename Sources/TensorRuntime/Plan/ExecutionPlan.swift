@@ -37,11 +37,24 @@ final class ExecutionPlan {
         let builder = PlanBuilder(file: file, reference: reference)
         var fusionAtLast: [Int: ConvolutionFusion] = [:]
         var absorbed = Set<Int>()
+        // 1×1 convolutions between a TRANSPOSE and its inverse (the blendshape network's token mixing) run as row
+        // mixings, one step per convolution, without the transposes.
+        var rowMixingAt: [Int: (fusion: RowMixingFusion, position: Int)] = [:]
+        for (index, op) in file.operators.enumerated() where !reference && op.type == .transpose {
+            guard let fusion = RowMixingFusion.find(transpose: index, in: builder),
+                  fusion.members.allSatisfy({ !absorbed.contains($0) }) else { continue }
+            let anchors = fusion.convolutions.indices.map { fusion.stepOperator($0) }
+            for (position, anchor) in anchors.enumerated() { rowMixingAt[anchor] = (fusion, position) }
+            absorbed.formUnion(fusion.members.filter { !anchors.contains($0) })
+        }
         for (index, op) in file.operators.enumerated()
-        where !reference && (op.type == .conv2D || op.type == .depthwiseConv2D) && !absorbed.contains(index) {
+        where !reference && (op.type == .conv2D || op.type == .depthwiseConv2D) && !absorbed.contains(index)
+            && rowMixingAt[index] == nil {
             let fusion = ConvolutionFusion.find(startingAt: index, in: builder)
             // A member already claimed by another chain cannot be shared.
-            guard fusion.members.allSatisfy({ $0 == index || (!absorbed.contains($0) && fusionAtLast[$0] == nil) }) else {
+            guard fusion.members.allSatisfy({
+                $0 == index || (!absorbed.contains($0) && fusionAtLast[$0] == nil && rowMixingAt[$0] == nil)
+            }) else {
                 continue
             }
             fusionAtLast[fusion.last] = fusion
@@ -60,14 +73,18 @@ final class ExecutionPlan {
         var layerNormalizationAtLast: [Int: LayerNormalizationFusion] = [:]
         for (index, op) in file.operators.enumerated() where !reference && op.type == .mean && !absorbed.contains(index) {
             if let fusion = LayerNormalizationFusion.find(mean: index, in: builder),
-               fusion.members.allSatisfy({ !absorbed.contains($0) && layerNormalizationAtLast[$0] == nil }) {
+               fusion.members.allSatisfy({
+                   !absorbed.contains($0) && layerNormalizationAtLast[$0] == nil && rowMixingAt[$0] == nil
+               }) {
                 layerNormalizationAtLast[fusion.last] = fusion
                 absorbed.formUnion(fusion.members.filter { $0 != fusion.last })
             }
         }
         var planned: [PlannedStep] = []
         for index in file.operators.indices where !absorbed.contains(index) {
-            if let fusion = layerNormalizationAtLast[index] {
+            if let (fusion, position) = rowMixingAt[index] {
+                planned.append(try builder.planRowMixing(fusion, position: position))
+            } else if let fusion = layerNormalizationAtLast[index] {
                 planned.append(try builder.planLayerNormalization(fusion))
             } else if let fusion = fusionAtLast[index], let depthwise = joinedDepthwise[index] {
                 planned.append(try builder.planDepthwisePointwise(depthwise, fusion))
