@@ -186,7 +186,18 @@ package enum ConvolutionTilesAVX512 {
             if lanes >= 16 {
                 value += load16(row)
             } else {
-                for lane in 0..<lanes { value[lane] += row[lane] }
+                // The residual's last lanes; the others add −0, which leaves every value as it is (even −0).
+                var partial = SIMD16<Float>(repeating: -0.0)
+                var lane = 0
+                if lanes >= 8 {
+                    partial.lowHalf = UnsafeRawPointer(row).loadUnaligned(as: SIMD8<Float>.self)
+                    lane = 8
+                }
+                while lane < lanes {
+                    partial[lane] = row[lane]
+                    lane += 1
+                }
+                value += partial
             }
         }
         switch epilogue.kind {
