@@ -147,7 +147,7 @@ public final class DepthwiseConv2D: @unchecked Sendable {
 
 extension DepthwiseConv2D {
     /// One output pixel for any window size and any border situation: only the taps inside the input are
-    /// summed (sums plus bias), vectorised over channels with a scalar tail. Used where the 3×3 fast path does not
+    /// summed (sums plus bias), vectorised over channels (8 at a time, then 4) with a scalar tail. Used where the 3×3 fast path does not
     /// apply (other window sizes, fewer than 8 channels, unusual paddings).
     @inline(__always)
     func genericPixel(input: UnsafePointer<Float>, outputY: Int, outputX: Int, output: UnsafeMutablePointer<Float>) {
@@ -171,6 +171,22 @@ extension DepthwiseConv2D {
             }
             SIMDMemory.store8(sum, destination + channel)
             channel += 8
+        }
+        if channel + 4 <= channels {
+            // Four channels in one register (the full-range detector's 4-channel heads): the same sums.
+            @inline(__always) func load4(_ pointer: UnsafePointer<Float>) -> SIMD4<Float> {
+                UnsafeRawPointer(pointer).loadUnaligned(as: SIMD4<Float>.self)
+            }
+            var sum = load4(bias + channel)
+            for kernelY in kernelYRange {
+                let row = input + (firstY + kernelY) * g.inputWidth * channels
+                for kernelX in kernelXRange {
+                    sum = sum.addingProduct(load4(row + (firstX + kernelX) * channels + channel),
+                                            load4(w + (kernelY * g.kernelWidth + kernelX) * channels + channel))
+                }
+            }
+            UnsafeMutableRawPointer(destination + channel).storeBytes(of: sum, as: SIMD4<Float>.self)
+            channel += 4
         }
         while channel < channels {
             var sum = bias[channel]

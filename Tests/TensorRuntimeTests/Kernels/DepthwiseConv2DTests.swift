@@ -48,7 +48,7 @@ final class DepthwiseConv2DTests: XCTestCase {
             let kernel = random.pick([3, 3, 3, 1, 2, 5])
             let stride = random.pick([1, 2, 3])
             let padding: PaddingMode = random.int(0...3) == 0 ? .valid : .same
-            let channels = random.pick([1, 3, 5, 8, 12, 16, 17, 24, 28, 33, 42])
+            let channels = random.pick([1, 3, 4, 5, 7, 8, 12, 16, 17, 24, 28, 33, 42])
             guard let g = try? ConvolutionGeometry(
                 inputHeight: random.int(1...14), inputWidth: random.int(1...14), inputChannels: channels,
                 outputChannels: channels, kernelHeight: kernel, kernelWidth: kernel,
