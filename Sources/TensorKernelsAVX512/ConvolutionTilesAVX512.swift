@@ -122,30 +122,37 @@ package enum ConvolutionTilesAVX512 {
                 }
             }
         }
-        let channels = layer.channels
-        @inline(__always) func store(_ low: SIMD16<Float>, _ high: SIMD16<Float>, _ pixel: Int) {
-            let row = output + pixel * channels + block
-            finishAndStore(low, layer, firstPixel + pixel, block, row)
-            if pair { finishAndStore(high, layer, firstPixel + pixel, block + 16, row + 16) }
-        }
-        store(c00, c01, 0)
-        store(c10, c11, 1)
+        // Transparent helpers: the optimizer does not inline ordinary calls into a function this large, and a
+        // call per pixel, which spills the live accumulators around it, cost 17% of the mesh model's time.
+        storePixel(c00, c01, pair, layer, firstPixel, 0, block, output)
+        storePixel(c10, c11, pair, layer, firstPixel, 1, block, output)
         if count > 2 {
-            store(c20, c21, 2)
-            store(c30, c31, 3)
+            storePixel(c20, c21, pair, layer, firstPixel, 2, block, output)
+            storePixel(c30, c31, pair, layer, firstPixel, 3, block, output)
         }
         if count > 4 {
-            store(c40, c41, 4)
-            store(c50, c51, 5)
+            storePixel(c40, c41, pair, layer, firstPixel, 4, block, output)
+            storePixel(c50, c51, pair, layer, firstPixel, 5, block, output)
         }
         if count > 6 {
-            store(c60, c61, 6)
-            store(c70, c71, 7)
-            store(c80, c81, 8)
-            store(c90, c91, 9)
-            store(cA0, cA1, 10)
-            store(cB0, cB1, 11)
+            storePixel(c60, c61, pair, layer, firstPixel, 6, block, output)
+            storePixel(c70, c71, pair, layer, firstPixel, 7, block, output)
+            storePixel(c80, c81, pair, layer, firstPixel, 8, block, output)
+            storePixel(c90, c91, pair, layer, firstPixel, 9, block, output)
+            storePixel(cA0, cA1, pair, layer, firstPixel, 10, block, output)
+            storePixel(cB0, cB1, pair, layer, firstPixel, 11, block, output)
         }
+    }
+
+    /// Epilogue and store of pixel `pixel` of a tile whose first pixel is output pixel `firstPixel`: the panel at
+    /// `block` (`low`) and, for a pair, the next one (`high`).
+    @_transparent
+    private static func storePixel(_ low: SIMD16<Float>, _ high: SIMD16<Float>, _ pair: Bool,
+                                   _ layer: ConvolutionTileLayer, _ firstPixel: Int, _ pixel: Int, _ block: Int,
+                                   _ output: UnsafeMutablePointer<Float>) {
+        let row = output + pixel * layer.channels + block
+        finishAndStore(low, layer, firstPixel + pixel, block, row)
+        if pair { finishAndStore(high, layer, firstPixel + pixel, block + 16, row + 16) }
     }
 
     /// One pixel × the 16 channels of the panel at `block`: even and odd k in two accumulators (restarted at
@@ -175,7 +182,7 @@ package enum ConvolutionTilesAVX512 {
 
     /// Residual add and activation for output pixel `pixel`, channels `channel..<channel + 16`, then the store of
     /// the lanes that are real channels (min(16, channels − channel) of them) at `output`.
-    @inline(__always)
+    @_transparent
     private static func finishAndStore(_ sum: SIMD16<Float>, _ layer: ConvolutionTileLayer, _ pixel: Int,
                                        _ channel: Int, _ output: UnsafeMutablePointer<Float>) {
         var value = sum

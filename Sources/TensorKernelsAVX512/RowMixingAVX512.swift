@@ -57,16 +57,12 @@ package enum RowMixingAVX512 {
     ) {
         let rows = Rows.count, wide = Vectors.count == 4
         let length = arguments.inputRows, columns = arguments.columns
-        @inline(__always) func start(_ offset: Int) -> SIMD16<Float> {
-            guard offset < rows, let bias = arguments.bias else { return SIMD16<Float>() }
-            return SIMD16<Float>(repeating: bias[row + offset])
-        }
-        var c00 = start(0), c01 = c00, c02 = c00, c03 = c00
-        var c10 = start(1), c11 = c10, c12 = c10, c13 = c10
-        var c20 = start(2), c21 = c20, c22 = c20, c23 = c20
-        var c30 = start(3), c31 = c30, c32 = c30, c33 = c30
-        var c40 = start(4), c41 = c40, c42 = c40, c43 = c40
-        var c50 = start(5), c51 = c50, c52 = c50, c53 = c50
+        var c00 = start(arguments, row, 0, rows), c01 = c00, c02 = c00, c03 = c00
+        var c10 = start(arguments, row, 1, rows), c11 = c10, c12 = c10, c13 = c10
+        var c20 = start(arguments, row, 2, rows), c21 = c20, c22 = c20, c23 = c20
+        var c30 = start(arguments, row, 3, rows), c31 = c30, c32 = c30, c33 = c30
+        var c40 = start(arguments, row, 4, rows), c41 = c40, c42 = c40, c43 = c40
+        var c50 = start(arguments, row, 5, rows), c51 = c50, c52 = c50, c53 = c50
         let w0 = arguments.weights + row * length
         let w1 = w0 + length, w2 = w1 + length, w3 = w2 + length, w4 = w3 + length, w5 = w4 + length
         var x = arguments.input + column
@@ -127,26 +123,36 @@ package enum RowMixingAVX512 {
                 }
             }
         }
-        @inline(__always) func store(_ v0: SIMD16<Float>, _ v1: SIMD16<Float>, _ v2: SIMD16<Float>,
-                                     _ v3: SIMD16<Float>, _ offset: Int) {
-            let index = (row + offset) * columns + column
-            finishAndStore(v0, arguments, index)
-            if wide {
-                finishAndStore(v1, arguments, index + 16)
-                finishAndStore(v2, arguments, index + 32)
-                finishAndStore(v3, arguments, index + 48)
-            }
+        // Transparent helpers: the optimizer does not inline ordinary calls into a function this large.
+        storeRow(c00, c01, c02, c03, wide, arguments, (row + 0) * columns + column)
+        if rows > 1 { storeRow(c10, c11, c12, c13, wide, arguments, (row + 1) * columns + column) }
+        if rows > 2 { storeRow(c20, c21, c22, c23, wide, arguments, (row + 2) * columns + column) }
+        if rows > 3 { storeRow(c30, c31, c32, c33, wide, arguments, (row + 3) * columns + column) }
+        if rows > 4 { storeRow(c40, c41, c42, c43, wide, arguments, (row + 4) * columns + column) }
+        if rows > 5 { storeRow(c50, c51, c52, c53, wide, arguments, (row + 5) * columns + column) }
+    }
+
+    /// The starting value of row `row + offset` of a tile of `rows` rows: its bias (0 without one, or past the tile).
+    @_transparent
+    private static func start(_ arguments: RowMixingArguments, _ row: Int, _ offset: Int, _ rows: Int) -> SIMD16<Float> {
+        guard offset < rows, let bias = arguments.bias else { return SIMD16<Float>() }
+        return SIMD16<Float>(repeating: bias[row + offset])
+    }
+
+    /// Residual, RELU and the stores of one tile row (one register, or four when `wide`) at element `index`.
+    @_transparent
+    private static func storeRow(_ v0: SIMD16<Float>, _ v1: SIMD16<Float>, _ v2: SIMD16<Float>, _ v3: SIMD16<Float>,
+                                 _ wide: Bool, _ arguments: RowMixingArguments, _ index: Int) {
+        finishAndStore(v0, arguments, index)
+        if wide {
+            finishAndStore(v1, arguments, index + 16)
+            finishAndStore(v2, arguments, index + 32)
+            finishAndStore(v3, arguments, index + 48)
         }
-        store(c00, c01, c02, c03, 0)
-        if rows > 1 { store(c10, c11, c12, c13, 1) }
-        if rows > 2 { store(c20, c21, c22, c23, 2) }
-        if rows > 3 { store(c30, c31, c32, c33, 3) }
-        if rows > 4 { store(c40, c41, c42, c43, 4) }
-        if rows > 5 { store(c50, c51, c52, c53, 5) }
     }
 
     /// Residual, RELU and the store of the 16 values at element `index` of the output.
-    @inline(__always)
+    @_transparent
     private static func finishAndStore(_ sum: SIMD16<Float>, _ arguments: RowMixingArguments, _ index: Int) {
         var value = sum
         if let residual = arguments.residual { value += load16(residual + index) }

@@ -94,12 +94,9 @@ public enum RowMixing {
     private static func tile<Rows: RowMixingRows>(_ shape: Rows.Type, _ arguments: RowMixingArguments, _ row: Int,
                                                   _ column: Int) {
         let rows = Rows.count, length = arguments.inputRows, columns = arguments.columns
-        @inline(__always) func start(_ offset: Int) -> SIMD8<Float> {
-            guard offset < rows, let bias = arguments.bias else { return SIMD8<Float>() }
-            return SIMD8<Float>(repeating: bias[row + offset])
-        }
-        var c00 = start(0), c01 = c00, c10 = start(1), c11 = c10, c20 = start(2), c21 = c20
-        var c30 = start(3), c31 = c30, c40 = start(4), c41 = c40, c50 = start(5), c51 = c50
+        var c00 = start(arguments, row, 0, rows), c01 = c00, c10 = start(arguments, row, 1, rows), c11 = c10
+        var c20 = start(arguments, row, 2, rows), c21 = c20, c30 = start(arguments, row, 3, rows), c31 = c30
+        var c40 = start(arguments, row, 4, rows), c41 = c40, c50 = start(arguments, row, 5, rows), c51 = c50
         let w0 = arguments.weights + row * length
         let w1 = w0 + length, w2 = w1 + length, w3 = w2 + length, w4 = w3 + length, w5 = w4 + length
         var x = arguments.input + column
@@ -135,21 +132,32 @@ public enum RowMixing {
                 c51 = SIMDMemory.multiplyAdd(c51, b5, x1)
             }
         }
-        @inline(__always) func store(_ low: SIMD8<Float>, _ high: SIMD8<Float>, _ offset: Int) {
-            let index = (row + offset) * columns + column
-            finishAndStore(low, arguments, index)
-            finishAndStore(high, arguments, index + 8)
-        }
-        store(c00, c01, 0)
-        if rows > 1 { store(c10, c11, 1) }
-        if rows > 2 { store(c20, c21, 2) }
-        if rows > 3 { store(c30, c31, 3) }
-        if rows > 4 { store(c40, c41, 4) }
-        if rows > 5 { store(c50, c51, 5) }
+        // Transparent helpers: the optimizer does not inline ordinary calls into a function this large.
+        storeRow(c00, c01, arguments, (row + 0) * columns + column)
+        if rows > 1 { storeRow(c10, c11, arguments, (row + 1) * columns + column) }
+        if rows > 2 { storeRow(c20, c21, arguments, (row + 2) * columns + column) }
+        if rows > 3 { storeRow(c30, c31, arguments, (row + 3) * columns + column) }
+        if rows > 4 { storeRow(c40, c41, arguments, (row + 4) * columns + column) }
+        if rows > 5 { storeRow(c50, c51, arguments, (row + 5) * columns + column) }
+    }
+
+    /// The starting value of row `row + offset` of a tile of `rows` rows: its bias (0 without one, or past the tile).
+    @_transparent
+    private static func start(_ arguments: RowMixingArguments, _ row: Int, _ offset: Int, _ rows: Int) -> SIMD8<Float> {
+        guard offset < rows, let bias = arguments.bias else { return SIMD8<Float>() }
+        return SIMD8<Float>(repeating: bias[row + offset])
+    }
+
+    /// Residual, RELU and the stores of one tile row (16 values) at element `index` of the output.
+    @_transparent
+    private static func storeRow(_ low: SIMD8<Float>, _ high: SIMD8<Float>, _ arguments: RowMixingArguments,
+                                 _ index: Int) {
+        finishAndStore(low, arguments, index)
+        finishAndStore(high, arguments, index + 8)
     }
 
     /// Residual, RELU and the store of the 8 values at element `index` of the output.
-    @inline(__always)
+    @_transparent
     private static func finishAndStore(_ sum: SIMD8<Float>, _ arguments: RowMixingArguments, _ index: Int) {
         var value = sum
         if let residual = arguments.residual { value += SIMDMemory.load8(residual + index) }
