@@ -30,7 +30,12 @@ package enum ConvolutionTilesAVX512 {
             var done = 0
             while done < tiled {
                 let remaining = tiled - done
-                let count = remaining >= 12 ? 12 : remaining >= 6 ? 6 : remaining >= 4 ? 4 : 2
+                // 12, 6 or 4 pixels, never leaving 2 behind when 4 or more remain: a 2-pixel tile has too few
+                // accumulators to hide the FMA latency (a 32-pixel row goes 12, 12, 4, 4 rather than 12, 12, 6, 2).
+                // Every value gets the same arithmetic in any multi-pixel tile, so the mix changes no result.
+                let count = remaining == 2 ? 2
+                    : (remaining == 12 || remaining >= 16) ? 12
+                    : (remaining == 6 || remaining >= 10) ? 6 : 4
                 var tileSource = source
                 tileSource.base = source.base + done * source.pixelStride
                 let first = firstPixel + done, tileOutput = output + done * layer.channels
