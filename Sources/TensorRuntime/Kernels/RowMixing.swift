@@ -46,9 +46,12 @@ public enum RowMixing {
     ///   - weights: [outputRows][inputRows].
     ///   - bias: `outputRows` floats, or nil.
     ///   - input: [inputRows][columns].
+    ///   - shape: the sizes (output rows, input rows, columns).
     ///   - residual: [outputRows][columns], added before the activation, or nil.
     ///   - rectifies: whether the RELU is applied.
     ///   - output: [outputRows][columns]; must not overlap `input` or `weights`.
+    ///   - rows: the output rows to compute (clamped to `0..<shape.outputRows`); nil for all. Any split of the rows
+    ///     gives the same values.
     public static func run(weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?, input: UnsafePointer<Float>,
                            shape: Shape, residual: UnsafePointer<Float>?, rectifies: Bool,
                            output: UnsafeMutablePointer<Float>, rows: Range<Int>? = nil) {
@@ -167,6 +170,14 @@ public enum RowMixing {
 
     /// Scalar reference of `run`, the definition of the arithmetic: for each output value, bias (or 0), then one
     /// fused multiply-add per term in j order, then the residual, then the RELU (`v < 0 ? 0 : v`).
+    /// - Parameters:
+    ///   - weights: [outputRows][inputRows].
+    ///   - bias: `outputRows` floats, or nil.
+    ///   - input: [inputRows][columns].
+    ///   - shape: the sizes (output rows, input rows, columns).
+    ///   - residual: [outputRows][columns], added before the activation, or nil.
+    ///   - rectifies: whether the RELU is applied.
+    ///   - output: [outputRows][columns], every value written.
     public static func reference(weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                                  input: UnsafePointer<Float>, shape: Shape, residual: UnsafePointer<Float>?,
                                  rectifies: Bool, output: UnsafeMutablePointer<Float>) {
