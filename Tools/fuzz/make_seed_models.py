@@ -257,7 +257,34 @@ def token_mixer():
     return g
 
 
-SEEDS = [conv_prelu, blaze_block, strided_downsample, pool_reshape_concat, mul_slice, attention_crop, token_mixer]
+def token_mixing_block():
+    """The blendshape network's whole token-mixing block, which the planner runs as two row mixings without the
+    transposes (RowMixingFusion): TRANSPOSE, 1×1 CONV_2D with RELU, 1×1 CONV_2D, TRANSPOSE back, residual ADD of the
+    block's input; 3 tokens × 16 channels (the fusion needs a multiple of 16 channels)."""
+    g = SeedGraph("token_mixing_block")
+    tokens, channels, hidden = 3, 16, 4
+    x = g.activation("x", [1, 1, tokens, channels])
+    permutation = g.ints("permutation", [4], [0, 1, 3, 2])
+    transposed = g.activation("transposed", [1, 1, channels, tokens])
+    w1 = g.floats("mix/w1", [hidden, 1, 1, tokens])
+    b1 = g.floats("mix/b1", [hidden])
+    h = g.activation("mix/hidden", [1, 1, channels, hidden])
+    w2 = g.floats("mix/w2", [tokens, 1, 1, hidden])
+    b2 = g.floats("mix/b2", [tokens])
+    mixed = g.activation("mix/out", [1, 1, channels, tokens])
+    back = g.activation("back", [1, 1, tokens, channels])
+    y = g.activation("y", [1, 1, tokens, channels])
+    g.graph.inputs, g.graph.outputs = [x], [y]
+    g.op("TRANSPOSE", [x, permutation], [transposed])
+    g.op("CONV_2D", [transposed, w1, b1], [h], **{**conv_attributes("VALID"), "fused_activation": "RELU"})
+    g.op("CONV_2D", [h, w2, b2], [mixed], **conv_attributes("VALID"))
+    g.op("TRANSPOSE", [mixed, permutation], [back])
+    g.op("ADD", [back, x], [y], fused_activation="NONE")
+    return g
+
+
+SEEDS = [conv_prelu, blaze_block, strided_downsample, pool_reshape_concat, mul_slice, attention_crop, token_mixer,
+         token_mixing_block]
 
 
 def dictionary_entry(raw: bytes) -> str:
