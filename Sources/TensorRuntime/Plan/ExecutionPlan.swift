@@ -41,8 +41,9 @@ final class ExecutionPlan {
         // mixings, one step per convolution, without the transposes.
         var rowMixingAt: [Int: (fusion: RowMixingFusion, position: Int)] = [:]
         for (index, op) in file.operators.enumerated() where !reference && op.type == .transpose {
+            // A TRANSPOSE that closes one block and opens the next belongs to the first block only.
             guard let fusion = RowMixingFusion.find(transpose: index, in: builder),
-                  fusion.members.allSatisfy({ !absorbed.contains($0) }) else { continue }
+                  fusion.members.allSatisfy({ !absorbed.contains($0) && rowMixingAt[$0] == nil }) else { continue }
             let anchors = fusion.convolutions.indices.map { fusion.stepOperator($0) }
             for (position, anchor) in anchors.enumerated() { rowMixingAt[anchor] = (fusion, position) }
             absorbed.formUnion(fusion.members.filter { !anchors.contains($0) })

@@ -160,6 +160,46 @@ final class RowMixingTests: XCTestCase {
     }
 }
 
+extension RowMixingTests {
+    /// TRANSPOSE → CONV_2D → TRANSPOSE → CONV_2D → TRANSPOSE: the middle TRANSPOSE closes the first block and would
+    /// open a second; it belongs to the first (one row-mixing step), the second CONV_2D runs as an ordinary
+    /// convolution, and the plan equals the unfused graph.
+    func testATransposeSharedByTwoBlocksJoinsOnlyTheFirst() throws {
+        var random = TestRandom(seed: 77)
+        let (rows, columns, mixed) = (5, 16, 16)   // both blocks could fuse: 16 columns each
+        var builder = TestModelBuilder()
+        let x = builder.activation("x", [1, 1, rows, columns])
+        let permutation = builder.intConstant("permutation", [4], [0, 1, 3, 2])
+        let t0 = builder.activation("t0", [1, 1, columns, rows])
+        let w1 = builder.constant("w1", [mixed, 1, 1, rows], random.floats(mixed * rows))
+        let c1 = builder.activation("c1", [1, 1, columns, mixed])
+        let t2 = builder.activation("t2", [1, 1, mixed, columns])
+        let w3 = builder.constant("w3", [3, 1, 1, columns], random.floats(3 * columns))
+        let c3 = builder.activation("c3", [1, 1, mixed, 3])
+        let y = builder.activation("y", [1, 1, 3, mixed])
+        let pointwise: [String: TestModelBuilder.Attribute] = [
+            "padding": .string("VALID"), "stride_h": .int(1), "stride_w": .int(1), "fused_activation": .string("NONE"),
+        ]
+        builder.inputs = [x]
+        builder.outputs = [y]
+        builder.add("TRANSPOSE", [x, permutation], [t0])
+        builder.add("CONV_2D", [t0, w1, -1], [c1], pointwise)
+        builder.add("TRANSPOSE", [c1, permutation], [t2])
+        builder.add("CONV_2D", [t2, w3, -1], [c3], pointwise)
+        builder.add("TRANSPOSE", [c3, permutation], [y])
+        let file = try ModelFile(data: builder.serialized())
+        var options = ModelRunner.Options()
+        options.execution = .reference
+        let fast = try ModelRunner(file: file), reference = try ModelRunner(file: file, options: options)
+        XCTAssertEqual(fast.stepLabels.first, "TRANSPOSE+CONV_2D+TRANSPOSE #0", "\(fast.stepLabels)")
+        let input = random.floats(rows * columns)
+        try fast.run(input)
+        try reference.run(input)
+        // Measured 4.8e-7 (summation order of the reference CONV_2D).
+        XCTAssertLessThanOrEqual(ArrayDifference(fast.output(0), reference.output(0)).maximum, 2e-6)
+    }
+}
+
 /// Calls `body` with the base address of `array`, or nil when there is no array.
 private func withOptional<R>(_ array: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
     guard let array else { return body(nil) }
