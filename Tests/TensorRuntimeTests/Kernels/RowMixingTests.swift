@@ -195,8 +195,9 @@ extension RowMixingTests {
         let input = random.floats(rows * columns)
         try fast.run(input)
         try reference.run(input)
-        // Measured 4.8e-7 (summation order of the reference CONV_2D).
-        XCTAssertLessThanOrEqual(ArrayDifference(fast.output(0), reference.output(0)).maximum, 2e-6)
+        let difference = ArrayDifference(fast.output(0), reference.output(0)).maximum
+        print("row mixing, shared TRANSPOSE: largest difference to the unfused reference graph \(difference)")
+        XCTAssertLessThanOrEqual(difference, 2e-6)   // measured 4.8e-7 (the reference CONV_2D sums in another order)
     }
 }
 
