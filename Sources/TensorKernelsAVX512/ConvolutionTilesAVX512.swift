@@ -11,7 +11,8 @@ import TensorKernelInterface
 /// changes how many channels share an instruction, never a value. `reference` below spells the arithmetic out in
 /// scalar code; the tests compare the two, and this path against the AVX2 path, for equality.
 ///
-/// Tiles: up to 12 pixels × 32 channels (two weight panels, 24 accumulators) or × 16 channels (one panel).
+/// Tiles: 12, 8, 6, 4 or 2 pixels × 32 channels (two weight panels, up to 24 accumulators) or × 16 channels (one
+/// panel).
 package enum ConvolutionTilesAVX512 {
     /// Pixels per full register tile.
     package static let tilePixels = 12
@@ -30,18 +31,24 @@ package enum ConvolutionTilesAVX512 {
             var done = 0
             while done < tiled {
                 let remaining = tiled - done
-                // 12, 6 or 4 pixels, never leaving 2 behind when 4 or more remain: a 2-pixel tile has too few
-                // accumulators to hide the FMA latency (a 32-pixel row goes 12, 12, 4, 4 rather than 12, 12, 6, 2).
+                // 12, 8, 6 or 4 pixels, never leaving 2 behind when 4 or more remain: small tiles have too few
+                // accumulators to hide the FMA latency (a 32-pixel row goes 12, 12, 8; a 16-pixel row 8, 8).
                 // Every value gets the same arithmetic in any multi-pixel tile, so the mix changes no result.
-                let count = remaining == 2 ? 2
-                    : (remaining == 12 || remaining >= 16) ? 12
-                    : (remaining == 6 || remaining >= 10) ? 6 : 4
+                let count: Int
+                switch remaining {
+                case 2, 4, 6, 8, 12: count = remaining
+                case 10: count = 6
+                case 14, 16: count = 8
+                default: count = 12
+                }
                 var tileSource = source
                 tileSource.base = source.base + done * source.pixelStride
                 let first = firstPixel + done, tileOutput = output + done * layer.channels
                 switch (count, pair) {
                 case (12, true): tile(Tile12x32.self, tileSource, first, block, layer, tileOutput)
                 case (12, false): tile(Tile12x16.self, tileSource, first, block, layer, tileOutput)
+                case (8, true): tile(Tile8x32.self, tileSource, first, block, layer, tileOutput)
+                case (8, false): tile(Tile8x16.self, tileSource, first, block, layer, tileOutput)
                 case (6, true): tile(Tile6x32.self, tileSource, first, block, layer, tileOutput)
                 case (6, false): tile(Tile6x16.self, tileSource, first, block, layer, tileOutput)
                 case (4, true): tile(Tile4x32.self, tileSource, first, block, layer, tileOutput)
@@ -110,11 +117,14 @@ package enum ConvolutionTilesAVX512 {
                     if pair { c51 = c51.addingProduct(x5, w1) }
                 }
                 if count > 6 {
-                    let x6 = input(6), x7 = input(7), x8 = input(8)
+                    let x6 = input(6), x7 = input(7)
                     c60 = c60.addingProduct(x6, w0)
                     if pair { c61 = c61.addingProduct(x6, w1) }
                     c70 = c70.addingProduct(x7, w0)
                     if pair { c71 = c71.addingProduct(x7, w1) }
+                }
+                if count > 8 {
+                    let x8 = input(8)
                     c80 = c80.addingProduct(x8, w0)
                     if pair { c81 = c81.addingProduct(x8, w1) }
                     let x9 = input(9), xA = input(10), xB = input(11)
@@ -142,6 +152,8 @@ package enum ConvolutionTilesAVX512 {
         if count > 6 {
             storePixel(c60, c61, pair, layer, firstPixel, 6, block, output)
             storePixel(c70, c71, pair, layer, firstPixel, 7, block, output)
+        }
+        if count > 8 {
             storePixel(c80, c81, pair, layer, firstPixel, 8, block, output)
             storePixel(c90, c91, pair, layer, firstPixel, 9, block, output)
             storePixel(cA0, cA1, pair, layer, firstPixel, 10, block, output)
@@ -248,6 +260,8 @@ private protocol TileShapeAVX512 {
 
 private enum Tile12x32: TileShapeAVX512 { static var pixels: Int { 12 }; static var pair: Bool { true } }
 private enum Tile12x16: TileShapeAVX512 { static var pixels: Int { 12 }; static var pair: Bool { false } }
+private enum Tile8x32: TileShapeAVX512 { static var pixels: Int { 8 }; static var pair: Bool { true } }
+private enum Tile8x16: TileShapeAVX512 { static var pixels: Int { 8 }; static var pair: Bool { false } }
 private enum Tile6x32: TileShapeAVX512 { static var pixels: Int { 6 }; static var pair: Bool { true } }
 private enum Tile6x16: TileShapeAVX512 { static var pixels: Int { 6 }; static var pair: Bool { false } }
 private enum Tile4x32: TileShapeAVX512 { static var pixels: Int { 4 }; static var pair: Bool { true } }
