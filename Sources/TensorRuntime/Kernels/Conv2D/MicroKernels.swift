@@ -294,42 +294,6 @@ enum ConvolutionMicroKernel {
         }
         let length = layer.patchLength
         var block = layer.firstChannel
-        // Two blocks at once: each block is two chains of K/2 dependent multiply-adds, so a lone block waits on
-        // their latency; a second, independent block fills those cycles. Every value keeps its arithmetic.
-        while block + 16 < layer.endChannel {
-            let second = block + 16
-            var c0 = SIMDMemory.load8(layer.bias + block), c1 = SIMDMemory.load8(layer.bias + block + 8)
-            var e0 = SIMDMemory.load8(layer.bias + second), e1 = SIMDMemory.load8(layer.bias + second + 8)
-            var d0 = SIMD8<Float>(), d1 = SIMD8<Float>(), f0 = SIMD8<Float>(), f1 = SIMD8<Float>()
-            var weightRow = halfWeights + block * length, secondRow = halfWeights + second * length
-            var k = 0
-            while k + 2 <= length {
-                let x = SIMD8<Float>(repeating: patch[k]), y = SIMD8<Float>(repeating: patch[k + 1])
-                c0 = SIMDMemory.multiplyAdd(c0, x, widen(weightRow))
-                c1 = SIMDMemory.multiplyAdd(c1, x, widen(weightRow + 8))
-                e0 = SIMDMemory.multiplyAdd(e0, x, widen(secondRow))
-                e1 = SIMDMemory.multiplyAdd(e1, x, widen(secondRow + 8))
-                d0 = SIMDMemory.multiplyAdd(d0, y, widen(weightRow + 16))
-                d1 = SIMDMemory.multiplyAdd(d1, y, widen(weightRow + 24))
-                f0 = SIMDMemory.multiplyAdd(f0, y, widen(secondRow + 16))
-                f1 = SIMDMemory.multiplyAdd(f1, y, widen(secondRow + 24))
-                weightRow += 32
-                secondRow += 32
-                k += 2
-            }
-            if k < length {
-                let x = SIMD8<Float>(repeating: patch[k])
-                c0 = SIMDMemory.multiplyAdd(c0, x, widen(weightRow))
-                c1 = SIMDMemory.multiplyAdd(c1, x, widen(weightRow + 8))
-                e0 = SIMDMemory.multiplyAdd(e0, x, widen(secondRow))
-                e1 = SIMDMemory.multiplyAdd(e1, x, widen(secondRow + 8))
-            }
-            finishAndStore(c0 + d0, c1 + d1, layer: layer, pixel: 0, block: block, output + block,
-                           width: min(16, layer.channels - block))
-            finishAndStore(e0 + f0, e1 + f1, layer: layer, pixel: 0, block: second, output + second,
-                           width: min(16, layer.channels - second))
-            block += 32
-        }
         while block < layer.endChannel {
             var c0 = SIMDMemory.load8(layer.bias + block), c1 = SIMDMemory.load8(layer.bias + block + 8)
             var d0 = SIMD8<Float>(), d1 = SIMD8<Float>()
