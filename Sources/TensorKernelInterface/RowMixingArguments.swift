@@ -39,3 +39,12 @@ package struct RowMixingArguments {
         self.output = output
     }
 }
+
+extension RowMixingArguments {
+    /// Rows of the next tile when `remaining` rows are left (both widths tile alike): 6 at most, and 7 left become
+    /// 4 + 3 so that no single row runs one long dependency chain.
+    @inlinable
+    package static func tileRows(remaining: Int) -> Int {
+        remaining == 7 ? 4 : min(6, remaining)
+    }
+}

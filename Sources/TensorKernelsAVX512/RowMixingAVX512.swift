@@ -18,9 +18,7 @@ package enum RowMixingAVX512 {
     package static func run(_ arguments: RowMixingArguments, rows: Range<Int>) {
         var row = rows.lowerBound
         while row < rows.upperBound {
-            // Tiles of 6 rows; 7 left become 4 + 3 so that no single row runs one long dependency chain.
-            let remaining = rows.upperBound - row
-            let count = remaining == 7 ? 4 : min(6, remaining)
+            let count = RowMixingArguments.tileRows(remaining: rows.upperBound - row)
             var column = 0
             while column + 64 <= arguments.columns {
                 rowTile(count, FourVectors.self, arguments, row, column)

@@ -147,8 +147,8 @@ public final class DepthwiseConv2D: @unchecked Sendable {
 
 extension DepthwiseConv2D {
     /// One output pixel for any window size and any border situation: only the taps inside the input are
-    /// summed (sums plus bias), vectorised over channels (8 at a time, then 4) with a scalar tail. Used where the 3×3 fast path does not
-    /// apply (other window sizes, fewer than 8 channels, unusual paddings).
+    /// summed (sums plus bias), vectorised over channels (8 at a time, then 4) with a scalar tail. Used where the 3×3
+    /// fast path does not apply (other window sizes, fewer than 8 channels, unusual paddings).
     @inline(__always)
     func genericPixel(input: UnsafePointer<Float>, outputY: Int, outputX: Int, output: UnsafeMutablePointer<Float>) {
         let g = geometry
@@ -158,34 +158,31 @@ extension DepthwiseConv2D {
         let kernelXRange = max(0, -firstX)..<max(0, min(g.kernelWidth, g.inputWidth - firstX))
         let destination = output + outputX * channels
         let w = UnsafePointer(weights), bias = UnsafePointer(parameters.bias)
-        var channel = 0
-        while channel + 8 <= channels {
-            var sum = SIMDMemory.load8(bias + channel)
+        /// bias + the window's taps inside the input for `Vector.scalarCount` channels from `channel`, summed with
+        /// fused multiply-adds row by row (8 channels at a time, then 4: the full-range detector's 4-channel heads).
+        @inline(__always) func windowSum<Vector: SIMD>(_: Vector.Type, _ channel: Int) -> Vector
+            where Vector.Scalar == Float {
+            @inline(__always) func load(_ pointer: UnsafePointer<Float>) -> Vector {
+                UnsafeRawPointer(pointer).loadUnaligned(as: Vector.self)
+            }
+            var sum = load(bias + channel)
             for kernelY in kernelYRange {
                 let row = input + (firstY + kernelY) * g.inputWidth * channels
                 for kernelX in kernelXRange {
-                    sum = SIMDMemory.multiplyAdd(
-                        sum, SIMDMemory.load8(row + (firstX + kernelX) * channels + channel),
-                        SIMDMemory.load8(w + (kernelY * g.kernelWidth + kernelX) * channels + channel))
+                    sum = sum.addingProduct(load(row + (firstX + kernelX) * channels + channel),
+                                            load(w + (kernelY * g.kernelWidth + kernelX) * channels + channel))
                 }
             }
-            SIMDMemory.store8(sum, destination + channel)
+            return sum
+        }
+        var channel = 0
+        while channel + 8 <= channels {
+            SIMDMemory.store8(windowSum(SIMD8<Float>.self, channel), destination + channel)
             channel += 8
         }
         if channel + 4 <= channels {
-            // Four channels in one register (the full-range detector's 4-channel heads): the same sums.
-            @inline(__always) func load4(_ pointer: UnsafePointer<Float>) -> SIMD4<Float> {
-                UnsafeRawPointer(pointer).loadUnaligned(as: SIMD4<Float>.self)
-            }
-            var sum = load4(bias + channel)
-            for kernelY in kernelYRange {
-                let row = input + (firstY + kernelY) * g.inputWidth * channels
-                for kernelX in kernelXRange {
-                    sum = sum.addingProduct(load4(row + (firstX + kernelX) * channels + channel),
-                                            load4(w + (kernelY * g.kernelWidth + kernelX) * channels + channel))
-                }
-            }
-            UnsafeMutableRawPointer(destination + channel).storeBytes(of: sum, as: SIMD4<Float>.self)
+            UnsafeMutableRawPointer(destination + channel).storeBytes(of: windowSum(SIMD4<Float>.self, channel),
+                                                                      as: SIMD4<Float>.self)
             channel += 4
         }
         while channel < channels {

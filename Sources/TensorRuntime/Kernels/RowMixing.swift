@@ -73,9 +73,7 @@ public enum RowMixing {
         #endif
         var row = rows.lowerBound
         while row < rows.upperBound {
-            // Tiles of 6 rows; 7 left become 4 + 3 so that no single row runs one long dependency chain.
-            let remaining = rows.upperBound - row
-            let count = remaining == 7 ? 4 : min(6, remaining)
+            let count = RowMixingArguments.tileRows(remaining: rows.upperBound - row)
             var column = 0
             while column + 16 <= arguments.columns {
                 switch count {

@@ -13,7 +13,7 @@ import TensorKernelInterface
 /// output; and C is a multiple of 16. A following ADD of a tensor with the final shape (no broadcast) joins as the
 /// residual when the last convolution has no activation (the ADD's own NONE or RELU then applies after it).
 struct RowMixingFusion {
-    /// Every operator of the pattern, in graph order.
+    /// Every operator of the pattern, in the order the data flows through them.
     let members: [Int]
     /// The 1×1 convolutions, in order.
     let convolutions: [Int]
@@ -26,10 +26,13 @@ struct RowMixingFusion {
     /// Whether the last step applies a RELU after the residual (the ADD's fused activation).
     let rectifiesOutput: Bool
 
+    /// The pattern's last operator (the second TRANSPOSE or the ADD), where the last step runs.
+    var last: Int { members.max()! }
+
     /// The operator at which step `position` (0..<convolutions.count) runs: each convolution's own index, the last
     /// one at the pattern's last operator (after the residual has been produced).
     func stepOperator(_ position: Int) -> Int {
-        position == convolutions.count - 1 ? members.max()! : convolutions[position]
+        position == convolutions.count - 1 ? last : convolutions[position]
     }
 
     /// The fusion that starts with TRANSPOSE operator `index`, or nil when the operators after it do not form the
@@ -141,12 +144,12 @@ extension PlanBuilder {
             outputShape[outputShape.count - 1] = outputRows
         }
         if isLast, let residual = fusion.residual {
-            guard try self.shape(of: residual, operator: fusion.members.max()!) == outputShape else {
-                throw PlanError.shapeMismatch(index: fusion.members.max()!, type: "ADD",
+            guard try self.shape(of: residual, operator: fusion.last) == outputShape else {
+                throw PlanError.shapeMismatch(index: fusion.last, type: "ADD",
                                               reason: "the residual's shape differs from the mixed rows'")
             }
         }
-        try produce(output, shape: outputShape, operator: isLast ? fusion.members.max()! : index)
+        try produce(output, shape: outputShape, operator: isLast ? fusion.last : index)
         let weights = constantAddress(op.inputs[1])!
         let bias = op.inputs.count == 3 && op.inputs[2] >= 0 ? constantAddress(op.inputs[2]) : nil
         let rectifies = isLast ? fusion.rectifiesOutput : op.string("fused_activation") == "RELU"
