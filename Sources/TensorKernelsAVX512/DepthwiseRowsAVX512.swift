@@ -160,22 +160,29 @@ package enum DepthwiseRowsAVX512 {
                 var next = bias.addingProduct(top, w0)
                 next = next.addingProduct(middle, w3)
                 next = next.addingProduct(bottom, w6)
-                var offset = 2 * c
-                for index in 0..<count {
-                    top = load(t + offset)
-                    middle = load(m + offset)
-                    bottom = load(b + offset)
+                // Pointers advance one column per output (wrapping arithmetic: no overflow checks in the loop).
+                var topColumn = t + 2 &* c, middleColumn = m + 2 &* c, bottomColumn = b + 2 &* c
+                var destination = output
+                var remaining = count
+                while remaining > 0 {
+                    top = load(topColumn)
+                    middle = load(middleColumn)
+                    bottom = load(bottomColumn)
                     var finished = current.addingProduct(top, w2)
                     finished = finished.addingProduct(middle, w5)
                     finished = finished.addingProduct(bottom, w8)
-                    store(finished, output + index * c)
+                    store(finished, destination)
                     current = next.addingProduct(top, w1)
                     current = current.addingProduct(middle, w4)
                     current = current.addingProduct(bottom, w7)
                     next = bias.addingProduct(top, w0)
                     next = next.addingProduct(middle, w3)
                     next = next.addingProduct(bottom, w6)
-                    offset += c
+                    topColumn += c
+                    middleColumn += c
+                    bottomColumn += c
+                    destination += c
+                    remaining &-= 1
                 }
             } else {
                 var carry = bias.addingProduct(load(t), w0)

@@ -158,8 +158,11 @@ final class DepthwisePointwiseBlock: @unchecked Sendable {
         self.depthwise = depthwise
         self.pointwise = pointwise
         let rowFloats = d.outputWidth * d.outputChannels
-        var rows = max(1, ConvolutionMicroKernel.spanPixels / d.outputWidth)
-        rows = min(rows, max(1, 6144 / rowFloats), max(1, (d.outputHeight + 1) / 2))
+        let maximumRows = min(max(1, 6144 / rowFloats), max(1, (d.outputHeight + 1) / 2))
+        var rows = min(max(1, ConvolutionMicroKernel.spanPixels / d.outputWidth), maximumRows)
+        if let whole = (rows...min(maximumRows, 2 * rows + 1)).first(where: { $0 * d.outputWidth % 12 == 0 }) {
+            rows = whole
+        }
         rowsPerUnit = rows
         workUnitCount = (d.outputHeight + rows - 1) / rows
         workspaceCount = rows * rowFloats
