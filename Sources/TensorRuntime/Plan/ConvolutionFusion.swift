@@ -140,13 +140,18 @@ final class DepthwisePointwiseBlock: @unchecked Sendable {
 
     /// Output rows per work unit: enough for a span of about `ConvolutionMicroKernel.spanPixels` pixels on narrow
     /// maps (the pointwise weights are then streamed once per span, not once per row), bounded so the scratch rows
-    /// stay in L1 and the map still divides into at least two units.
+    /// stay in L1 and the map still divides into at least two units; within those bounds, up to about twice as
+    /// many rows when that makes a unit's pixels a multiple of `unitPixelMultiple`.
     let rowsPerUnit: Int
     let workUnitCount: Int
     /// Scratch floats per thread: `rowsPerUnit` depthwise output rows.
     let workspaceCount: Int
     /// The smallest map (output pixels) the row-wise order pays for; the planner joins no smaller layers.
     static let minimumMapPixels = 16
+    /// A unit's pixels, where the bounds allow, are a multiple of this: the full register tiles of both widths
+    /// (`ConvolutionMicroKernel.tilePixels`, 6, and the AVX-512 tiles' 12), so the pointwise pass runs no smaller
+    /// tile (a 32-pixel row alone would end in an 8-pixel tile; three rows make 96 = 8 × 12).
+    static let unitPixelMultiple = 12
 
     /// Joins `depthwise` (no residual of its own) and `pointwise` (1×1, stride 1, no padding, on the depthwise
     /// output's size); nil when they do not fit together so, or when the map is smaller than `minimumMapPixels`.
@@ -160,7 +165,7 @@ final class DepthwisePointwiseBlock: @unchecked Sendable {
         let rowFloats = d.outputWidth * d.outputChannels
         let maximumRows = min(max(1, 6144 / rowFloats), max(1, (d.outputHeight + 1) / 2))
         var rows = min(max(1, ConvolutionMicroKernel.spanPixels / d.outputWidth), maximumRows)
-        if let whole = (rows...min(maximumRows, 2 * rows + 1)).first(where: { $0 * d.outputWidth % 12 == 0 }) {
+        if let whole = (rows...min(maximumRows, 2 * rows + 1)).first(where: { $0 * d.outputWidth % Self.unitPixelMultiple == 0 }) {
             rows = whole
         }
         rowsPerUnit = rows
