@@ -72,6 +72,35 @@ final class InferenceAllocationTests: XCTestCase {
         }
     }
 
+    /// Work that writes one value per part (stands in for a crop).
+    private final class PartWriter: SplitWork {
+        let values = UnsafeMutableBufferPointer<Int>.allocate(capacity: 8)
+        init() { values.initialize(repeating: 0) }
+        deinit { values.deallocate() }
+        func run(part: Int, of parts: Int) { values[part] &+= parts }
+    }
+
+    /// `runSplit` allocates nothing, at 1, 2 and 3 threads, between inferences of the runner.
+    func testRunSplitAllocatesNothing() throws {
+        let (model, inputPath) = models[0]
+        let values = try input(inputPath)
+        let work = PartWriter()
+        for threads in [1, 2, 3] {
+            let runner = try runner(model, threads: threads)
+            try values.withUnsafeBufferPointer { buffer in
+                try runner.run(input: buffer)
+                runner.runSplit(work)
+                for attempt in 0..<10 {
+                    let count = try allocations {
+                        runner.runSplit(work)
+                        try runner.run(input: buffer)
+                    }
+                    XCTAssertEqual(count, 0, "\(threads) thread(s), attempt \(attempt): \(count) allocations")
+                }
+            }
+        }
+    }
+
     /// With worker threads the runner switches between split and serial runs (`ExecutionModeChooser`: run 8 is the
     /// first serial probe, then every 8th run probes the other mode). Every run from the second through the 24th,
     /// of both kinds, allocates nothing, at 2 and 3 threads.

@@ -30,7 +30,7 @@ final class PipelineAllocationTests: XCTestCase {
     /// smoothing) is not allocation-free: the engine returns its faces as Swift arrays (478 landmarks, normalized
     /// landmarks, metric landmarks of the pose, ...). What the test pins is that the count is small, the same on
     /// every frame after warm-up, and does not grow over 60 frames (no per-frame leak or cache growth).
-    /// Measured: 60 allocations per tracked frame (attention, One Euro smoothing, 1 and 2 threads), the same on
+    /// Measured: 59 allocations per tracked frame (attention, One Euro smoothing, 1 and 2 threads), the same on
     /// every one of the 60 frames.
     func testTrackedFrameAllocatesAFixedSmallCount() throws {
         let image = try ImageDecoder.decode(contentsOf: Self.root.appendingPathComponent(
@@ -40,16 +40,18 @@ final class PipelineAllocationTests: XCTestCase {
                 model: .attention, smoothing: .faceLandmarkerDefault,
                 weightsDirectory: Self.root.appendingPathComponent("Weights"), threads: threads))
             for frame in 0..<3 { _ = try engine.process(image, timestamp: Double(frame) / 30) }  // detection + warm-up
-            var counts: [Int64] = []
+            var counts: [Int64] = [], largest: UInt64 = 0
             for frame in 3..<63 {
                 var faces: [FaceMeshResult] = []
                 let measured = try allocations { faces = try engine.process(image, timestamp: Double(frame) / 30) }
                 XCTAssertEqual(faces.count, 1, "frame \(frame): the face is tracked")
                 counts.append(measured.count)
+                largest = max(largest, measured.largest)
             }
-            print("tracked frame, \(threads) thread(s): allocations per frame min \(counts.min()!), max \(counts.max()!)")
+            print("tracked frame, \(threads) thread(s): allocations per frame min \(counts.min()!), max \(counts.max()!),"
+                  + " largest request \(largest) bytes")
             XCTAssertEqual(counts.min(), counts.max(), "\(threads) thread(s): the per-frame count must not vary: \(counts)")
-            XCTAssertLessThanOrEqual(counts.max()!, 120, "\(threads) thread(s)")  // measured 60
+            XCTAssertLessThanOrEqual(counts.max()!, 120, "\(threads) thread(s)")  // measured 59
         }
     }
 

@@ -131,20 +131,22 @@ enum BilinearNeighbourhood {
     }
 }
 
-/// Receives the output pixels of `BilinearWarpSampler`, in increasing pixel order.
+/// Receives the output pixels of `BilinearWarpSampler`, in increasing pixel order within each band of rows (a whole
+/// crop is one band).
 protocol WarpPixelSink {
     /// Stores output pixel `pixel` (row-major index; its channels start at offset 3·pixel of an NHWC buffer) whose
     /// R, G, B bytes are lanes 0, 1, 2 of `bytes`, each in [0, 255]. Lane 3 is unspecified: the sink may write it
     /// into the next pixel's first channel, which the next call overwrites, so this is never called for the last
-    /// pixel of the crop.
+    /// pixel of a band.
     func store(pixel: Int, bytes: SIMD4<Int32>)
 
     /// Stores pixels `pixel` and `pixel + 1`, packed: R, G, B of `pixel` in lanes 0...2 of `bytes`, of
     /// `pixel + 1` in lanes 3...5. Lanes 6 and 7 are unspecified: the sink may write them into the first two
-    /// channels of `pixel + 2`, which later calls overwrite, so `pixel + 1` is never the crop's last pixel.
+    /// channels of `pixel + 2`, which later calls overwrite, so `pixel + 1` is never a band's last pixel.
     func storePair(pixel: Int, bytes: SIMD8<Int32>)
 
-    /// Stores the last pixel of the crop: lanes 0, 1, 2 only, nothing past them.
+    /// Stores the last pixel of a band: lanes 0, 1, 2 only, nothing past them (the next band may be another
+    /// thread's).
     func storeLast(pixel: Int, bytes: SIMD4<Int32>)
 }
 

@@ -38,16 +38,25 @@ enum BilinearWarpSampler {
         }
     }
 
-    /// Samples the crop given by `inverse` (output → source pixel coordinates) and hands every output pixel to
-    /// `sink`, in row-major order.
+    /// Samples the crop given by `inverse` (output → source pixel coordinates) and hands the output pixels of
+    /// `rows` (all rows when nil) to `sink`, in row-major order.
+    ///
+    /// A band of rows ends with `storeLast`, so it writes nothing past its last pixel: bands of one crop can be
+    /// computed on different threads at the same time, and give the same bytes as the whole crop at once.
+    /// `scratch`: `scratchCount(outputWidth:)` Int32 values the call may use; nil takes a temporary allocation
+    /// (on the stack, except that on a thread other than the main one the check of the stack's room allocates).
     @inline(__always)
     static func warp<Sink: WarpPixelSink>(_ image: RGBImage, inverse: PerspectiveTransform, outputWidth: Int,
-                                          outputHeight: Int, border: BorderMode, sink: Sink) {
+                                          outputHeight: Int, rows: Range<Int>? = nil, border: BorderMode,
+                                          scratch: UnsafeMutablePointer<Int32>? = nil, sink: Sink) {
+        let rows = rows ?? 0..<outputHeight
+        precondition(rows.lowerBound >= 0 && rows.upperBound <= outputHeight, "rows outside the crop")
+        guard !rows.isEmpty else { return }
         guard image.width >= 2, image.height >= 2, image.width <= Int(Int16.max), image.height <= Int(Int16.max),
               image.pixels.count <= Int(Int32.max) else {
-            let lastIndex = (outputWidth * outputHeight - 1) * 3
+            let lastIndex = (outputWidth * rows.upperBound - 1) * 3
             ReferenceBilinearWarp.warp(image, inverse: inverse, outputWidth: outputWidth, outputHeight: outputHeight,
-                                       border: border) { index, r, g, b in
+                                       rows: rows, border: border) { index, r, g, b in
                 let bytes = SIMD4<Int32>(Int32(r), Int32(g), Int32(b), 0)
                 if index == lastIndex { sink.storeLast(pixel: index / 3, bytes: bytes) }
                 else { sink.store(pixel: index / 3, bytes: bytes) }
@@ -60,31 +69,43 @@ enum BilinearWarpSampler {
         // A row, plus the lanes the last block computes beyond it.
         let capacity = outputWidth + lanes
         let rowStride = image.width * 3
-        withUnsafeTemporaryAllocation(of: Int32.self, capacity: capacity * Scratch.arrayCount) { buffer in
-            let scratch = Scratch(buffer.baseAddress!, capacity: capacity)
+        @inline(__always) func sampleRows(_ scratch: Scratch) {
             image.pixels.withUnsafeBufferPointer { pixels in
                 m.withUnsafeBufferPointer { transform in
                     let source = pixels.baseAddress!
-                    for y in 0..<outputHeight {
+                    for y in rows {
                         computePositions(scratch, row: y, outputWidth: outputWidth, blockWidth: blockWidth,
                                          transform: transform.baseAddress!, imageWidth: image.width,
                                          imageHeight: image.height, border: border)
                         sampleRow(scratch, firstPixel: y * outputWidth, count: outputWidth,
-                                  isLastRow: y == outputHeight - 1, source: source, rowStride: rowStride, sink: sink)
+                                  isLastRow: y == rows.upperBound - 1, source: source, rowStride: rowStride,
+                                  sink: sink)
                     }
                 }
             }
         }
+        if let scratch {
+            sampleRows(Scratch(scratch, capacity: capacity))
+        } else {
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: scratchCount(outputWidth: outputWidth)) {
+                sampleRows(Scratch($0.baseAddress!, capacity: capacity))
+            }
+        }
+    }
+
+    /// Int32 values of the scratch `warp` uses for output rows `outputWidth` pixels wide.
+    static func scratchCount(outputWidth: Int) -> Int {
+        (outputWidth + lanes) * Scratch.arrayCount
     }
 
     /// Pass 2: blends the `count` pixels of one output row (the first is output pixel `firstPixel`) and hands them
-    /// to `sink`. Kept out of line (one call per row, specialized per sink) so that the compiler optimizes it as
-    /// a unit.
+    /// to `sink`; `isLastRow`: the row ends the band, so its last pixel goes to `storeLast`. Kept out of line (one
+    /// call per row, specialized per sink) so that the compiler optimizes it as a unit.
     @inline(never)
     private static func sampleRow<Sink: WarpPixelSink>(_ scratch: Scratch, firstPixel: Int, count: Int,
                                                        isLastRow: Bool, source: UnsafePointer<UInt8>, rowStride: Int,
                                                        sink: Sink) {
-        // Every pixel but the crop's last is stored with 4 lanes (or in pairs).
+        // Every pixel but the band's last is stored with 4 lanes (or in pairs).
         let fullCount = isLastRow ? count - 1 : count
         var i = 0
         if BilinearNeighbourhood.blendsPairs {
@@ -227,10 +248,10 @@ enum BilinearWarpSampler {
 /// - weights (32−fx)(32−fy)·32, fx(32−fy)·32, (32−fx)fy·32, fx·fy·32 (15-bit fixed point, sum 2^15);
 /// - byte = (Σ weight·neighbour + 2^14) >> 15 per channel, neighbours outside the image per `BorderMode`.
 enum ReferenceBilinearWarp {
-    /// Calls `store(outputIndex, r, g, b)` for every output pixel in row-major order, `outputIndex` being the
-    /// offset of the pixel's first channel in an NHWC buffer.
+    /// Calls `store(outputIndex, r, g, b)` for every output pixel of `rows` (all rows when nil) in row-major
+    /// order, `outputIndex` being the offset of the pixel's first channel in an NHWC buffer.
     static func warp(_ image: RGBImage, inverse: PerspectiveTransform, outputWidth: Int, outputHeight: Int,
-                     border: BorderMode, store: (Int, UInt8, UInt8, UInt8) -> Void) {
+                     rows: Range<Int>? = nil, border: BorderMode, store: (Int, UInt8, UInt8, UInt8) -> Void) {
         let m = inverse.m
         precondition(m.count == 9)
         let tab = Double(ImageCropper.subpixelSteps)
@@ -252,7 +273,7 @@ enum ReferenceBilinearWarp {
             let o = (cy * sourceWidth + cx) * 3
             return (Int32(image.pixels[o]), Int32(image.pixels[o + 1]), Int32(image.pixels[o + 2]))
         }
-        for y in 0..<outputHeight {
+        for y in rows ?? 0..<outputHeight {
             var blockStart = 0
             while blockStart < outputWidth {
                 let dx = Double(blockStart), dy = Double(y)

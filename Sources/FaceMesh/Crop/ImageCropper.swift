@@ -1,4 +1,5 @@
 import Foundation
+import TensorRuntime
 
 /// How the crop samplers fill samples that fall outside the image.
 public enum BorderMode: Sendable, Hashable {
@@ -32,15 +33,26 @@ public enum ImageCropper {
     public static func crop(_ image: RGBImage, region: RotatedRect, outputWidth: Int, outputHeight: Int,
                             border: BorderMode, valueRange: ClosedRange<Float>,
                             into destination: UnsafeMutablePointer<Float>, destinationCount: Int) throws {
+        let (inverse, sink) = try floatCrop(region: region, outputWidth: outputWidth, outputHeight: outputHeight,
+                                            valueRange: valueRange, into: destination,
+                                            destinationCount: destinationCount)
+        BilinearWarpSampler.warp(image, inverse: inverse, outputWidth: outputWidth, outputHeight: outputHeight,
+                                 border: border, sink: sink)
+    }
+
+    /// The checked transform and float sink of `crop(_:region:outputWidth:outputHeight:border:valueRange:into:
+    /// destinationCount:)`.
+    static func floatCrop(region: RotatedRect, outputWidth: Int, outputHeight: Int, valueRange: ClosedRange<Float>,
+                          into destination: UnsafeMutablePointer<Float>, destinationCount: Int) throws
+        -> (inverse: PerspectiveTransform, sink: FloatPixelSink)
+    {
         let inverse = try sourceFromTensorTransform(region: region, outputWidth: outputWidth,
                                                    outputHeight: outputHeight, cornerInset: 0)
         let pixelCount = try checkedPixelCount(outputWidth: outputWidth, outputHeight: outputHeight)
         try checkCapacity(pixelCount * 3, destinationCount)
         let scale = (valueRange.upperBound - valueRange.lowerBound) / 255
         let offset = valueRange.lowerBound - 0 * scale
-        let sink = FloatPixelSink(destination: destination, scale: scale, offset: offset)
-        BilinearWarpSampler.warp(image, inverse: inverse, outputWidth: outputWidth, outputHeight: outputHeight,
-                                 border: border, sink: sink)
+        return (inverse, FloatPixelSink(destination: destination, scale: scale, offset: offset))
     }
 
     /// The same crop as bytes: `[outputHeight, outputWidth, 3]` RGB, exactly what OpenCV's `warpPerspective`
@@ -103,6 +115,67 @@ public enum ImageCropper {
         // Adding 1.5·2^52 leaves the integer nearest to `clamped` (ties to even, the default rounding mode) in the
         // low bits of the sum: exact for |value| < 2^51, branch-free, and the same result as rint/cvRound.
         return Int32(truncatingIfNeeded: (clamped + 6_755_399_441_055_744.0).bitPattern)
+    }
+}
+
+/// The float crop of `ImageCropper.crop(_:region:outputWidth:outputHeight:border:valueRange:into:destinationCount:)`
+/// computed in bands of rows, so that the threads of a `ModelRunner` can share it (`ModelRunner.runSplit(_:)`):
+/// part p of n writes rows ⌊p·H/n⌋ ..< ⌊(p+1)·H/n⌋ and nothing else. Every band count gives the same bytes as the
+/// whole crop at once.
+///
+/// Keep one instance (handing it to the runner then allocates nothing), `prepare` it for each crop, run it, and
+/// `finish()` it, which lets go of the image. Not thread-safe apart from the parts of one run. Each of the first
+/// `scratchParts` parts has its own sampler scratch, kept from crop to crop, so that the parts allocate nothing
+/// on any thread.
+final class BandedCrop: SplitWork {
+    /// Parts with a kept scratch; further parts take a temporary one.
+    static let scratchParts = 8
+    private var image: RGBImage?
+    private var inverse = PerspectiveTransform(coefficients: [1, 0, 0, 0, 1, 0, 0, 0, 1])
+    private var sink: FloatPixelSink?
+    private var outputWidth = 0, outputHeight = 0
+    private var border = BorderMode.replicate
+    /// `scratchParts` sampler scratches of `scratchStride` Int32 values each (grown by `prepare`).
+    private var scratch = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
+    private var scratchStride = 0
+
+    deinit {
+        scratch.deallocate()
+    }
+
+    /// Checks the crop and keeps what the parts need; arguments as in `ImageCropper.crop(...into:...)` (same
+    /// errors). `destination` must stay valid until the parts have run.
+    func prepare(_ image: RGBImage, region: RotatedRect, outputWidth: Int, outputHeight: Int, border: BorderMode,
+                 valueRange: ClosedRange<Float>, into destination: UnsafeMutablePointer<Float>,
+                 destinationCount: Int) throws {
+        (inverse, sink) = try ImageCropper.floatCrop(region: region, outputWidth: outputWidth,
+                                                     outputHeight: outputHeight, valueRange: valueRange,
+                                                     into: destination, destinationCount: destinationCount)
+        let needed = BilinearWarpSampler.scratchCount(outputWidth: outputWidth)
+        if needed > scratchStride {
+            scratch.deallocate()
+            scratch = .allocate(capacity: needed * Self.scratchParts)
+            scratchStride = needed
+        }
+        self.image = image
+        self.outputWidth = outputWidth
+        self.outputHeight = outputHeight
+        self.border = border
+    }
+
+    /// Writes band `part` of `parts` of the prepared crop.
+    func run(part: Int, of parts: Int) {
+        guard let image, let sink else { preconditionFailure("BandedCrop.run before prepare") }
+        let rows = part * outputHeight / parts ..< (part + 1) * outputHeight / parts
+        BilinearWarpSampler.warp(image, inverse: inverse, outputWidth: outputWidth, outputHeight: outputHeight,
+                                 rows: rows, border: border,
+                                 scratch: part < Self.scratchParts ? scratch + part * scratchStride : nil, sink: sink)
+    }
+
+    /// Lets go of the image and the destination.
+    func finish() {
+        image = nil
+        sink = nil
     }
 }
 

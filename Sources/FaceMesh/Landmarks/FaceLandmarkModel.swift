@@ -68,11 +68,20 @@ public final class CropLandmarkModel<Network: FaceCropNetwork>: FaceLandmarkMode
     /// Points per face: 468 for FaceMesh, 478 for Attention Mesh and Face Mesh V2.
     public var landmarkCount: Int { Network.kind.landmarkCount }
     private let network: Network
-    private var crop = [Float](repeating: 0, count: Network.inputSize * Network.inputSize * 3)
+    /// The network's input crop (NHWC, [0, 1]).
+    private let crop: UnsafeMutableBufferPointer<Float>
+    /// Computes the crop in row bands on the network's threads.
+    private let bandedCrop = BandedCrop()
 
     /// Loads the network's weight file from `directory`; `threads` ≥ 1 is the network's thread count.
     public init(weightsDirectory directory: URL, threads: Int = 1) throws {
         network = try Network(weightsDirectory: directory, threads: threads)
+        crop = .allocate(capacity: Network.inputSize * Network.inputSize * 3)
+        crop.initialize(repeating: 0)
+    }
+
+    deinit {
+        crop.deallocate()
     }
 
     /// Crops `region`, runs the network on the crop and projects its landmarks back to normalized image
@@ -80,13 +89,11 @@ public final class CropLandmarkModel<Network: FaceCropNetwork>: FaceLandmarkMode
     public func predict(in image: RGBImage, region: NormalizedRect, presenceThreshold: Float) throws -> ImageLandmarkPrediction? {
         let side = Self.side
         let rect = region.pixelRect(imageWidth: image.width, imageHeight: image.height)
-        let count = crop.count
-        try crop.withUnsafeMutableBufferPointer { buffer in
-            try ImageCropper.crop(image, region: rect, outputWidth: side, outputHeight: side,
-                                  border: .replicate, valueRange: 0...1, into: buffer.baseAddress!,
-                                  destinationCount: count)
-        }
-        let prediction = try crop.withUnsafeBufferPointer { try network.predict($0) }
+        try bandedCrop.prepare(image, region: rect, outputWidth: side, outputHeight: side, border: .replicate,
+                               valueRange: 0...1, into: crop.baseAddress!, destinationCount: crop.count)
+        network.runSplit(bandedCrop)
+        bandedCrop.finish()
+        let prediction = try network.predict(UnsafeBufferPointer(crop))
         guard prediction.presence > presenceThreshold else { return nil }
         return ImageLandmarkPrediction(
             landmarks: LandmarkProjection.cropToImage(prediction.landmarks, inputSize: Float(side), region: region),

@@ -17,6 +17,11 @@ public final class FaceMeshV2Network: FaceCropNetwork {
         model = try ModelFileRunner(.faceLandmarkV2, directory: directory, threads: threads)
     }
 
+    /// Computes `work` with the runner's threads (`ModelRunner.runSplit(_:)`).
+    public func runSplit(_ work: any SplitWork) {
+        model.runner.runSplit(work)
+    }
+
     /// Runs the network on a 256×256×3 crop (NHWC, [0, 1]); landmarks in model-input pixels.
     public func predict(_ input: UnsafeBufferPointer<Float>) throws -> CropLandmarkPrediction {
         try model.run(input)

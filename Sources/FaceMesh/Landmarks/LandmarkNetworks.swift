@@ -25,6 +25,16 @@ public protocol FaceCropNetwork: AnyObject {
     init(weightsDirectory directory: URL, threads: Int) throws
     /// Runs the network on a 192×192×3 crop (NHWC, [0, 1]).
     func predict(_ input: UnsafeBufferPointer<Float>) throws -> CropLandmarkPrediction
+    /// Computes `work` (the crop of the next input) with the network's threads (`ModelRunner.runSplit(_:)`); the
+    /// default computes it as one part on the calling thread.
+    func runSplit(_ work: any SplitWork)
+}
+
+extension FaceCropNetwork {
+    /// Computes `work` as its single part on the calling thread.
+    public func runSplit(_ work: any SplitWork) {
+        work.run(part: 0, of: 1)
+    }
 }
 
 /// MediaPipe's FaceMesh network: a 192×192×3 NHWC crop with values in [0, 1] → 468 landmarks + face flag.
@@ -39,6 +49,11 @@ public final class FaceMeshNetwork: FaceCropNetwork {
     /// Loads `face_landmark.sfmw` from `directory`; `threads` ≥ 1 is the runner's thread count (`ModelRunner.Options`).
     public init(weightsDirectory directory: URL, threads: Int = 1) throws {
         model = try ModelFileRunner(.faceLandmark, directory: directory, threads: threads)
+    }
+
+    /// Computes `work` with the runner's threads (`ModelRunner.runSplit(_:)`).
+    public func runSplit(_ work: any SplitWork) {
+        model.runner.runSplit(work)
     }
 
     /// Runs the network on a 192×192×3 crop (NHWC, [0, 1]).
@@ -61,6 +76,11 @@ public final class AttentionMeshNetwork: FaceCropNetwork {
     /// Loads `face_landmark_with_attention.sfmw` from `directory`; `threads` ≥ 1 is the runner's thread count (`ModelRunner.Options`).
     public init(weightsDirectory directory: URL, threads: Int = 1) throws {
         model = try ModelFileRunner(.attentionMesh, directory: directory, threads: threads)
+    }
+
+    /// Computes `work` with the runner's threads (`ModelRunner.runSplit(_:)`).
+    public func runSplit(_ work: any SplitWork) {
+        model.runner.runSplit(work)
     }
 
     /// Runs the network on a 192×192×3 crop (NHWC, [0, 1]); landmarks in model-input pixels.

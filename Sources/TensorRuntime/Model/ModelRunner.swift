@@ -114,6 +114,10 @@ public final class ModelRunner {
     private var workers: AnyObject?
     /// Picks split or serial runs from their measured durations (see `execute()`).
     private var modeChooser = ExecutionModeChooser()
+    /// The work `runSplit(_:)` lends the worker pool to (set only while it runs; read by the workers).
+    private let lentWork = LentWork()
+    /// Pool task id of `runSplit(_:)`'s work (group tasks are ≥ 0, single steps −1 − step).
+    private static let lentWorkTask = Int.min
 
     /// Compiles `file` into an execution plan. Throws `PlanError` when the graph uses unsupported operators or its
     /// shapes do not fit together, or the thread count is invalid or threads cannot be started, and
@@ -143,10 +147,13 @@ public final class ModelRunner {
         groupParts = plan.groups.map { ParallelSchedule.parts(for: $0, steps: plan.steps, threads: threads) }
         if threads > 1, #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *) {
             let partitions = plan.steps.map(\.partition), groups = plan.groups, contexts = self.contexts
-            // Task t ≥ 0: group t; task −1 − s: step s alone (profiling).
+            let lentWork = self.lentWork
+            // Task t ≥ 0: group t; task −1 − s: step s alone (profiling); `lentWorkTask`: `runSplit(_:)`'s work.
             workers = try WorkerPool(workerCount: threads - 1) { task, part, parts, thread in
                 let context = contexts[thread]
-                if task >= 0, !groups[task].members.isEmpty {
+                if task == Self.lentWorkTask {
+                    lentWork.work.unsafelyUnwrapped.run(part: part, of: parts)
+                } else if task >= 0, !groups[task].members.isEmpty {
                     groups[task].run(part: part, of: parts, context: context)
                 } else {
                     let partition = partitions[task >= 0 ? groups[task].steps.lowerBound : -1 - task].unsafelyUnwrapped
@@ -254,6 +261,23 @@ public final class ModelRunner {
         }
     }
 
+    /// Computes `work` with the runner's threads: parts 0..<`threadCount`, part p on thread p (the calling thread
+    /// computes part 0), when the runner currently splits its runs; otherwise (one thread, or a machine whose other
+    /// cores are busy, as `ExecutionModeChooser` measured on recent runs) as the single part 0 of 1 on the calling
+    /// thread. Returns when every part is done. For work around an inference that is worth sharing, such as the
+    /// crop that makes a model's input; the parts must give the same result in any order and on any thread.
+    /// Allocates nothing. Like `run`, it must not be called on two threads at once.
+    public func runSplit(_ work: any SplitWork) {
+        if #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *), let workers, modeChooser.prefersParallel {
+            let pool = unsafeDowncast(workers, to: WorkerPool.self)
+            lentWork.work = work
+            pool.run(task: Self.lentWorkTask, parts: pool.threadCount)
+            lentWork.work = nil
+        } else {
+            work.run(part: 0, of: 1)
+        }
+    }
+
     /// Convenience: runs the model on one input array.
     public func run(_ input: [Float]) throws {
         try input.withUnsafeBufferPointer { try run(input: $0) }
@@ -274,6 +298,22 @@ public final class ModelRunner {
         guard let index = outputs.firstIndex(where: { $0.name == name }) else { throw PlanError.unknownOutput(name) }
         return output(index)
     }
+}
+
+/// Work that can be divided into parts computed on different threads (`ModelRunner.runSplit(_:)`).
+///
+/// A class, so that handing it to the runner's workers copies a reference and allocates nothing: keep one instance
+/// and update its inputs before each call.
+public protocol SplitWork: AnyObject {
+    /// Computes part `part` of `parts` (0 ≤ part < parts). The parts of one call run on different threads at the
+    /// same time; each must write only its own share of the output and give the same values on any thread.
+    func run(part: Int, of parts: Int)
+}
+
+/// Holds the work a runner lends its workers during `runSplit(_:)` (written by the calling thread before the pool
+/// publishes the task, read by the workers after they see it).
+private final class LentWork: @unchecked Sendable {
+    var work: (any SplitWork)?
 }
 
 /// A runner owns its arena and workspace: it must not run on two threads at once, so it is explicitly not

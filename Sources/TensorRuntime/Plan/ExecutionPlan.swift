@@ -226,6 +226,13 @@ struct ExecutionModeChooser {
         return runs % Self.probeInterval == 0 ? !preferParallel : preferParallel
     }
 
+    /// Whether split runs have recently been at least as fast as serial ones (true before both were measured);
+    /// unlike `nextRunIsParallel()` it counts no run and never probes.
+    var prefersParallel: Bool {
+        guard let parallel = parallelRuns.median, let serial = serialRuns.median else { return true }
+        return parallel <= serial
+    }
+
     /// Records the duration of a run of the given mode, in nanoseconds.
     mutating func record(parallel: Bool, nanoseconds: UInt64) {
         if parallel { parallelRuns.append(nanoseconds) } else { serialRuns.append(nanoseconds) }

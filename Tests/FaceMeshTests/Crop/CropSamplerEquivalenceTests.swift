@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import FaceMesh
 import TestSupport
@@ -149,6 +150,44 @@ final class CropSamplerEquivalenceTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(compared, 360)
+    }
+
+    /// `BandedCrop` (the crop in row bands, for the runner's threads) gives the whole crop's floats bit for bit
+    /// for 1 to 5 bands (more bands than rows included), whether the bands run in order, in reverse order (a band
+    /// that wrote past its last pixel would spoil the next band's first one) or at the same time on several
+    /// threads, and writes nothing past the crop.
+    func testRowBandsGiveTheWholeCropBytes() throws {
+        var cases = try Self.randomCases(count: 60, seed: 31)
+        cases += try Self.specialCases()
+        let bands = BandedCrop()
+        for (index, item) in cases.enumerated() {
+            let count = item.outputWidth * item.outputHeight * 3
+            var whole = [Float](repeating: .nan, count: count + 8)
+            try whole.withUnsafeMutableBufferPointer { buffer in
+                try ImageCropper.crop(item.image, region: item.region, outputWidth: item.outputWidth,
+                                      outputHeight: item.outputHeight, border: item.border, valueRange: -1...1,
+                                      into: buffer.baseAddress!, destinationCount: count)
+            }
+            for parts in 1...5 {
+                for order in ["forward", "reverse", "concurrent"] {
+                    var banded = [Float](repeating: .nan, count: count + 8)
+                    try banded.withUnsafeMutableBufferPointer { buffer in
+                        try bands.prepare(item.image, region: item.region, outputWidth: item.outputWidth,
+                                          outputHeight: item.outputHeight, border: item.border, valueRange: -1...1,
+                                          into: buffer.baseAddress!, destinationCount: count)
+                        switch order {
+                        case "forward": for part in 0..<parts { bands.run(part: part, of: parts) }
+                        case "reverse": for part in (0..<parts).reversed() { bands.run(part: part, of: parts) }
+                        default: DispatchQueue.concurrentPerform(iterations: parts) { bands.run(part: $0, of: parts) }
+                        }
+                        bands.finish()
+                    }
+                    XCTAssertEqual(banded.map(\.bitPattern), whole.map(\.bitPattern),
+                                   "case \(index) (\(item.outputWidth)×\(item.outputHeight) from \(item.image.width)×"
+                                   + "\(item.image.height)), \(parts) bands, \(order)")
+                }
+            }
+        }
     }
 
     func testFastSamplerMatchesReferenceOnSpecialRegions() throws {

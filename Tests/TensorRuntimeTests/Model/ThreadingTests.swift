@@ -56,6 +56,46 @@ final class ThreadingTests: XCTestCase {
         }
     }
 
+    /// Records which parts `runSplit` computed, and on which threads.
+    private final class PartRecorder: SplitWork, @unchecked Sendable {
+        private let lock = NSLock()
+        private(set) var calls: [(part: Int, parts: Int, thread: pthread_t)] = []
+
+        func run(part: Int, of parts: Int) {
+            lock.lock()
+            calls.append((part, parts, pthread_self()))
+            lock.unlock()
+        }
+
+        func reset() { calls.removeAll() }
+    }
+
+    /// `runSplit` computes each part exactly once: with one thread the single part 0 of 1, with worker threads
+    /// parts 0..<threads, part 0 on the calling thread; before and after inferences of the runner.
+    func testRunSplitComputesEveryPartOnce() throws {
+        let model = models[0]
+        let input = try floats(model.input)
+        let recorder = PartRecorder()
+        for threads in [1, 2, 3] {
+            let runner = try runner(model.name, threads: threads)
+            for round in 0..<20 {
+                if round > 0 { try runner.run(input) }
+                recorder.reset()
+                runner.runSplit(recorder)
+                let calls = recorder.calls
+                // A busy machine can make the runner prefer serial runs; then the work is one part, too.
+                let parts = calls.first?.parts ?? 0
+                XCTAssertTrue(parts == 1 || parts == threads, "\(threads) threads: \(parts) parts")
+                XCTAssertEqual(calls.map(\.part).sorted(), Array(0..<parts), "\(threads) threads, round \(round)")
+                XCTAssertTrue(calls.allSatisfy { $0.parts == parts })
+                let callerPart = calls.first { $0.part == 0 }
+                XCTAssertNotNil(callerPart)
+                if let callerPart { XCTAssertTrue(pthread_equal(callerPart.thread, pthread_self()) != 0) }
+                if threads == 1 { XCTAssertEqual(parts, 1) }
+            }
+        }
+    }
+
     func testThreadedOutputsAreBitIdenticalToSingleThread() throws {
         for model in models {
             let input = try floats(model.input)
