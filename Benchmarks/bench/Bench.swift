@@ -45,6 +45,7 @@ struct Bench: ParsableCommand {
         }
         var measurements: [Measurement] = []
         var probe = CoreSpeedProbe()
+        var kernelProbe = try KernelSpeedProbe()
         for workload in workloads {
             let variants = threadCounts.compactMap { threads in
                 byThreads[threads]?.first { $0.name == workload.name }.map { (threads, $0) }
@@ -57,6 +58,7 @@ struct Bench: ParsableCommand {
                 let runs = min(options.roundRuns, options.runs - samples[0].count)
                 let order = round.isMultiple(of: 2) ? Array(variants.indices) : variants.indices.reversed()
                 probe.sample()
+                kernelProbe.sample()
                 for index in order {
                     samples[index] += try TimingLoop.measure(warmup: 0, runs: runs, variants[index].1.run)
                 }
@@ -78,6 +80,7 @@ struct Bench: ParsableCommand {
 
         var notes = self.notes(workloads: workloads, threadCounts: threadCounts, peak: peak, machine: machine)
         if let speed = probe.summary { notes.append(speed) }
+        if let speed = kernelProbe.summary(peak: peak.probe.alone) { notes.append(speed) }
         if options.json {
             print(JSONReport.make(build: build, peak: peak, threads: threadCounts, measurements: measurements, notes: notes,
                                   litert: comparison, profiles: profiles).text)

@@ -106,6 +106,70 @@ struct CoreSpeedProbe {
     }
 }
 
+/// A small 1×1 convolution through the runtime's own kernels (96 pixels × 64 → 32 channels, 197 k MACs, 44 KB of
+/// data that stays in the caches), timed on the calling thread before every timing round beside
+/// `CoreSpeedProbe`. The scalar chain and the register-only FMA probe only see the core's clock and its FMA pipes;
+/// this one also sees the loads that feed them. On a shared virtual machine it was seen to swing between ~58 and
+/// ~85 GMAC/s from minute to minute while the FMA probe stayed at 78–88 and the scalar chain steady, so a wide
+/// spread here says the models' medians moved with the host.
+struct KernelSpeedProbe {
+    /// Runs of the layer per timed batch (about 0.05 ms per batch at 80 GMAC/s).
+    static let runsPerBatch = 20
+    /// Timed batches per sample; the fastest counts (an interrupt only slows a batch down).
+    static let batches = 5
+    /// GMAC/s, one value per sample.
+    private(set) var rates: [Double] = []
+    private let layer: Conv2D
+    private let input: UnsafeMutableBufferPointer<Float>
+    private let output: UnsafeMutableBufferPointer<Float>
+    private let multiplyAccumulates: Int
+
+    init() throws {
+        let geometry = try ConvolutionGeometry(inputHeight: 8, inputWidth: 12, inputChannels: 64, outputChannels: 32,
+                                               kernelHeight: 1, kernelWidth: 1, strideHeight: 1, strideWidth: 1,
+                                               padding: .valid)
+        var generator = SystemRandomNumberGenerator()
+        let filter = (0..<(32 * 64)).map { _ in Float.random(in: -0.1...0.1, using: &generator) }
+        layer = try Conv2D(geometry: geometry, filter: filter, bias: [Float](repeating: 0.01, count: 32),
+                           activation: .none)
+        input = .allocate(capacity: geometry.inputElementCount)
+        for index in input.indices { input[index] = Float.random(in: -1...1, using: &generator) }
+        output = .allocate(capacity: geometry.outputElementCount)
+        output.initialize(repeating: 0)
+        multiplyAccumulates = geometry.outputElementCount * geometry.inputChannels
+        precondition(layer.workspaceCount == 0, "the probe layer needs no workspace")
+    }
+
+    /// Times the batches and records the fastest batch's rate.
+    mutating func sample() {
+        var best = 0.0
+        for _ in 0..<Self.batches {
+            let start = DispatchTime.now().uptimeNanoseconds
+            for _ in 0..<Self.runsPerBatch {
+                layer.run(input: input.baseAddress!, residual: nil, output: output.baseAddress!, workspace: nil)
+            }
+            let elapsed = max(DispatchTime.now().uptimeNanoseconds - start, 1)
+            best = max(best, Double(multiplyAccumulates * Self.runsPerBatch) / Double(elapsed))
+        }
+        precondition(output[0].isFinite, "the kernel probe produced \(output[0])")
+        rates.append(best)
+    }
+
+    /// One line for the notes: min / median / max rate, as a share of `peak` GMAC/s too, and the spread; nil
+    /// before the first sample.
+    func summary(peak: Double) -> String? {
+        guard !rates.isEmpty else { return nil }
+        let sorted = rates.sorted()
+        let low = sorted[0], high = sorted[sorted.count - 1], median = sorted[(sorted.count - 1) / 2]
+        let spread = 100 * (high - low) / high
+        let verdict = spread > 15
+            ? "the kernels' own speed varied with the host during the run, so medians above carry that variation"
+            : "the kernels' speed was steady during the run"
+        return String(format: "kernel speed probe (a cache-resident 1×1 convolution, 96 px × 64 → 32 channels, before each of %d timing rounds): min %.1f, median %.1f, max %.1f GMAC/s (%.0f–%.0f%% of the FMA probe), spread %.0f%%: %@",
+                      rates.count, low, median, high, 100 * low / peak, 100 * high / peak, spread, verdict)
+    }
+}
+
 /// Measures the single-precision FMA throughput of this machine with the kernels' instruction width (8-lane
 /// `SIMD8<Float>.addingProduct`, one `vfmadd…ps ymm` each when compiled for the numeric targets' CPU; 16-lane
 /// `vfmadd…ps zmm` from TensorKernelsAVX512 when the kernels run at AVX-512 width): ten
