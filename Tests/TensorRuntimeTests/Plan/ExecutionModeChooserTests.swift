@@ -30,4 +30,18 @@ final class ExecutionModeChooserTests: XCTestCase {
         steady.record(parallel: true, nanoseconds: 50_000)
         XCTAssertTrue(steady.nextRunIsParallel())
     }
+
+    /// `prefersParallel` (what `ModelRunner.runSplit` follows) is the current preference, without counting a run
+    /// or probing: true before both modes were measured, then whichever mode's recent median is faster.
+    func testPrefersParallelFollowsTheMediansWithoutProbing() {
+        var chooser = ExecutionModeChooser()
+        XCTAssertTrue(chooser.prefersParallel)
+        _ = simulate(&chooser, runs: 16, parallel: 500, serial: 1000)
+        for _ in 0..<20 { XCTAssertTrue(chooser.prefersParallel) }  // no probe however often it is asked
+        _ = simulate(&chooser, runs: 40, parallel: 3000, serial: 1000)
+        XCTAssertFalse(chooser.prefersParallel)
+        var serialOnly = ExecutionModeChooser()
+        serialOnly.record(parallel: false, nanoseconds: 1000)
+        XCTAssertTrue(serialOnly.prefersParallel, "split runs not measured yet")
+    }
 }
