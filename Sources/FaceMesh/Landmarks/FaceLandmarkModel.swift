@@ -1,4 +1,5 @@
 import Foundation
+import TensorRuntime
 
 /// The ways to get landmarks of a face from a region of interest.
 public enum LandmarkModelKind: String, CaseIterable, Sendable, Codable {
@@ -68,20 +69,29 @@ public final class CropLandmarkModel<Network: FaceCropNetwork>: FaceLandmarkMode
     /// Points per face: 468 for FaceMesh, 478 for Attention Mesh and Face Mesh V2.
     public var landmarkCount: Int { Network.kind.landmarkCount }
     private let network: Network
-    /// The network's input crop (NHWC, [0, 1]).
+    /// Where the crop goes (NHWC, [0, 1]): the network runner's own input buffer, or else a buffer of ours.
     private let crop: UnsafeMutableBufferPointer<Float>
+    /// Whether `crop` is ours (the network has no runner).
+    private let ownsCrop: Bool
     /// Computes the crop in row bands on the network's threads.
     private let bandedCrop = BandedCrop()
 
     /// Loads the network's weight file from `directory`; `threads` ≥ 1 is the network's thread count.
     public init(weightsDirectory directory: URL, threads: Int = 1) throws {
         network = try Network(weightsDirectory: directory, threads: threads)
-        crop = .allocate(capacity: Network.inputSize * Network.inputSize * 3)
-        crop.initialize(repeating: 0)
+        let count = Network.inputSize * Network.inputSize * 3
+        if let runner = network.runner, runner.inputs.count == 1, runner.inputs[0].elementCount == count {
+            crop = runner.inputBuffer(0)
+            ownsCrop = false
+        } else {
+            crop = .allocate(capacity: count)
+            crop.initialize(repeating: 0)
+            ownsCrop = true
+        }
     }
 
     deinit {
-        crop.deallocate()
+        if ownsCrop { crop.deallocate() }
     }
 
     /// Crops `region`, runs the network on the crop and projects its landmarks back to normalized image
@@ -91,9 +101,18 @@ public final class CropLandmarkModel<Network: FaceCropNetwork>: FaceLandmarkMode
         let rect = region.pixelRect(imageWidth: image.width, imageHeight: image.height)
         try bandedCrop.prepare(image, region: rect, outputWidth: side, outputHeight: side, border: .replicate,
                                valueRange: 0...1, into: crop.baseAddress!, destinationCount: crop.count)
-        network.runSplit(bandedCrop)
-        bandedCrop.finish()
-        let prediction = try network.predict(UnsafeBufferPointer(crop))
+        let prediction: CropLandmarkPrediction
+        if !ownsCrop, let runner = network.runner {
+            runner.runSplit(bandedCrop)
+            bandedCrop.finish()
+            // Bytes × 1/255: finite by construction, nothing to validate.
+            try runner.runOnInputBuffers(validating: false)
+            prediction = try network.predictionFromOutputs()
+        } else {
+            bandedCrop.run(part: 0, of: 1)
+            bandedCrop.finish()
+            prediction = try network.predict(UnsafeBufferPointer(crop))
+        }
         guard prediction.presence > presenceThreshold else { return nil }
         return ImageLandmarkPrediction(
             landmarks: LandmarkProjection.cropToImage(prediction.landmarks, inputSize: Float(side), region: region),

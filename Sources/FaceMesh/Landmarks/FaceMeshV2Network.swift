@@ -17,15 +17,18 @@ public final class FaceMeshV2Network: FaceCropNetwork {
         model = try ModelFileRunner(.faceLandmarkV2, directory: directory, threads: threads)
     }
 
-    /// Computes `work` with the runner's threads (`ModelRunner.runSplit(_:)`).
-    public func runSplit(_ work: any SplitWork) {
-        model.runner.runSplit(work)
-    }
+    /// The model's runner (input 256×256×3, NHWC).
+    public var runner: ModelRunner? { model.runner }
 
     /// Runs the network on a 256×256×3 crop (NHWC, [0, 1]); landmarks in model-input pixels.
     public func predict(_ input: UnsafeBufferPointer<Float>) throws -> CropLandmarkPrediction {
         try model.run(input)
-        return CropLandmarkPrediction(landmarks: model.landmarks(output: 0),
+        return try predictionFromOutputs()
+    }
+
+    /// The 478 landmarks (model-input pixels), the face-flag logit and the tongue-out score of the last run.
+    public func predictionFromOutputs() throws -> CropLandmarkPrediction {
+        CropLandmarkPrediction(landmarks: model.landmarks(output: 0),
                                       presenceLogit: model.runner.withOutput(1) { $0[0] },
                                       tongueOut: model.runner.withOutput(2) { $0[0] })
     }

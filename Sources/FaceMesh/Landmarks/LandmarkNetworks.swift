@@ -25,15 +25,22 @@ public protocol FaceCropNetwork: AnyObject {
     init(weightsDirectory directory: URL, threads: Int) throws
     /// Runs the network on a 192×192×3 crop (NHWC, [0, 1]).
     func predict(_ input: UnsafeBufferPointer<Float>) throws -> CropLandmarkPrediction
-    /// Computes `work` (the crop of the next input) with the network's threads (`ModelRunner.runSplit(_:)`); the
-    /// default computes it as one part on the calling thread.
-    func runSplit(_ work: any SplitWork)
+    /// The runner of the network's model, when it has one: `CropLandmarkModel` then writes its crop straight into
+    /// the runner's input buffer (`ModelRunner.inputBuffer(_:)`), in row bands on the runner's threads
+    /// (`ModelRunner.runSplit(_:)`), runs it and calls `predictionFromOutputs()`. nil (the default): it crops into
+    /// a buffer of its own on the calling thread and calls `predict(_:)`.
+    var runner: ModelRunner? { get }
+    /// The prediction from `runner`'s outputs after its last run (what `predict(_:)` returns after running).
+    func predictionFromOutputs() throws -> CropLandmarkPrediction
 }
 
 extension FaceCropNetwork {
-    /// Computes `work` as its single part on the calling thread.
-    public func runSplit(_ work: any SplitWork) {
-        work.run(part: 0, of: 1)
+    /// No runner: `CropLandmarkModel` calls `predict(_:)`.
+    public var runner: ModelRunner? { nil }
+
+    /// Throws `FaceMeshError.unexpectedModel`: a network without a runner has no outputs to read.
+    public func predictionFromOutputs() throws -> CropLandmarkPrediction {
+        throw FaceMeshError.unexpectedModel(file: "\(Self.self)", reason: "the network has no runner to read outputs from")
     }
 }
 
@@ -51,16 +58,19 @@ public final class FaceMeshNetwork: FaceCropNetwork {
         model = try ModelFileRunner(.faceLandmark, directory: directory, threads: threads)
     }
 
-    /// Computes `work` with the runner's threads (`ModelRunner.runSplit(_:)`).
-    public func runSplit(_ work: any SplitWork) {
-        model.runner.runSplit(work)
-    }
+    /// The model's runner (input 192×192×3, NHWC).
+    public var runner: ModelRunner? { model.runner }
 
     /// Runs the network on a 192×192×3 crop (NHWC, [0, 1]).
     public func predict(_ input: UnsafeBufferPointer<Float>) throws -> CropLandmarkPrediction {
         try model.run(input)
-        return CropLandmarkPrediction(landmarks: model.landmarks(output: 0),
-                                      presenceLogit: model.runner.withOutput(1) { $0[0] })
+        return try predictionFromOutputs()
+    }
+
+    /// The 468 landmarks (model-input pixels) and the face-flag logit of the last run.
+    public func predictionFromOutputs() throws -> CropLandmarkPrediction {
+        CropLandmarkPrediction(landmarks: model.landmarks(output: 0),
+                               presenceLogit: model.runner.withOutput(1) { $0[0] })
     }
 }
 
@@ -78,14 +88,17 @@ public final class AttentionMeshNetwork: FaceCropNetwork {
         model = try ModelFileRunner(.attentionMesh, directory: directory, threads: threads)
     }
 
-    /// Computes `work` with the runner's threads (`ModelRunner.runSplit(_:)`).
-    public func runSplit(_ work: any SplitWork) {
-        model.runner.runSplit(work)
-    }
+    /// The model's runner (input 192×192×3, NHWC).
+    public var runner: ModelRunner? { model.runner }
 
     /// Runs the network on a 192×192×3 crop (NHWC, [0, 1]); landmarks in model-input pixels.
     public func predict(_ input: UnsafeBufferPointer<Float>) throws -> CropLandmarkPrediction {
         try model.run(input)
+        return try predictionFromOutputs()
+    }
+
+    /// The 478 assembled landmarks (model-input pixels) and the face-flag logit of the last run.
+    public func predictionFromOutputs() throws -> CropLandmarkPrediction {
         let runner = model.runner
         let points = try AttentionMeshAssembly.assemble(
             mesh: runner.output(0), lips: runner.output(1), imageLeftEye: runner.output(2),

@@ -113,6 +113,19 @@ enum InputCopy {
             destination.update(from: source, count: count)
             return nil
         }
+        return scan(source, copyingTo: destination, count: count)
+    }
+
+    /// The index of the first NaN or infinite value among `count` floats at `values`, else nil (the same check
+    /// as `copy`, without the copy).
+    static func firstNonFinite(_ values: UnsafePointer<Float>, count: Int) -> Int? {
+        scan(values, copyingTo: nil, count: count)
+    }
+
+    /// The check of `copy`, storing each value to `destination` on the way when one is given.
+    @inline(__always)
+    private static func scan(_ source: UnsafePointer<Float>, copyingTo destination: UnsafeMutablePointer<Float>?,
+                             count: Int) -> Int? {
         var sum0 = SIMD8<Float>(), sum1 = SIMD8<Float>(), sum2 = SIMD8<Float>(), sum3 = SIMD8<Float>()
         var index = 0
         while index + 32 <= count {
@@ -122,17 +135,19 @@ enum InputCopy {
             sum1 += b - b
             sum2 += c - c
             sum3 += d - d
-            SIMDMemory.store8(a, destination + index)
-            SIMDMemory.store8(b, destination + index + 8)
-            SIMDMemory.store8(c, destination + index + 16)
-            SIMDMemory.store8(d, destination + index + 24)
+            if let destination {
+                SIMDMemory.store8(a, destination + index)
+                SIMDMemory.store8(b, destination + index + 8)
+                SIMDMemory.store8(c, destination + index + 16)
+                SIMDMemory.store8(d, destination + index + 24)
+            }
             index += 32
         }
         var tail: Float = 0
         while index < count {
             let value = source[index]
             tail += value - value
-            destination[index] = value
+            destination?[index] = value
             index += 1
         }
         let total = (sum0 + sum1) + (sum2 + sum3)

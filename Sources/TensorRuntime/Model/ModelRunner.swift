@@ -201,6 +201,29 @@ public final class ModelRunner {
         try execute()
     }
 
+    /// The runner's own buffer for input `index` (NHWC, exactly `inputs[index].elementCount` values), to write an
+    /// input in place and then call `runOnInputBuffers(validating:)`, which saves the copy `run(input:)` makes.
+    /// The pointer stays the same for the runner's lifetime, but the runner reuses that memory for activations
+    /// while it runs: write every input again before each run. Do not free it.
+    public func inputBuffer(_ index: Int) -> UnsafeMutableBufferPointer<Float> {
+        UnsafeMutableBufferPointer(start: arena + plan.inputOffsets[index], count: inputCounts[index])
+    }
+
+    /// Runs the model on the values written into `inputBuffer(_:)` since the last run. `validating`: check them
+    /// for NaN and infinity first (`PlanError.nonFiniteInput`), as `run(input:)` does when
+    /// `Options.validatesInputs` is set; pass false only for inputs finite by construction (a crop of 8-bit pixels).
+    public func runOnInputBuffers(validating: Bool) throws {
+        if validating {
+            for position in inputCounts.indices {
+                let values = arena + plan.inputOffsets[position]
+                if let bad = InputCopy.firstNonFinite(values, count: inputCounts[position]) {
+                    throw PlanError.nonFiniteInput(input: position, element: bad)
+                }
+            }
+        }
+        try execute()
+    }
+
     /// Checks input `position` and copies it into the arena (validating it on the way when asked to).
     private func load(_ value: UnsafeBufferPointer<Float>, position: Int) throws {
         let expected = inputCounts[position]

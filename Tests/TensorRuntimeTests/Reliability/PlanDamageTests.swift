@@ -285,4 +285,28 @@ final class PlanDamageTests: XCTestCase {
         values[0] = .nan
         XCTAssertNoThrow(try unchecked.run(values))
     }
+
+    /// Inputs written in place (`inputBuffer`, `runOnInputBuffers`) are checked like copied ones when asked to:
+    /// the first NaN or infinity is reported (tail elements too, past the 32-value blocks), and without the check
+    /// the run goes ahead.
+    func testNonFiniteInputWrittenInPlaceIsRefusedWhenValidating() throws {
+        let runner = try plan(chain())
+        let buffer = runner.inputBuffer(0)
+        XCTAssertEqual(buffer.count, inputValues.count)
+        for (element, bad) in [(0, Float.nan), (7, Float.infinity), (buffer.count - 1, -Float.infinity)] {
+            _ = buffer.update(fromContentsOf: inputValues)
+            buffer[element] = bad
+            XCTAssertThrowsError(try runner.runOnInputBuffers(validating: true)) { error in
+                XCTAssertEqual(error as? PlanError, .nonFiniteInput(input: 0, element: element))
+            }
+        }
+        _ = buffer.update(fromContentsOf: inputValues)
+        buffer[0] = .nan
+        XCTAssertNoThrow(try runner.runOnInputBuffers(validating: false))
+        _ = buffer.update(fromContentsOf: inputValues)
+        try runner.runOnInputBuffers(validating: true)
+        let inPlace = try runner.output(named: "output")
+        try runner.run(inputValues)
+        XCTAssertEqual(inPlace.map(\.bitPattern), try runner.output(named: "output").map(\.bitPattern))
+    }
 }
