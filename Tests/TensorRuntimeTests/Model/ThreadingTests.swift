@@ -27,8 +27,6 @@ final class ThreadingTests: XCTestCase {
         return try ModelRunner(contentsOf: RepositoryFiles.weights(model), options: options)
     }
 
-    /// Every output of every model, bit patterns compared, for 2 and 3 threads against 1 thread; several runs in a
-    /// row, since which thread computes which chunk changes from run to run.
     /// Worker threads really compute parts of split runs (not only the calling thread, which takes over a part
     /// whose worker has not started within 30 µs), and the outputs stay bit-identical to one thread.
     func testWorkerThreadsComputePartsOfSplitRuns() throws {
@@ -118,6 +116,8 @@ final class ThreadingTests: XCTestCase {
         }
     }
 
+    /// Every output of every model, bit patterns compared, for 2 and 3 threads against 1 thread; several runs in a
+    /// row, since which thread computes which chunk changes from run to run.
     func testThreadedOutputsAreBitIdenticalToSingleThread() throws {
         for model in models {
             let input = try floats(model.input)
