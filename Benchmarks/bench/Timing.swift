@@ -94,15 +94,12 @@ struct CoreSpeedProbe {
     /// One line for the notes: min / median / max rate and the spread, with what a wide spread means; nil before
     /// the first sample.
     var summary: String? {
-        guard !rates.isEmpty else { return nil }
-        let sorted = rates.sorted()
-        let low = sorted[0], high = sorted[sorted.count - 1], median = sorted[(sorted.count - 1) / 2]
-        let spread = 100 * (high - low) / high
-        let verdict = spread > 15
+        guard let rate = ProbeSpread(rates) else { return nil }
+        let verdict = rate.isWide
             ? "the host gave this process a varying share of a core during the run, so medians above carry that variation"
             : "the core's speed was steady during the run"
         return String(format: "core speed probe (dependent xor-shift-multiply chain before each of %d timing rounds): min %.0f, median %.0f, max %.0f million steps/s, spread %.0f%%: %@",
-                      rates.count, low, median, high, spread, verdict)
+                      rates.count, rate.low, rate.median, rate.high, rate.spreadPercent, verdict)
     }
 }
 
@@ -158,15 +155,33 @@ struct KernelSpeedProbe {
     /// One line for the notes: min / median / max rate, as a share of `peak` GMAC/s too, and the spread; nil
     /// before the first sample.
     func summary(peak: Double) -> String? {
-        guard !rates.isEmpty else { return nil }
-        let sorted = rates.sorted()
-        let low = sorted[0], high = sorted[sorted.count - 1], median = sorted[(sorted.count - 1) / 2]
-        let spread = 100 * (high - low) / high
-        let verdict = spread > 15
+        guard let rate = ProbeSpread(rates) else { return nil }
+        let verdict = rate.isWide
             ? "the kernels' own speed varied with the host during the run, so medians above carry that variation"
             : "the kernels' speed was steady during the run"
         return String(format: "kernel speed probe (a cache-resident 1×1 convolution, 96 px × 64 → 32 channels, before each of %d timing rounds): min %.1f, median %.1f, max %.1f GMAC/s (%.0f–%.0f%% of the FMA probe), spread %.0f%%: %@",
-                      rates.count, low, median, high, 100 * low / peak, 100 * high / peak, spread, verdict)
+                      rates.count, rate.low, rate.median, rate.high, 100 * rate.low / peak, 100 * rate.high / peak,
+                      rate.spreadPercent, verdict)
+    }
+}
+
+/// Min, median (the lower middle one) and max of a probe's per-round rates, and their spread, (max − min) / max.
+struct ProbeSpread {
+    /// A spread above this share of the maximum (in per cent) means the host moved the medians.
+    static let widePercent = 15.0
+    let low: Double, median: Double, high: Double
+    /// (max − min) / max, in per cent.
+    var spreadPercent: Double { 100 * (high - low) / high }
+    /// Whether the spread is above `widePercent`.
+    var isWide: Bool { spreadPercent > Self.widePercent }
+
+    /// nil without rates.
+    init?(_ rates: [Double]) {
+        guard !rates.isEmpty else { return nil }
+        let sorted = rates.sorted()
+        low = sorted[0]
+        high = sorted[sorted.count - 1]
+        median = sorted[(sorted.count - 1) / 2]
     }
 }
 

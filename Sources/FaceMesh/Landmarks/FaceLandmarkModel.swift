@@ -71,8 +71,8 @@ public final class CropLandmarkModel<Network: FaceCropNetwork>: FaceLandmarkMode
     private let network: Network
     /// Where the crop goes (NHWC, [0, 1]): the network runner's own input buffer, or else a buffer of ours.
     private let crop: UnsafeMutableBufferPointer<Float>
-    /// Whether `crop` is ours (the network has no runner).
-    private let ownsCrop: Bool
+    /// The runner whose input buffer `crop` is; nil when `crop` is ours (the network has no runner).
+    private let inPlaceRunner: ModelRunner?
     /// Computes the crop in row bands on the network's threads.
     private let bandedCrop = BandedCrop()
 
@@ -82,16 +82,16 @@ public final class CropLandmarkModel<Network: FaceCropNetwork>: FaceLandmarkMode
         let count = Network.inputSize * Network.inputSize * 3
         if let runner = network.runner, runner.inputs.count == 1, runner.inputs[0].elementCount == count {
             crop = runner.inputBuffer(0)
-            ownsCrop = false
+            inPlaceRunner = runner
         } else {
             crop = .allocate(capacity: count)
             crop.initialize(repeating: 0)
-            ownsCrop = true
+            inPlaceRunner = nil
         }
     }
 
     deinit {
-        if ownsCrop { crop.deallocate() }
+        if inPlaceRunner == nil { crop.deallocate() }
     }
 
     /// Crops `region`, runs the network on the crop and projects its landmarks back to normalized image
@@ -102,7 +102,7 @@ public final class CropLandmarkModel<Network: FaceCropNetwork>: FaceLandmarkMode
         try bandedCrop.prepare(image, region: rect, outputWidth: side, outputHeight: side, border: .replicate,
                                valueRange: 0...1, into: crop.baseAddress!, destinationCount: crop.count)
         let prediction: CropLandmarkPrediction
-        if !ownsCrop, let runner = network.runner {
+        if let runner = inPlaceRunner {
             runner.runSplit(bandedCrop)
             bandedCrop.finish()
             // Bytes × 1/255: finite by construction, nothing to validate.
