@@ -12,7 +12,8 @@ import TensorKernelInterface
 /// scalar code; the tests compare the two, and this path against the AVX2 path, for equality.
 ///
 /// Tiles: 12, 8, 6, 4 or 2 pixels × 32 channels (two weight panels, up to 24 accumulators) or × 16 channels (one
-/// panel).
+/// panel); a last block of 33...48 channels takes 8, 6, 4 or 2 pixels × 48 channels (three panels, 24
+/// accumulators), so that each pixel's broadcast feeds three multiply-adds instead of a 16-channel pass of its own.
 package enum ConvolutionTilesAVX512 {
     /// Pixels per full register tile.
     package static let tilePixels = 12
@@ -27,6 +28,11 @@ package enum ConvolutionTilesAVX512 {
         let tiled = pixels & ~1
         var block = layer.firstChannel
         while block < layer.endChannel {
+            if layer.endChannel - block > 32, layer.endChannel - block <= 48 {
+                runTriple(source: source, pixels: pixels, firstPixel: firstPixel, block: block, layer: layer,
+                          output: output)
+                break
+            }
             let pair = block + 16 < layer.endChannel
             var done = 0
             while done < tiled {
@@ -67,6 +73,126 @@ package enum ConvolutionTilesAVX512 {
             }
             block += pair ? 32 : 16
         }
+    }
+
+    /// The last block of 33...48 channels (three 16-channel panels at `block`): 8-pixel tiles of 24 accumulators
+    /// (two or four pixels at the end of an even run), the last pixel of an odd count as a single pixel per panel.
+    /// Three panels share each pixel's broadcast, which halves the loads per multiply-add of a 32-channel pass
+    /// followed by a 16-channel one.
+    @inline(__always)
+    private static func runTriple(source: ConvolutionTileSource, pixels: Int, firstPixel: Int, block: Int,
+                                  layer: ConvolutionTileLayer, output: UnsafeMutablePointer<Float>) {
+        let tiled = pixels & ~1
+        var done = 0
+        while done < tiled {
+            let remaining = tiled - done
+            let count = remaining >= 8 ? (remaining == 10 ? 6 : 8) : remaining
+            var tileSource = source
+            tileSource.base = source.base + done * source.pixelStride
+            let first = firstPixel + done, tileOutput = output + done * layer.channels
+            switch count {
+            case 8: tripleTile(Triple8.self, tileSource, first, block, layer, tileOutput)
+            case 6: tripleTile(Triple6.self, tileSource, first, block, layer, tileOutput)
+            case 4: tripleTile(Triple4.self, tileSource, first, block, layer, tileOutput)
+            default: tripleTile(Triple2.self, tileSource, first, block, layer, tileOutput)
+            }
+            done += count
+        }
+        if pixels > tiled {
+            var lastSource = source
+            lastSource.base = source.base + tiled * source.pixelStride
+            let lastOutput = output + tiled * layer.channels
+            for panel in 0..<3 { singlePixel(lastSource, firstPixel + tiled, block + 16 * panel, layer, lastOutput) }
+        }
+    }
+
+    /// `Shape.pixels` (2, 4, 6 or 8) pixels × the three 16-channel panels at `block`, `block + 16`, `block + 32`.
+    @inline(__always)
+    private static func tripleTile<Shape: TripleTileShape>(_ shape: Shape.Type, _ source: ConvolutionTileSource,
+                                                          _ firstPixel: Int, _ block: Int,
+                                                          _ layer: ConvolutionTileLayer,
+                                                          _ output: UnsafeMutablePointer<Float>) {
+        let count = Shape.pixels
+        let bias0 = load16(layer.bias + block), bias1 = load16(layer.bias + block + 16)
+        let bias2 = load16(layer.bias + block + 32)
+        var c00 = bias0, c01 = bias1, c02 = bias2, c10 = bias0, c11 = bias1, c12 = bias2
+        var c20 = bias0, c21 = bias1, c22 = bias2, c30 = bias0, c31 = bias1, c32 = bias2
+        var c40 = bias0, c41 = bias1, c42 = bias2, c50 = bias0, c51 = bias1, c52 = bias2
+        var c60 = bias0, c61 = bias1, c62 = bias2, c70 = bias0, c71 = bias1, c72 = bias2
+        var panel0 = layer.weights + block * layer.patchLength
+        var panel1 = panel0 + 16 * layer.patchLength, panel2 = panel1 + 16 * layer.patchLength
+        let stride = source.pixelStride
+        for segment in 0..<source.segmentCount {
+            let a0 = source.base + segment &* source.segmentStride
+            for k in 0..<source.segmentLength {
+                let w0 = load16(panel0), w1 = load16(panel1), w2 = load16(panel2)
+                panel0 += 16
+                panel1 += 16
+                panel2 += 16
+                @inline(__always) func input(_ pixel: Int) -> SIMD16<Float> {
+                    SIMD16<Float>(repeating: a0[pixel &* stride &+ k])
+                }
+                let x0 = input(0), x1 = input(1)
+                c00 = c00.addingProduct(x0, w0)
+                c01 = c01.addingProduct(x0, w1)
+                c02 = c02.addingProduct(x0, w2)
+                c10 = c10.addingProduct(x1, w0)
+                c11 = c11.addingProduct(x1, w1)
+                c12 = c12.addingProduct(x1, w2)
+                if count > 2 {
+                    let x2 = input(2), x3 = input(3)
+                    c20 = c20.addingProduct(x2, w0)
+                    c21 = c21.addingProduct(x2, w1)
+                    c22 = c22.addingProduct(x2, w2)
+                    c30 = c30.addingProduct(x3, w0)
+                    c31 = c31.addingProduct(x3, w1)
+                    c32 = c32.addingProduct(x3, w2)
+                }
+                if count > 4 {
+                    let x4 = input(4), x5 = input(5)
+                    c40 = c40.addingProduct(x4, w0)
+                    c41 = c41.addingProduct(x4, w1)
+                    c42 = c42.addingProduct(x4, w2)
+                    c50 = c50.addingProduct(x5, w0)
+                    c51 = c51.addingProduct(x5, w1)
+                    c52 = c52.addingProduct(x5, w2)
+                }
+                if count > 6 {
+                    let x6 = input(6), x7 = input(7)
+                    c60 = c60.addingProduct(x6, w0)
+                    c61 = c61.addingProduct(x6, w1)
+                    c62 = c62.addingProduct(x6, w2)
+                    c70 = c70.addingProduct(x7, w0)
+                    c71 = c71.addingProduct(x7, w1)
+                    c72 = c72.addingProduct(x7, w2)
+                }
+            }
+        }
+        storeTriple(c00, c01, c02, layer, firstPixel, 0, block, output)
+        storeTriple(c10, c11, c12, layer, firstPixel, 1, block, output)
+        if count > 2 {
+            storeTriple(c20, c21, c22, layer, firstPixel, 2, block, output)
+            storeTriple(c30, c31, c32, layer, firstPixel, 3, block, output)
+        }
+        if count > 4 {
+            storeTriple(c40, c41, c42, layer, firstPixel, 4, block, output)
+            storeTriple(c50, c51, c52, layer, firstPixel, 5, block, output)
+        }
+        if count > 6 {
+            storeTriple(c60, c61, c62, layer, firstPixel, 6, block, output)
+            storeTriple(c70, c71, c72, layer, firstPixel, 7, block, output)
+        }
+    }
+
+    /// Epilogue and store of pixel `pixel` of a three-panel tile (panels at `block`, `block + 16`, `block + 32`).
+    @_transparent
+    private static func storeTriple(_ first: SIMD16<Float>, _ second: SIMD16<Float>, _ third: SIMD16<Float>,
+                                    _ layer: ConvolutionTileLayer, _ firstPixel: Int, _ pixel: Int, _ block: Int,
+                                    _ output: UnsafeMutablePointer<Float>) {
+        let row = output + pixel * layer.channels + block
+        finishAndStore(first, layer, firstPixel + pixel, block, row)
+        finishAndStore(second, layer, firstPixel + pixel, block + 16, row + 16)
+        finishAndStore(third, layer, firstPixel + pixel, block + 32, row + 32)
     }
 
     /// `Shape.pixels` pixels × 32 channels (`Shape.pair`: the panels at `block` and `block + 16`) or 16 channels.
@@ -268,6 +394,16 @@ private enum Tile4x32: TileShapeAVX512 { static var pixels: Int { 4 }; static va
 private enum Tile4x16: TileShapeAVX512 { static var pixels: Int { 4 }; static var pair: Bool { false } }
 private enum Tile2x32: TileShapeAVX512 { static var pixels: Int { 2 }; static var pair: Bool { true } }
 private enum Tile2x16: TileShapeAVX512 { static var pixels: Int { 2 }; static var pair: Bool { false } }
+
+/// The compile-time pixel count of a three-panel (48-channel) tile.
+private protocol TripleTileShape {
+    static var pixels: Int { get }
+}
+
+private enum Triple8: TripleTileShape { static var pixels: Int { 8 } }
+private enum Triple6: TripleTileShape { static var pixels: Int { 6 } }
+private enum Triple4: TripleTileShape { static var pixels: Int { 4 } }
+private enum Triple2: TripleTileShape { static var pixels: Int { 2 } }
 
 extension ConvolutionTilesAVX512 {
     /// Scalar reference of `run`: the same values, bit for bit, one output at a time. Output value (pixel p,
