@@ -168,6 +168,23 @@ package enum ConvolutionTilesAVX512 {
                 }
             }
         }
+        if let fast = WholePanelEpilogue(layer, firstPixel: firstPixel, block: block, panels: 3) {
+            fast.store(c00, c01, c02, 0, output)
+            fast.store(c10, c11, c12, 1, output)
+            if count > 2 {
+                fast.store(c20, c21, c22, 2, output)
+                fast.store(c30, c31, c32, 3, output)
+            }
+            if count > 4 {
+                fast.store(c40, c41, c42, 4, output)
+                fast.store(c50, c51, c52, 5, output)
+            }
+            if count > 6 {
+                fast.store(c60, c61, c62, 6, output)
+                fast.store(c70, c71, c72, 7, output)
+            }
+            return
+        }
         storeTriple(c00, c01, c02, layer, firstPixel, 0, block, output)
         storeTriple(c10, c11, c12, layer, firstPixel, 1, block, output)
         if count > 2 {
@@ -262,6 +279,29 @@ package enum ConvolutionTilesAVX512 {
                     if pair { cB1 = cB1.addingProduct(xB, w1) }
                 }
             }
+        }
+        if let fast = WholePanelEpilogue(layer, firstPixel: firstPixel, block: block, panels: pair ? 2 : 1) {
+            fast.store(c00, c01, pair, 0, output)
+            fast.store(c10, c11, pair, 1, output)
+            if count > 2 {
+                fast.store(c20, c21, pair, 2, output)
+                fast.store(c30, c31, pair, 3, output)
+            }
+            if count > 4 {
+                fast.store(c40, c41, pair, 4, output)
+                fast.store(c50, c51, pair, 5, output)
+            }
+            if count > 6 {
+                fast.store(c60, c61, pair, 6, output)
+                fast.store(c70, c71, pair, 7, output)
+            }
+            if count > 8 {
+                fast.store(c80, c81, pair, 8, output)
+                fast.store(c90, c91, pair, 9, output)
+                fast.store(cA0, cA1, pair, 10, output)
+                fast.store(cB0, cB1, pair, 11, output)
+            }
+            return
         }
         // Transparent helpers: the optimizer does not inline ordinary calls into a function this large, and a
         // call per pixel, which spills the live accumulators around it, cost 17% of the mesh model's time.
@@ -373,6 +413,83 @@ package enum ConvolutionTilesAVX512 {
 
     @inline(__always)
     private static func load16(_ pointer: UnsafePointer<Float>) -> SIMD16<Float> {
+        UnsafeRawPointer(pointer).loadUnaligned(as: SIMD16<Float>.self)
+    }
+}
+
+/// A tile's epilogue with its decisions taken once per tile instead of once per register: usable when every panel
+/// of the tile is a whole 16 real channels and the residual covers all of them or none. Then each register gets at
+/// most one residual add, its activation and one 16-lane store, with no test of lanes or widths; the arithmetic is
+/// that of `finishAndStore` (the same expressions in the same order), so the values are the same bits.
+private struct WholePanelEpilogue {
+    /// The residual at the tile's first pixel and channel `block`, or nil when these channels receive none.
+    let residual: UnsafePointer<Float>?
+    let residualStride: Int
+    let kind: ConvolutionActivationKind
+    /// The PReLU alphas from channel `block` on.
+    let alphas: UnsafePointer<Float>
+    /// Floats between consecutive output pixels.
+    let channels: Int
+    let block: Int
+
+    /// nil when a panel of `panels` 16-channel panels from `block` has lanes past the layer's channels or is only
+    /// partly covered by the residual.
+    @_transparent
+    init?(_ layer: ConvolutionTileLayer, firstPixel: Int, block: Int, panels: Int) {
+        let end = block &+ 16 &* panels, epilogue = layer.epilogue
+        guard end <= layer.channels else { return nil }
+        if let residual = epilogue.residual, block < epilogue.residualChannels {
+            guard end <= epilogue.residualChannels else { return nil }
+            let offset: Int = firstPixel &* epilogue.residualStride &+ block
+            self.residual = residual + offset
+        } else {
+            self.residual = nil
+        }
+        residualStride = epilogue.residualStride
+        kind = epilogue.kind
+        alphas = epilogue.alphas + block
+        channels = layer.channels
+        self.block = block
+    }
+
+    /// Residual, activation and store of panel `panel` of tile pixel `pixel`.
+    @_transparent
+    func finish(_ sum: SIMD16<Float>, _ pixel: Int, _ panel: Int, _ output: UnsafeMutablePointer<Float>) {
+        var value = sum
+        if let residual {
+            let offset: Int = pixel &* residualStride &+ 16 &* panel
+            value += load(residual + offset)
+        }
+        switch kind {
+        case .none: break
+        case .relu: value = value.replacing(with: 0, where: value .< 0)
+        case .prelu:
+            let alpha = load(alphas + 16 &* panel)
+            value = value.replacing(with: value * alpha, where: value .< 0)
+        }
+        let offset: Int = pixel &* channels &+ block &+ 16 &* panel
+        UnsafeMutableRawPointer(output + offset).storeBytes(of: value, as: SIMD16<Float>.self)
+    }
+
+    /// Pixel `pixel` of a one- or two-panel tile.
+    @_transparent
+    func store(_ low: SIMD16<Float>, _ high: SIMD16<Float>, _ pair: Bool, _ pixel: Int,
+               _ output: UnsafeMutablePointer<Float>) {
+        finish(low, pixel, 0, output)
+        if pair { finish(high, pixel, 1, output) }
+    }
+
+    /// Pixel `pixel` of a three-panel tile.
+    @_transparent
+    func store(_ first: SIMD16<Float>, _ second: SIMD16<Float>, _ third: SIMD16<Float>, _ pixel: Int,
+               _ output: UnsafeMutablePointer<Float>) {
+        finish(first, pixel, 0, output)
+        finish(second, pixel, 1, output)
+        finish(third, pixel, 2, output)
+    }
+
+    @_transparent
+    private func load(_ pointer: UnsafePointer<Float>) -> SIMD16<Float> {
         UnsafeRawPointer(pointer).loadUnaligned(as: SIMD16<Float>.self)
     }
 }
