@@ -230,6 +230,19 @@ enum ConvolutionMicroKernel {
                 }
             }
         }
+        if wide, let fast = WholeBlockEpilogue(layer, firstPixel: firstPixel, block: block) {
+            fast.finish(c00, c01, 0, output)
+            fast.finish(c10, c11, 1, output)
+            if count > 2 {
+                fast.finish(c20, c21, 2, output)
+                fast.finish(c30, c31, 3, output)
+            }
+            if count > 4 {
+                fast.finish(c40, c41, 4, output)
+                fast.finish(c50, c51, 5, output)
+            }
+            return
+        }
         let width = min(16, layer.channels - block), channels = layer.channels
         finishAndStore(c00, c01, layer: layer, pixel: firstPixel, block: block, output + block, width: width)
         finishAndStore(c10, c11, layer: layer, pixel: firstPixel + 1, block: block, output + channels + block,
@@ -335,6 +348,67 @@ enum ConvolutionMicroKernel {
         } else {
             for lane in 0..<width { output[lane] = low[lane] }
         }
+    }
+}
+
+/// A 16-channel tile's epilogue with its decisions taken once per tile instead of once per pixel (internal):
+/// usable when the block's 16 channels are all real and the residual covers all of them or none. Each pixel then
+/// gets at most one residual add per register, its activation and two 8-lane stores, with no test of lanes or
+/// widths; the arithmetic is that of `ConvolutionRegisterEpilogue.finished` (the same expressions in the same
+/// order), so the values are the same bits.
+struct WholeBlockEpilogue {
+    /// The residual at the tile's first pixel and channel `block`, or nil when these channels receive none.
+    let residual: UnsafePointer<Float>?
+    let residualStride: Int
+    let kind: ConvolutionActivationKind
+    /// The PReLU alphas from channel `block` on.
+    let alphas: UnsafePointer<Float>
+    /// Floats between consecutive output pixels.
+    let channels: Int
+    let block: Int
+
+    /// nil when the block has lanes past the layer's channels or is only partly covered by the residual.
+    @_transparent
+    init?(_ layer: ConvolutionMicroKernel.Layer, firstPixel: Int, block: Int) {
+        let end = block &+ 16, epilogue = layer.epilogue
+        guard end <= layer.channels else { return nil }
+        if let residual = epilogue.residual, block < epilogue.residualChannels {
+            guard end <= epilogue.residualChannels else { return nil }
+            let offset: Int = firstPixel &* epilogue.residualStride &+ block
+            self.residual = residual + offset
+        } else {
+            self.residual = nil
+        }
+        residualStride = epilogue.residualStride
+        kind = epilogue.kind
+        alphas = epilogue.alphas + block
+        channels = layer.channels
+        self.block = block
+    }
+
+    /// Residual, activation and store of tile pixel `pixel` (the 16 channels as two halves).
+    @_transparent
+    func finish(_ sumLow: SIMD8<Float>, _ sumHigh: SIMD8<Float>, _ pixel: Int,
+                _ output: UnsafeMutablePointer<Float>) {
+        var low = sumLow, high = sumHigh
+        if let residual {
+            let row = residual + pixel &* residualStride
+            low += SIMDMemory.load8(row)
+            high += SIMDMemory.load8(row + 8)
+        }
+        switch kind {
+        case .none:
+            break
+        case .relu:
+            low = SIMDMemory.relu(low)
+            high = SIMDMemory.relu(high)
+        case .prelu:
+            low = SIMDMemory.prelu(low, alpha: SIMDMemory.load8(alphas))
+            high = SIMDMemory.prelu(high, alpha: SIMDMemory.load8(alphas + 8))
+        }
+        let destination = output + (pixel &* channels &+ block)
+        SIMDMemory.store8(low, destination)
+        SIMDMemory.store8(high, destination + 8)
     }
 }
 
