@@ -188,10 +188,10 @@ struct BenchOptions: ParsableArguments {
     var python: String?
 
     @Option(help: "Alternating rounds per workload with --compare-litert.")
-    var rounds: Int = 10
+    var rounds: Int = 100
 
     @Option(help: "Runs per side in each round with --compare-litert.")
-    var roundRuns: Int = 50
+    var roundRuns: Int = 5
 
     /// The thread counts asked for, ascending and without duplicates.
     var threadCounts: [Int] {

@@ -8,8 +8,23 @@ struct LiteRTComparisonRow {
     /// LiteRT's largest |difference| to the fixture outputs for this input ("-" when the fixture has none).
     let litertCheck: String
 
+    /// Per round, our median over LiteRT's in that round: the two sides of a round ran seconds apart at most, so
+    /// these ratios move much less with a host whose speed changes from minute to minute than the overall medians.
+    let roundRatios: [Double]
+
     /// Our median over LiteRT's (below 1: we are faster).
     var ratio: Double { ours.medianMilliseconds / litert.medianMilliseconds }
+
+    /// The median of the per-round ratios, with their 25th and 75th percentiles.
+    var pairedRatio: (median: Double, lowerQuartile: Double, upperQuartile: Double) {
+        let sorted = roundRatios.sorted()
+        func percentile(_ fraction: Double) -> Double {
+            let position = fraction * Double(sorted.count - 1)
+            let lower = Int(position.rounded(.down)), upper = min(lower + 1, sorted.count - 1)
+            return sorted[lower] + (position - Double(lower)) * (sorted[upper] - sorted[lower])
+        }
+        return (percentile(0.5), percentile(0.25), percentile(0.75))
+    }
 }
 
 /// Times each workload alternately with our runtime and with LiteRT (round r: ours first when r is even, LiteRT
@@ -24,21 +39,26 @@ enum LiteRTComparison {
             let check = try child.load(workload.name, inputs: inputs)
             _ = try TimingLoop.measure(warmup: warmup, runs: 0, workload.run)
             if warmup > 0 { _ = try child.time(workload.name, runs: warmup) }
-            var ours: [Double] = [], litert: [Double] = []
+            var ours: [Double] = [], litert: [Double] = [], roundRatios: [Double] = []
             for round in 0..<rounds {
-                let measureOurs = { ours += try TimingLoop.measure(warmup: 0, runs: runsPerRound, workload.run) }
-                let measureLiteRT = { litert += try child.time(workload.name, runs: runsPerRound) }
+                var oursRound: [Double] = [], litertRound: [Double] = []
+                let measureOurs = { oursRound = try TimingLoop.measure(warmup: 0, runs: runsPerRound, workload.run) }
+                let measureLiteRT = { litertRound = try child.time(workload.name, runs: runsPerRound) }
                 if round.isMultiple(of: 2) { try measureOurs(); try measureLiteRT() } else { try measureLiteRT(); try measureOurs() }
+                ours += oursRound
+                litert += litertRound
+                roundRatios.append(TimingSummary(oursRound).medianMilliseconds
+                                   / TimingSummary(litertRound).medianMilliseconds)
             }
             rows.append(LiteRTComparisonRow(name: workload.name, ours: TimingSummary(ours), litert: TimingSummary(litert),
-                                            litertCheck: check))
+                                            litertCheck: check, roundRatios: roundRatios))
         }
         return rows
     }
 
     static func render(_ rows: [LiteRTComparisonRow], rounds: Int, runsPerRound: Int) -> String {
         var table = TextTable(headers: ["model", "ours median ms", "ours p10–p90", "LiteRT median ms", "LiteRT p10–p90",
-                                        "ours / LiteRT", "LiteRT vs fixture max |Δ|"])
+                                        "ours / LiteRT", "per round: median (q25–q75)", "LiteRT vs fixture max |Δ|"])
         for row in rows {
             table.append([
                 row.name == WorkloadName.attention ? "attention*" : row.name,
@@ -46,7 +66,10 @@ enum LiteRTComparison {
                 formatted(row.ours.p10Milliseconds, decimals: 3) + "–" + formatted(row.ours.p90Milliseconds, decimals: 3),
                 formatted(row.litert.medianMilliseconds, decimals: 3),
                 formatted(row.litert.p10Milliseconds, decimals: 3) + "–" + formatted(row.litert.p90Milliseconds, decimals: 3),
-                formatted(row.ratio, decimals: 2), row.litertCheck,
+                formatted(row.ratio, decimals: 2),
+                formatted(row.pairedRatio.median, decimals: 3) + " (" + formatted(row.pairedRatio.lowerQuartile, decimals: 3)
+                    + "–" + formatted(row.pairedRatio.upperQuartile, decimals: 3) + ")",
+                row.litertCheck,
             ])
         }
         return """
@@ -55,7 +78,7 @@ enum LiteRTComparison {
             - LiteRT: ai-edge-litert Interpreter, num_threads=1, XNNPACK (default delegate), same .tflite models (mediapipe 0.10.14 wheel) and same input files; times are perf_counter_ns around invoke() in Python.
             - * attention: LiteRT cannot run MediaPipe's custom ops, so its model has them cut out (docs/models.md §7 (b′): 11 custom ops and 5 RESHAPEs removed, the crops and matrices fed as extra inputs): a lower bound of LiteRT's time. Ours includes the custom ops.
             - cascade on LiteRT: face_landmark + iris_landmark twice (input set before each eye), like ours.
-            - ratio < 1: ours is faster.
+            - ratio < 1: ours is faster. "ours / LiteRT" divides the medians of all runs; "per round" is the median (and quartiles) of each round's ratio of medians, whose two sides ran moments apart: on a host whose speed changes from minute to minute it is the steadier figure (many short rounds, e.g. --rounds 100 --round-runs 5, the default).
             """
     }
 }
