@@ -7,7 +7,9 @@
 /// - lower = max(⌊s⌋, 0), upper = min(⌈s⌉, in − 1), weight of the upper sample = s − lower;
 /// - value = Σ over the 2×2 samples of (row weight × column weight × sample), rows and columns as above.
 ///
-/// The full-range face detector uses it for its three 2× upsamplings (half-pixel centres, no corner alignment).
+/// The full-range face detector uses it for its three 2× upsamplings (half-pixel centres, no corner alignment),
+/// each read only by an ADD with a skip connection: `run` can add that tensor (and apply the ADD's RELU) before it
+/// stores, which is then the whole ADD step, with the resized tensor never written to memory.
 /// `run` blends whole channel vectors with the two axes' sample weights multiplied once per pixel;
 /// `reference` evaluates TFLite's formula sample by sample.
 public enum ResizeBilinear {
@@ -74,8 +76,13 @@ public enum ResizeBilinear {
     /// Resizes `input` (`geometry.inputCount` floats) into `output` (`geometry.outputCount` floats, not
     /// overlapping the input), output rows `rows` only (default: all). Allocates nothing: the sample indices and
     /// weights of a column are recomputed per pixel (a few operations beside the blend of all channels).
+    ///
+    /// With `addend` (`geometry.outputCount` floats, NHWC like the output; it may be `output` itself) each resized
+    /// value v becomes v + addend and, with `relu`, then max(·, 0) as TFLite's RELU (−0 kept): bit for bit an ADD
+    /// of the resized tensor and `addend` with that fused activation (float addition is commutative, so the ADD's
+    /// operand order does not matter).
     public static func run(input: UnsafePointer<Float>, geometry g: Geometry, output: UnsafeMutablePointer<Float>,
-                           rows: Range<Int>? = nil) {
+                           rows: Range<Int>? = nil, adding addend: UnsafePointer<Float>? = nil, relu: Bool = false) {
         let channels = g.channels
         let rowStride = g.inputWidth * channels
         for y in rows ?? 0..<g.outputHeight {
@@ -89,27 +96,44 @@ public enum ResizeBilinear {
                 let w00 = (1 - wy) * (1 - wx), w10 = wy * (1 - wx), w01 = (1 - wy) * wx, w11 = wy * wx
                 let a = top + column.lower * channels, b = bottom + column.lower * channels
                 let c = top + column.upper * channels, d = bottom + column.upper * channels
-                blend(a, b, c, d, w00, w10, w01, w11, output + (y * g.outputWidth + x) * channels, channels)
+                let offset = (y * g.outputWidth + x) * channels
+                if let addend {
+                    blend(a, b, c, d, w00, w10, w01, w11, output + offset, channels, adding: addend + offset,
+                          relu: relu)
+                } else {
+                    blend(a, b, c, d, w00, w10, w01, w11, output + offset, channels)
+                }
             }
         }
     }
 
-    /// destination[i] = a[i]·w00 + b[i]·w10 + c[i]·w01 + d[i]·w11, eight channels at a time.
+    /// destination[i] = a[i]·w00 + b[i]·w10 + c[i]·w01 + d[i]·w11 (+ addend[i], then RELU when `relu`), eight
+    /// channels at a time.
     @inline(__always)
     private static func blend(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafePointer<Float>,
                               _ d: UnsafePointer<Float>, _ w00: Float, _ w10: Float, _ w01: Float, _ w11: Float,
-                              _ destination: UnsafeMutablePointer<Float>, _ count: Int) {
+                              _ destination: UnsafeMutablePointer<Float>, _ count: Int,
+                              adding addend: UnsafePointer<Float>? = nil, relu: Bool = false) {
         var i = 0
         let v00 = SIMD8<Float>(repeating: w00), v10 = SIMD8<Float>(repeating: w10)
         let v01 = SIMD8<Float>(repeating: w01), v11 = SIMD8<Float>(repeating: w11)
         while i + 8 <= count {
-            let value = SIMDMemory.load8(a + i) * v00 + SIMDMemory.load8(b + i) * v10
+            var value = SIMDMemory.load8(a + i) * v00 + SIMDMemory.load8(b + i) * v10
                 + SIMDMemory.load8(c + i) * v01 + SIMDMemory.load8(d + i) * v11
+            if let addend {
+                value += SIMDMemory.load8(addend + i)
+                if relu { value = SIMDMemory.relu(value) }
+            }
             SIMDMemory.store8(value, destination + i)
             i += 8
         }
         while i < count {
-            destination[i] = a[i] * w00 + b[i] * w10 + c[i] * w01 + d[i] * w11
+            var value = a[i] * w00 + b[i] * w10 + c[i] * w01 + d[i] * w11
+            if let addend {
+                value += addend[i]
+                if relu { value = value < 0 ? 0 : value }
+            }
+            destination[i] = value
             i += 1
         }
     }

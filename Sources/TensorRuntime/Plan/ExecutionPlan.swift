@@ -81,9 +81,22 @@ final class ExecutionPlan {
                 absorbed.formUnion(fusion.members.filter { $0 != fusion.last })
             }
         }
+        // A RESIZE_BILINEAR whose output only an ADD reads runs inside that ADD's step (the full-range detector's
+        // upsampling paths).
+        var resizeAtAdd: [Int: Int] = [:]
+        for (index, op) in file.operators.enumerated() where !reference && op.type == .resizeBilinear
+            && !absorbed.contains(index) {
+            if let add = builder.resizeFeedingAdd(index), !absorbed.contains(add), fusionAtLast[add] == nil,
+               rowMixingAt[add] == nil, layerNormalizationAtLast[add] == nil {
+                resizeAtAdd[add] = index
+                absorbed.insert(index)
+            }
+        }
         var planned: [PlannedStep] = []
         for index in file.operators.indices where !absorbed.contains(index) {
-            if let (fusion, position) = rowMixingAt[index] {
+            if let resize = resizeAtAdd[index] {
+                planned.append(try builder.planResizeAdd(resize: resize, add: index))
+            } else if let (fusion, position) = rowMixingAt[index] {
                 planned.append(try builder.planRowMixing(fusion, position: position))
             } else if let fusion = layerNormalizationAtLast[index] {
                 planned.append(try builder.planLayerNormalization(fusion))

@@ -56,6 +56,41 @@ final class UpsamplingKernelsTests: XCTestCase {
         }
     }
 
+    /// The resize with an ADD folded in (the full-range detector's upsampling + skip connection): bit for bit the
+    /// resize followed by ADD and its RELU, over any row split; the addend may be the output buffer itself.
+    func testResizeBilinearWithAddendEqualsResizeThenAdd() throws {
+        var random = TestRandom(seed: 79)
+        for trial in 0..<80 {
+            let halfPixel = random.bool()
+            let geometry = try ResizeBilinear.Geometry(
+                inputHeight: random.int(1...7), inputWidth: random.int(1...7), channels: random.pick([1, 3, 8, 9, 17]),
+                outputHeight: random.int(1...14), outputWidth: random.int(1...14),
+                alignCorners: !halfPixel && random.bool(), halfPixelCenters: halfPixel)
+            let relu = random.bool()
+            let input = random.floats(geometry.inputCount), addend = random.floats(geometry.outputCount, in: -2...2)
+            let resized = GuardedBuffer(count: geometry.outputCount), expected = GuardedBuffer(count: geometry.outputCount)
+            ResizeBilinear.run(input: input, geometry: geometry, output: resized.pointer)
+            Add.run(resized.pointer, addend, count: geometry.outputCount, activation: relu ? .relu : .none,
+                    output: expected.pointer)
+            let split = random.int(0...geometry.outputHeight)
+            let fused = GuardedBuffer(count: geometry.outputCount)
+            addend.withUnsafeBufferPointer { addend in
+                for rows in [0..<split, split..<geometry.outputHeight] {
+                    ResizeBilinear.run(input: input, geometry: geometry, output: fused.pointer, rows: rows,
+                                       adding: addend.baseAddress!, relu: relu)
+                }
+            }
+            XCTAssertEqual(fused.values.map(\.bitPattern), expected.values.map(\.bitPattern), "trial \(trial): \(geometry)")
+            XCTAssertTrue(fused.guardsIntact)
+            // In place: the addend is the output buffer.
+            let inPlace = GuardedBuffer(count: geometry.outputCount)
+            for index in 0..<geometry.outputCount { inPlace.pointer[index] = addend[index] }
+            ResizeBilinear.run(input: input, geometry: geometry, output: inPlace.pointer,
+                               adding: UnsafePointer(inPlace.pointer), relu: relu)
+            XCTAssertEqual(inPlace.values.map(\.bitPattern), expected.values.map(\.bitPattern), "in place, trial \(trial)")
+        }
+    }
+
     func testDepthToSpaceKnownValues() throws {
         // 1×1×4 with block 2 → 2×2×1: channel k goes to (k / 2, k % 2).
         let geometry = try DepthToSpace.Geometry(inputHeight: 1, inputWidth: 1, inputChannels: 4, blockSize: 2)

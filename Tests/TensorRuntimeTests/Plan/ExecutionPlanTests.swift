@@ -128,6 +128,33 @@ final class ExecutionPlanTests: XCTestCase {
         }
     }
 
+    /// A RESIZE_BILINEAR read only by an ADD (the full-range detector's upsampling + skip connection) runs inside
+    /// the ADD's step, bit for bit the two kernels one after the other; when the resized tensor is also a graph
+    /// output, the two stay separate steps.
+    func testResizeBilinearJoinsTheAddThatReadsIt() throws {
+        for (relu, resizedIsOutput) in [(false, false), (true, false), (true, true)] {
+            var builder = TestModelBuilder()
+            let x = builder.activation("x", [1, 3, 4, 5]), skip = builder.activation("skip", [1, 6, 8, 5])
+            let size = builder.intConstant("size", [2], [6, 8])
+            let resized = builder.activation("resized", [1, 6, 8, 5]), y = builder.activation("y", [1, 6, 8, 5])
+            builder.inputs = [x, skip]
+            builder.outputs = resizedIsOutput ? [y, resized] : [y]
+            builder.add("RESIZE_BILINEAR", [x, size], [resized],
+                        ["align_corners": .int(0), "half_pixel_centers": .int(1)])
+            builder.add("ADD", [skip, resized], [y], ["fused_activation": .string(relu ? "RELU" : "NONE")])
+            let runner = try ModelRunner(file: try ModelFile(data: builder.serialized()))
+            let inputs = [random(60, seed: 11), random(240, seed: 12).map { 2 * $0 }]
+            try withBuffers(inputs) { try runner.run(inputs: $0) }
+            XCTAssertEqual(runner.stepLabels, resizedIsOutput ? ["RESIZE_BILINEAR #0", "ADD #1"] : ["RESIZE_BILINEAR+ADD #1"])
+            let geometry = try ResizeBilinear.Geometry(inputHeight: 3, inputWidth: 4, channels: 5, outputHeight: 6,
+                                                       outputWidth: 8, alignCorners: false, halfPixelCenters: true)
+            var separate = [Float](repeating: 0, count: 240), expected = [Float](repeating: 0, count: 240)
+            ResizeBilinear.run(input: inputs[0], geometry: geometry, output: &separate)
+            Add.run(inputs[1], separate, count: 240, activation: relu ? .relu : .none, output: &expected)
+            XCTAssertEqual(runner.output(0).map(\.bitPattern), expected.map(\.bitPattern), "relu \(relu)")
+        }
+    }
+
     /// A residual ADD with a fused RELU joins the convolution's epilogue: relu(conv(x) + r), one step.
     func testAddWithFusedReLUJoinsTheConvolution() throws {
         var builder = TestModelBuilder()
