@@ -418,9 +418,10 @@ package enum ConvolutionTilesAVX512 {
 }
 
 /// A tile's epilogue with its decisions taken once per tile instead of once per register: usable when every panel
-/// of the tile is a whole 16 real channels and the residual covers all of them or none. Then each register gets at
-/// most one residual add, its activation and one 16-lane store, with no test of lanes or widths; the arithmetic is
-/// that of `finishAndStore` (the same expressions in the same order), so the values are the same bits.
+/// of the tile is a whole 16 real channels, or the last one exactly 8 (the full-range detector's 8-channel 1×1
+/// layers), and the residual covers all of them or none. Then each register gets at most one residual add, its
+/// activation and one 16- or 8-lane store, with no test of lanes or widths; the arithmetic is that of
+/// `finishAndStore` (the same expressions in the same order), so the values are the same bits.
 private struct WholePanelEpilogue {
     /// The residual at the tile's first pixel and channel `block`, or nil when these channels receive none.
     let residual: UnsafePointer<Float>?
@@ -431,13 +432,24 @@ private struct WholePanelEpilogue {
     /// Floats between consecutive output pixels.
     let channels: Int
     let block: Int
+    /// The index of the tile's last panel when it holds only 8 real channels (its lanes 8...15 are not stored),
+    /// else −1.
+    let halfPanel: Int
 
-    /// nil when a panel of `panels` 16-channel panels from `block` has lanes past the layer's channels or is only
-    /// partly covered by the residual.
+    /// nil when a panel of `panels` 16-channel panels from `block` has lanes past the layer's channels (other than
+    /// a last panel of exactly 8 channels) or is only partly covered by the residual.
     @_transparent
     init?(_ layer: ConvolutionTileLayer, firstPixel: Int, block: Int, panels: Int) {
-        let end = block &+ 16 &* panels, epilogue = layer.epilogue
-        guard end <= layer.channels else { return nil }
+        var end = block &+ 16 &* panels
+        let epilogue = layer.epilogue
+        if end <= layer.channels {
+            halfPanel = -1
+        } else if end &- 8 == layer.channels {
+            halfPanel = panels &- 1
+            end = layer.channels
+        } else {
+            return nil
+        }
         if let residual = epilogue.residual, block < epilogue.residualChannels {
             guard end <= epilogue.residualChannels else { return nil }
             let offset: Int = firstPixel &* epilogue.residualStride &+ block
@@ -456,9 +468,14 @@ private struct WholePanelEpilogue {
     @_transparent
     func finish(_ sum: SIMD16<Float>, _ pixel: Int, _ panel: Int, _ output: UnsafeMutablePointer<Float>) {
         var value = sum
+        let half = panel == halfPanel
         if let residual {
             let offset: Int = pixel &* residualStride &+ 16 &* panel
-            value += load(residual + offset)
+            if half {
+                value.lowHalf += UnsafeRawPointer(residual + offset).loadUnaligned(as: SIMD8<Float>.self)
+            } else {
+                value += load(residual + offset)
+            }
         }
         switch kind {
         case .none: break
@@ -468,7 +485,11 @@ private struct WholePanelEpilogue {
             value = value.replacing(with: value * alpha, where: value .< 0)
         }
         let offset: Int = pixel &* channels &+ block &+ 16 &* panel
-        UnsafeMutableRawPointer(output + offset).storeBytes(of: value, as: SIMD16<Float>.self)
+        if half {
+            UnsafeMutableRawPointer(output + offset).storeBytes(of: value.lowHalf, as: SIMD8<Float>.self)
+        } else {
+            UnsafeMutableRawPointer(output + offset).storeBytes(of: value, as: SIMD16<Float>.self)
+        }
     }
 
     /// Pixel `pixel` of a one- or two-panel tile.

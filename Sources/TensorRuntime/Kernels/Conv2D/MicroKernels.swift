@@ -230,7 +230,7 @@ enum ConvolutionMicroKernel {
                 }
             }
         }
-        if wide, let fast = WholeBlockEpilogue(layer, firstPixel: firstPixel, block: block) {
+        if let fast = WholeBlockEpilogue(layer, firstPixel: firstPixel, block: block, wide: wide) {
             fast.finish(c00, c01, 0, output)
             fast.finish(c10, c11, 1, output)
             if count > 2 {
@@ -351,11 +351,11 @@ enum ConvolutionMicroKernel {
     }
 }
 
-/// A 16-channel tile's epilogue with its decisions taken once per tile instead of once per pixel (internal):
-/// usable when the block's 16 channels are all real and the residual covers all of them or none. Each pixel then
-/// gets at most one residual add per register, its activation and two 8-lane stores, with no test of lanes or
-/// widths; the arithmetic is that of `ConvolutionRegisterEpilogue.finished` (the same expressions in the same
-/// order), so the values are the same bits.
+/// A tile's epilogue with its decisions taken once per tile instead of once per pixel (internal): usable when the
+/// tile's 16 channels (or, for a half-width tile, 8) are all real and the residual covers all of them or none.
+/// Each pixel then gets at most one residual add per register, its activation and one 8-lane store per register,
+/// with no test of lanes or widths; the arithmetic is that of `ConvolutionRegisterEpilogue.finished` (the same
+/// expressions in the same order), so the values are the same bits.
 struct WholeBlockEpilogue {
     /// The residual at the tile's first pixel and channel `block`, or nil when these channels receive none.
     let residual: UnsafePointer<Float>?
@@ -366,12 +366,15 @@ struct WholeBlockEpilogue {
     /// Floats between consecutive output pixels.
     let channels: Int
     let block: Int
+    /// Whether the tile covers 16 channels (two registers per pixel) rather than 8.
+    let wide: Bool
 
-    /// nil when the block has lanes past the layer's channels or is only partly covered by the residual.
+    /// nil when the tile has lanes past the layer's channels (a 16-channel tile past channel `block + 16`, a
+    /// half-width one anywhere but exactly 8 channels) or is only partly covered by the residual.
     @_transparent
-    init?(_ layer: ConvolutionMicroKernel.Layer, firstPixel: Int, block: Int) {
-        let end = block &+ 16, epilogue = layer.epilogue
-        guard end <= layer.channels else { return nil }
+    init?(_ layer: ConvolutionMicroKernel.Layer, firstPixel: Int, block: Int, wide: Bool) {
+        let end = block &+ (wide ? 16 : 8), epilogue = layer.epilogue
+        guard wide ? end <= layer.channels : end == layer.channels else { return nil }
         if let residual = epilogue.residual, block < epilogue.residualChannels {
             guard end <= epilogue.residualChannels else { return nil }
             let offset: Int = firstPixel &* epilogue.residualStride &+ block
@@ -384,9 +387,11 @@ struct WholeBlockEpilogue {
         alphas = epilogue.alphas + block
         channels = layer.channels
         self.block = block
+        self.wide = wide
     }
 
-    /// Residual, activation and store of tile pixel `pixel` (the 16 channels as two halves).
+    /// Residual, activation and store of tile pixel `pixel` (the 16 channels as two halves; only `sumLow` in a
+    /// half-width tile).
     @_transparent
     func finish(_ sumLow: SIMD8<Float>, _ sumHigh: SIMD8<Float>, _ pixel: Int,
                 _ output: UnsafeMutablePointer<Float>) {
@@ -394,21 +399,21 @@ struct WholeBlockEpilogue {
         if let residual {
             let row = residual + pixel &* residualStride
             low += SIMDMemory.load8(row)
-            high += SIMDMemory.load8(row + 8)
+            if wide { high += SIMDMemory.load8(row + 8) }
         }
         switch kind {
         case .none:
             break
         case .relu:
             low = SIMDMemory.relu(low)
-            high = SIMDMemory.relu(high)
+            if wide { high = SIMDMemory.relu(high) }
         case .prelu:
             low = SIMDMemory.prelu(low, alpha: SIMDMemory.load8(alphas))
-            high = SIMDMemory.prelu(high, alpha: SIMDMemory.load8(alphas + 8))
+            if wide { high = SIMDMemory.prelu(high, alpha: SIMDMemory.load8(alphas + 8)) }
         }
         let destination = output + (pixel &* channels &+ block)
         SIMDMemory.store8(low, destination)
-        SIMDMemory.store8(high, destination + 8)
+        if wide { SIMDMemory.store8(high, destination + 8) }
     }
 }
 
