@@ -57,6 +57,8 @@ public enum ResizeBilinear {
         public var outputCount: Int { outputHeight * outputWidth * channels }
         /// Input element count (`inputHeight × inputWidth × channels`).
         public var inputCount: Int { inputHeight * inputWidth * channels }
+        /// The output's NHWC shape, batch 1: `[1, outputHeight, outputWidth, channels]`.
+        public var outputShape: [Int] { [1, outputHeight, outputWidth, channels] }
 
         /// TFLite's scale along one axis.
         func scale(input: Int, output: Int) -> Float {

@@ -2,21 +2,9 @@ extension PlanBuilder {
     /// RESIZE_BILINEAR of a 4-D batch-1 NHWC tensor to the size given by its constant int32 operand
     /// `[new_height, new_width]`, with the `align_corners` / `half_pixel_centers` attributes (Kernels/ResizeBilinear.swift).
     func planResizeBilinear(_ index: Int) throws -> PlannedStep {
-        try requireArity(index, inputs: 2...2)
-        let op = op(index)
-        let (x, out) = (op.inputs[0], op.outputs[0])
-        let shape = try batchOneImageShape(of: x, operator: index)
-        let size = try intConstant(op.inputs[1], operator: index, operand: "size")
-        guard size.count == 2 else {
-            throw PlanError.shapeMismatch(index: index, type: op.type.name, reason: "size operand has \(size.count) values, expected 2")
-        }
-        let geometry = try wrap(index) {
-            try ResizeBilinear.Geometry(inputHeight: shape[1], inputWidth: shape[2], channels: shape[3],
-                                        outputHeight: size[0], outputWidth: size[1],
-                                        alignCorners: (op.int("align_corners") ?? 0) != 0,
-                                        halfPixelCenters: (op.int("half_pixel_centers") ?? 0) != 0)
-        }
-        return try rowStep("RESIZE_BILINEAR #\(index)", from: x, to: out, outputShape: [1, size[0], size[1], shape[3]],
+        let geometry = try resizeGeometry(index)
+        let (x, out) = (op(index).inputs[0], op(index).outputs[0])
+        return try rowStep("RESIZE_BILINEAR #\(index)", from: x, to: out, outputShape: geometry.outputShape,
                            operator: index, rows: geometry.outputHeight, multiplyAccumulates: 4 * geometry.outputCount,
                            floatsMoved: geometry.inputCount + geometry.outputCount,
                            reference: { ResizeBilinear.reference(input: $0, geometry: geometry, output: $1) },
@@ -27,21 +15,12 @@ extension PlanBuilder {
     /// ADD's place: each resized value gets the ADD's other operand added, and the ADD's RELU, before its only
     /// store (`ResizeBilinear.run(…adding:relu:)`; the same bits as the two steps). Split over output rows.
     func planResizeAdd(resize: Int, add: Int) throws -> PlannedStep {
-        try requireArity(resize, inputs: 2...2)
+        let geometry = try resizeGeometry(resize)
         try requireArity(add, inputs: 2...2)
-        let resizeOp = op(resize), addOp = op(add)
-        let (x, resized, out) = (resizeOp.inputs[0], resizeOp.outputs[0], addOp.outputs[0])
+        let addOp = op(add)
+        let (x, resized, out) = (op(resize).inputs[0], op(resize).outputs[0], addOp.outputs[0])
         let other = addOp.inputs[0] == resized ? addOp.inputs[1] : addOp.inputs[0]
-        let shape = try batchOneImageShape(of: x, operator: resize)
-        let size = try intConstant(resizeOp.inputs[1], operator: resize, operand: "size")
-        let geometry = try wrap(resize) {
-            try ResizeBilinear.Geometry(inputHeight: shape[1], inputWidth: shape[2], channels: shape[3],
-                                        outputHeight: size.count == 2 ? size[0] : 0,
-                                        outputWidth: size.count == 2 ? size[1] : 0,
-                                        alignCorners: (resizeOp.int("align_corners") ?? 0) != 0,
-                                        halfPixelCenters: (resizeOp.int("half_pixel_centers") ?? 0) != 0)
-        }
-        let outputShape = [1, geometry.outputHeight, geometry.outputWidth, shape[3]]
+        let outputShape = geometry.outputShape
         guard try self.shape(of: other, operator: add) == outputShape else {
             throw PlanError.shapeMismatch(index: add, type: addOp.type.name,
                                           reason: "operand shape differs from the resized \(outputShape)")
@@ -57,6 +36,24 @@ extension PlanBuilder {
                 ResizeBilinear.run(input: px.pointer(context), geometry: geometry, output: po.pointer(context),
                                    rows: rows, adding: pother.pointer(context), relu: relu)
             })
+        }
+    }
+
+    /// The geometry of RESIZE_BILINEAR `index`: its input's shape, the constant int32 size operand
+    /// `[new_height, new_width]` and the `align_corners` / `half_pixel_centers` attributes.
+    private func resizeGeometry(_ index: Int) throws -> ResizeBilinear.Geometry {
+        try requireArity(index, inputs: 2...2)
+        let op = op(index)
+        let shape = try batchOneImageShape(of: op.inputs[0], operator: index)
+        let size = try intConstant(op.inputs[1], operator: index, operand: "size")
+        guard size.count == 2 else {
+            throw PlanError.shapeMismatch(index: index, type: op.type.name, reason: "size operand has \(size.count) values, expected 2")
+        }
+        return try wrap(index) {
+            try ResizeBilinear.Geometry(inputHeight: shape[1], inputWidth: shape[2], channels: shape[3],
+                                        outputHeight: size[0], outputWidth: size[1],
+                                        alignCorners: (op.int("align_corners") ?? 0) != 0,
+                                        halfPixelCenters: (op.int("half_pixel_centers") ?? 0) != 0)
         }
     }
 
