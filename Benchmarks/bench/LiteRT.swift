@@ -17,13 +17,8 @@ struct LiteRTComparisonRow {
 
     /// The median of the per-round ratios, with their 25th and 75th percentiles.
     var pairedRatio: (median: Double, lowerQuartile: Double, upperQuartile: Double) {
-        let sorted = roundRatios.sorted()
-        func percentile(_ fraction: Double) -> Double {
-            let position = fraction * Double(sorted.count - 1)
-            let lower = Int(position.rounded(.down)), upper = min(lower + 1, sorted.count - 1)
-            return sorted[lower] + (position - Double(lower)) * (sorted[upper] - sorted[lower])
-        }
-        return (percentile(0.5), percentile(0.25), percentile(0.75))
+        let sorted = SortedSamples(roundRatios)
+        return (sorted.percentile(0.5), sorted.percentile(0.25), sorted.percentile(0.75))
     }
 }
 

@@ -21,8 +21,25 @@ enum TimingLoop {
     }
 }
 
-/// Median and 10th/90th percentiles of a set of times (milliseconds), percentiles by linear interpolation
-/// between the closest ranks.
+/// A set of values, sorted once, for percentiles by linear interpolation between the closest ranks.
+struct SortedSamples {
+    let values: [Double]
+
+    /// Sorts `samples` (at least one value).
+    init(_ samples: [Double]) {
+        precondition(!samples.isEmpty, "percentiles need at least one sample")
+        values = samples.sorted()
+    }
+
+    /// The percentile at `fraction` (0...1): 0.5 is the median.
+    func percentile(_ fraction: Double) -> Double {
+        let position = fraction * Double(values.count - 1)
+        let lower = Int(position.rounded(.down)), upper = min(lower + 1, values.count - 1)
+        return values[lower] + (position - Double(lower)) * (values[upper] - values[lower])
+    }
+}
+
+/// Median and 10th/90th percentiles of a set of times (milliseconds).
 struct TimingSummary {
     let medianMilliseconds: Double
     let p10Milliseconds: Double
@@ -31,17 +48,11 @@ struct TimingSummary {
 
     /// Summarises `samples` (at least one value).
     init(_ samples: [Double]) {
-        precondition(!samples.isEmpty, "a timing summary needs at least one sample")
-        let sorted = samples.sorted()
-        func percentile(_ fraction: Double) -> Double {
-            let position = fraction * Double(sorted.count - 1)
-            let lower = Int(position.rounded(.down)), upper = min(lower + 1, sorted.count - 1)
-            return sorted[lower] + (position - Double(lower)) * (sorted[upper] - sorted[lower])
-        }
-        medianMilliseconds = percentile(0.5)
-        p10Milliseconds = percentile(0.1)
-        p90Milliseconds = percentile(0.9)
-        count = sorted.count
+        let sorted = SortedSamples(samples)
+        medianMilliseconds = sorted.percentile(0.5)
+        p10Milliseconds = sorted.percentile(0.1)
+        p90Milliseconds = sorted.percentile(0.9)
+        count = samples.count
     }
 }
 
