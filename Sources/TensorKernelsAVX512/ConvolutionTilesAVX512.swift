@@ -168,48 +168,21 @@ package enum ConvolutionTilesAVX512 {
                 }
             }
         }
-        if let fast = WholePanelEpilogue(layer, firstPixel: firstPixel, block: block, panels: 3) {
-            fast.store(c00, c01, c02, 0, output)
-            fast.store(c10, c11, c12, 1, output)
-            if count > 2 {
-                fast.store(c20, c21, c22, 2, output)
-                fast.store(c30, c31, c32, 3, output)
-            }
-            if count > 4 {
-                fast.store(c40, c41, c42, 4, output)
-                fast.store(c50, c51, c52, 5, output)
-            }
-            if count > 6 {
-                fast.store(c60, c61, c62, 6, output)
-                fast.store(c70, c71, c72, 7, output)
-            }
-            return
-        }
-        storeTriple(c00, c01, c02, layer, firstPixel, 0, block, output)
-        storeTriple(c10, c11, c12, layer, firstPixel, 1, block, output)
+        let epilogue = TileEpilogue(layer, firstPixel: firstPixel, block: block, panels: 3)
+        epilogue.store(c00, c01, c02, 0, output)
+        epilogue.store(c10, c11, c12, 1, output)
         if count > 2 {
-            storeTriple(c20, c21, c22, layer, firstPixel, 2, block, output)
-            storeTriple(c30, c31, c32, layer, firstPixel, 3, block, output)
+            epilogue.store(c20, c21, c22, 2, output)
+            epilogue.store(c30, c31, c32, 3, output)
         }
         if count > 4 {
-            storeTriple(c40, c41, c42, layer, firstPixel, 4, block, output)
-            storeTriple(c50, c51, c52, layer, firstPixel, 5, block, output)
+            epilogue.store(c40, c41, c42, 4, output)
+            epilogue.store(c50, c51, c52, 5, output)
         }
         if count > 6 {
-            storeTriple(c60, c61, c62, layer, firstPixel, 6, block, output)
-            storeTriple(c70, c71, c72, layer, firstPixel, 7, block, output)
+            epilogue.store(c60, c61, c62, 6, output)
+            epilogue.store(c70, c71, c72, 7, output)
         }
-    }
-
-    /// Epilogue and store of pixel `pixel` of a three-panel tile (panels at `block`, `block + 16`, `block + 32`).
-    @_transparent
-    private static func storeTriple(_ first: SIMD16<Float>, _ second: SIMD16<Float>, _ third: SIMD16<Float>,
-                                    _ layer: ConvolutionTileLayer, _ firstPixel: Int, _ pixel: Int, _ block: Int,
-                                    _ output: UnsafeMutablePointer<Float>) {
-        let row = output + pixel * layer.channels + block
-        finishAndStore(first, layer, firstPixel + pixel, block, row)
-        finishAndStore(second, layer, firstPixel + pixel, block + 16, row + 16)
-        finishAndStore(third, layer, firstPixel + pixel, block + 32, row + 32)
     }
 
     /// `Shape.pixels` pixels × 32 channels (`Shape.pair`: the panels at `block` and `block + 16`) or 16 channels.
@@ -280,62 +253,29 @@ package enum ConvolutionTilesAVX512 {
                 }
             }
         }
-        if let fast = WholePanelEpilogue(layer, firstPixel: firstPixel, block: block, panels: pair ? 2 : 1) {
-            fast.store(c00, c01, pair, 0, output)
-            fast.store(c10, c11, pair, 1, output)
-            if count > 2 {
-                fast.store(c20, c21, pair, 2, output)
-                fast.store(c30, c31, pair, 3, output)
-            }
-            if count > 4 {
-                fast.store(c40, c41, pair, 4, output)
-                fast.store(c50, c51, pair, 5, output)
-            }
-            if count > 6 {
-                fast.store(c60, c61, pair, 6, output)
-                fast.store(c70, c71, pair, 7, output)
-            }
-            if count > 8 {
-                fast.store(c80, c81, pair, 8, output)
-                fast.store(c90, c91, pair, 9, output)
-                fast.store(cA0, cA1, pair, 10, output)
-                fast.store(cB0, cB1, pair, 11, output)
-            }
-            return
-        }
         // Transparent helpers: the optimizer does not inline ordinary calls into a function this large, and a
         // call per pixel, which spills the live accumulators around it, cost 17% of the mesh model's time.
-        storePixel(c00, c01, pair, layer, firstPixel, 0, block, output)
-        storePixel(c10, c11, pair, layer, firstPixel, 1, block, output)
+        let epilogue = TileEpilogue(layer, firstPixel: firstPixel, block: block, panels: pair ? 2 : 1)
+        epilogue.store(c00, c01, pair, 0, output)
+        epilogue.store(c10, c11, pair, 1, output)
         if count > 2 {
-            storePixel(c20, c21, pair, layer, firstPixel, 2, block, output)
-            storePixel(c30, c31, pair, layer, firstPixel, 3, block, output)
+            epilogue.store(c20, c21, pair, 2, output)
+            epilogue.store(c30, c31, pair, 3, output)
         }
         if count > 4 {
-            storePixel(c40, c41, pair, layer, firstPixel, 4, block, output)
-            storePixel(c50, c51, pair, layer, firstPixel, 5, block, output)
+            epilogue.store(c40, c41, pair, 4, output)
+            epilogue.store(c50, c51, pair, 5, output)
         }
         if count > 6 {
-            storePixel(c60, c61, pair, layer, firstPixel, 6, block, output)
-            storePixel(c70, c71, pair, layer, firstPixel, 7, block, output)
+            epilogue.store(c60, c61, pair, 6, output)
+            epilogue.store(c70, c71, pair, 7, output)
         }
         if count > 8 {
-            storePixel(c80, c81, pair, layer, firstPixel, 8, block, output)
-            storePixel(c90, c91, pair, layer, firstPixel, 9, block, output)
-            storePixel(cA0, cA1, pair, layer, firstPixel, 10, block, output)
-            storePixel(cB0, cB1, pair, layer, firstPixel, 11, block, output)
+            epilogue.store(c80, c81, pair, 8, output)
+            epilogue.store(c90, c91, pair, 9, output)
+            epilogue.store(cA0, cA1, pair, 10, output)
+            epilogue.store(cB0, cB1, pair, 11, output)
         }
-    }
-
-    /// Epilogue and store of pixel `pixel` of a tile whose first pixel is output pixel `firstPixel`: the panel at
-    /// `block` (`low`) and, for a pair, the next one (`high`).
-    @_transparent
-    private static func storePixel(_ low: SIMD16<Float>, _ high: SIMD16<Float>, _ pair: Bool,
-                                   _ layer: ConvolutionTileLayer, _ firstPixel: Int, _ pixel: Int, _ block: Int,
-                                   _ output: UnsafeMutablePointer<Float>) {
-        let row = output + pixel * layer.channels + block
-        finishAndStore(low, layer, firstPixel + pixel, block, row)
-        if pair { finishAndStore(high, layer, firstPixel + pixel, block + 16, row + 16) }
     }
 
     /// One pixel × the 16 channels of the panel at `block`: even and odd k in two accumulators (restarted at
@@ -366,7 +306,7 @@ package enum ConvolutionTilesAVX512 {
     /// Residual add and activation for output pixel `pixel`, channels `channel..<channel + 16`, then the store of
     /// the lanes that are real channels (min(16, channels − channel) of them) at `output`.
     @_transparent
-    private static func finishAndStore(_ sum: SIMD16<Float>, _ layer: ConvolutionTileLayer, _ pixel: Int,
+    fileprivate static func finishAndStore(_ sum: SIMD16<Float>, _ layer: ConvolutionTileLayer, _ pixel: Int,
                                        _ channel: Int, _ output: UnsafeMutablePointer<Float>) {
         var value = sum
         let epilogue = layer.epilogue
@@ -414,6 +354,53 @@ package enum ConvolutionTilesAVX512 {
     @inline(__always)
     private static func load16(_ pointer: UnsafePointer<Float>) -> SIMD16<Float> {
         UnsafeRawPointer(pointer).loadUnaligned(as: SIMD16<Float>.self)
+    }
+}
+
+/// The epilogue and stores of one tile (panels of 16 channels from `block`, first pixel `firstPixel`): through
+/// `WholePanelEpilogue` when it applies, else register by register through `finishAndStore`, which handles any
+/// lane count and partial residual. Both give the same bits.
+private struct TileEpilogue {
+    let whole: WholePanelEpilogue?
+    let layer: ConvolutionTileLayer
+    let firstPixel: Int
+    let block: Int
+
+    @_transparent
+    init(_ layer: ConvolutionTileLayer, firstPixel: Int, block: Int, panels: Int) {
+        whole = WholePanelEpilogue(layer, firstPixel: firstPixel, block: block, panels: panels)
+        self.layer = layer
+        self.firstPixel = firstPixel
+        self.block = block
+    }
+
+    /// Residual, activation and store of panel `panel` of tile pixel `pixel`.
+    @_transparent
+    func finish(_ sum: SIMD16<Float>, _ pixel: Int, _ panel: Int, _ output: UnsafeMutablePointer<Float>) {
+        if let whole {
+            whole.finish(sum, pixel, panel, output)
+        } else {
+            let channel = block + 16 * panel
+            ConvolutionTilesAVX512.finishAndStore(sum, layer, firstPixel + pixel, channel,
+                                                  output + pixel * layer.channels + channel)
+        }
+    }
+
+    /// Pixel `pixel` of a one- or two-panel tile.
+    @_transparent
+    func store(_ low: SIMD16<Float>, _ high: SIMD16<Float>, _ pair: Bool, _ pixel: Int,
+               _ output: UnsafeMutablePointer<Float>) {
+        finish(low, pixel, 0, output)
+        if pair { finish(high, pixel, 1, output) }
+    }
+
+    /// Pixel `pixel` of a three-panel tile.
+    @_transparent
+    func store(_ first: SIMD16<Float>, _ second: SIMD16<Float>, _ third: SIMD16<Float>, _ pixel: Int,
+               _ output: UnsafeMutablePointer<Float>) {
+        finish(first, pixel, 0, output)
+        finish(second, pixel, 1, output)
+        finish(third, pixel, 2, output)
     }
 }
 
@@ -490,23 +477,6 @@ private struct WholePanelEpilogue {
         } else {
             UnsafeMutableRawPointer(output + offset).storeBytes(of: value, as: SIMD16<Float>.self)
         }
-    }
-
-    /// Pixel `pixel` of a one- or two-panel tile.
-    @_transparent
-    func store(_ low: SIMD16<Float>, _ high: SIMD16<Float>, _ pair: Bool, _ pixel: Int,
-               _ output: UnsafeMutablePointer<Float>) {
-        finish(low, pixel, 0, output)
-        if pair { finish(high, pixel, 1, output) }
-    }
-
-    /// Pixel `pixel` of a three-panel tile.
-    @_transparent
-    func store(_ first: SIMD16<Float>, _ second: SIMD16<Float>, _ third: SIMD16<Float>, _ pixel: Int,
-               _ output: UnsafeMutablePointer<Float>) {
-        finish(first, pixel, 0, output)
-        finish(second, pixel, 1, output)
-        finish(third, pixel, 2, output)
     }
 
     @_transparent
