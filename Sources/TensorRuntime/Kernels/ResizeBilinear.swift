@@ -99,12 +99,8 @@ public enum ResizeBilinear {
                 let a = top + column.lower * channels, b = bottom + column.lower * channels
                 let c = top + column.upper * channels, d = bottom + column.upper * channels
                 let offset = (y * g.outputWidth + x) * channels
-                if let addend {
-                    blend(a, b, c, d, w00, w10, w01, w11, output + offset, channels, adding: addend + offset,
-                          relu: relu)
-                } else {
-                    blend(a, b, c, d, w00, w10, w01, w11, output + offset, channels)
-                }
+                blend(a, b, c, d, w00, w10, w01, w11, output + offset, channels, adding: addend.map { $0 + offset },
+                      relu: relu)
             }
         }
     }
@@ -115,7 +111,7 @@ public enum ResizeBilinear {
     private static func blend(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafePointer<Float>,
                               _ d: UnsafePointer<Float>, _ w00: Float, _ w10: Float, _ w01: Float, _ w11: Float,
                               _ destination: UnsafeMutablePointer<Float>, _ count: Int,
-                              adding addend: UnsafePointer<Float>? = nil, relu: Bool = false) {
+                              adding addend: UnsafePointer<Float>?, relu: Bool) {
         var i = 0
         let v00 = SIMD8<Float>(repeating: w00), v10 = SIMD8<Float>(repeating: w10)
         let v01 = SIMD8<Float>(repeating: w01), v11 = SIMD8<Float>(repeating: w11)
