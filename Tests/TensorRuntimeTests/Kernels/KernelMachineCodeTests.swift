@@ -50,23 +50,14 @@ final class KernelMachineCodeTests: XCTestCase {
 
     /// Every call in `executable` whose target is a specialisation of `loadUnaligned` or `storeBytes` (for any
     /// type; the caller keeps those of SIMD types). awk filters objdump's listing in the same pipeline (about 60 MB
-    /// for the debug test executable).
+    /// for the debug test executable); `VideoSamples.run`, TestSupport's tool runner, throws with the pipeline's
+    /// standard error when either tool fails.
     private static func outOfLineVectorMemoryCalls(in executable: String, objdump: String) throws -> [Call] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
         let script = """
-            "$0" -d --no-show-raw-insn "$1" | \
+            set -o pipefail; "$0" -d --no-show-raw-insn "$1" | \
             awk '/^[0-9a-f]+ <.*>:$/ { caller = $2 } /\\tcall / && /loadUnaligned|storeBytes/ { print caller, $NF }'
             """
-        process.arguments = ["-c", "set -o pipefail; " + script, objdump, executable]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw MachineCodeError.disassemblyFailed(status: process.terminationStatus)
-        }
+        let data = try VideoSamples.run(URL(fileURLWithPath: "/bin/bash"), ["-c", script, objdump, executable])
         return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { line in
             let fields = line.split(separator: " ")
             guard fields.count == 2 else { return nil }
@@ -81,10 +72,5 @@ final class KernelMachineCodeTests: XCTestCase {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         return path.split(separator: ":").map { "\($0)/\(name)" }
             .first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
-    private enum MachineCodeError: Error {
-        /// objdump or awk exited with `status`.
-        case disassemblyFailed(status: Int32)
     }
 }
