@@ -3,48 +3,11 @@ import Foundation
 /// Small videos made by the `ffmpeg` command-line tool for the video tests (reader and command), and `ffprobe`'s
 /// own account of their frames, which the tests compare against. Test support only; not part of the library.
 public enum VideoSamples {
-    /// A tool run that failed; the text holds its standard error.
-    public struct ToolFailure: Error, CustomStringConvertible {
-        public let description: String
-
-        /// A failure described by `description`.
-        public init(description: String) {
-            self.description = description
-        }
-    }
-
-    /// Runs `executable arguments…` and returns its standard output.
-    /// - Throws: `ToolFailure` with the tool's standard error if it exits with a non-zero status.
+    /// `ToolRunner.run`: the standard output of `executable arguments…`, or `ToolRunner.Failure` with its standard
+    /// error.
     @discardableResult
-    public static func run(_ executable: URL, _ arguments: [String]) throws -> Data {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        // Standard error is drained on another thread so that neither pipe can fill up and stall the tool.
-        let errorText = ErrorText()
-        let drained = DispatchSemaphore(value: 0)
-        Thread {
-            errorText.value = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            drained.signal()
-        }.start()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        drained.wait()
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            throw ToolFailure(description: "\(executable.lastPathComponent) \(arguments.joined(separator: " ")) "
-                              + "failed: " + errorText.value)
-        }
-        return data
-    }
-
-    /// Text handed from the draining thread to the caller (the semaphore orders the accesses).
-    private final class ErrorText: @unchecked Sendable {
-        var value = ""
+    private static func run(_ executable: URL, _ arguments: [String]) throws -> Data {
+        try ToolRunner.run(executable, arguments)
     }
 
     /// The variable-frame-rate file of issue #17, made with the issue's own command: 60 frames of 480×360 in
@@ -71,7 +34,7 @@ public enum VideoSamples {
                                                       "-of", "csv=p=0", url.path]), as: UTF8.self)
         return try text.split(whereSeparator: \.isNewline).map {
             let field = $0.split(separator: ",").first.map(String.init) ?? ""
-            guard let time = Double(field) else { throw ToolFailure(description: "ffprobe printed \($0)") }
+            guard let time = Double(field) else { throw ToolRunner.Failure(description: "ffprobe printed \($0)") }
             return time
         }
     }

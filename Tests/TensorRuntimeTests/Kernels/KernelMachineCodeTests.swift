@@ -50,14 +50,14 @@ final class KernelMachineCodeTests: XCTestCase {
 
     /// Every call in `executable` whose target is a specialisation of `loadUnaligned` or `storeBytes` (for any
     /// type; the caller keeps those of SIMD types). awk filters objdump's listing in the same pipeline (about 60 MB
-    /// for the debug test executable); `VideoSamples.run`, TestSupport's tool runner, throws with the pipeline's
-    /// standard error when either tool fails.
+    /// for the debug test executable); TestSupport's `ToolRunner.run` throws with the pipeline's standard error
+    /// when either tool fails.
     private static func outOfLineVectorMemoryCalls(in executable: String, objdump: String) throws -> [Call] {
         let script = """
             set -o pipefail; "$0" -d --no-show-raw-insn "$1" | \
             awk '/^[0-9a-f]+ <.*>:$/ { caller = $2 } /\\tcall / && /loadUnaligned|storeBytes/ { print caller, $NF }'
             """
-        let data = try VideoSamples.run(URL(fileURLWithPath: "/bin/bash"), ["-c", script, objdump, executable])
+        let data = try ToolRunner.run(URL(fileURLWithPath: "/bin/bash"), ["-c", script, objdump, executable])
         return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { line in
             let fields = line.split(separator: " ")
             guard fields.count == 2 else { return nil }
