@@ -141,7 +141,9 @@ final class DepthwisePointwiseBlock: @unchecked Sendable {
     /// Output rows per work unit: enough for a span of about `ConvolutionMicroKernel.spanPixels` pixels on narrow
     /// maps (the pointwise weights are then streamed once per span, not once per row), bounded so the scratch rows
     /// stay in L1 and the map still divides into at least two units; within those bounds, up to about twice as
-    /// many rows when that makes a unit's pixels a multiple of `unitPixelMultiple`.
+    /// many rows when that makes a unit's pixels a multiple of `unitPixelMultiple`. Then, on maps of even width,
+    /// the count that two threads share most evenly when that shortens the busier thread's rows by more than 5%
+    /// (`balancedRows`).
     let rowsPerUnit: Int
     let workUnitCount: Int
     /// Scratch floats per thread: `rowsPerUnit` depthwise output rows.
@@ -168,9 +170,39 @@ final class DepthwisePointwiseBlock: @unchecked Sendable {
         if let whole = (rows...min(maximumRows, 2 * rows + 1)).first(where: { $0 * d.outputWidth % Self.unitPixelMultiple == 0 }) {
             rows = whole
         }
+        if d.outputWidth % 2 == 0 {
+            rows = Self.balancedRows(height: d.outputHeight, width: d.outputWidth, preferred: rows,
+                                     maximum: maximumRows)
+        }
         rowsPerUnit = rows
         workUnitCount = (d.outputHeight + rows - 1) / rows
         workspaceCount = rows * rowFloats
+    }
+
+    /// Rows computed by the busier thread when two threads take the units of `rows` rows of a `height`-row map as
+    /// two contiguous halves (`ParallelSchedule.units`: the second half gets the extra unit of an odd count).
+    static func busierHalf(height: Int, rows: Int) -> Int {
+        let firstHalf = (height + rows - 1) / rows / 2 * rows
+        return max(firstHalf, height - firstHalf)
+    }
+
+    /// Rows per unit for two threads on a map of `height` rows of `width` pixels (`maximum` rows at most): among
+    /// the counts whose units hold at least one full `unitPixelMultiple`-pixel tile, the one with the fewest rows on
+    /// the busier thread (`busierHalf`), then a multiple of `unitPixelMultiple` pixels, then the largest; it replaces
+    /// `preferred` only when that thread's rows drop by more than 5%. A 12-row map in units of 4 rows is 3 units,
+    /// 8 rows on one thread and 4 on the other (1.5× at best); in units of 3 rows each thread has 6. On an even
+    /// width every unit has an even pixel count whatever the choice, so no unit ends in the lone last pixel that
+    /// the tiles sum in another order, and the outputs are the same bits.
+    static func balancedRows(height: Int, width: Int, preferred: Int, maximum: Int) -> Int {
+        let fewest = (unitPixelMultiple + width - 1) / width
+        guard fewest <= maximum else { return preferred }
+        /// Smaller is better: the busier thread's rows, then 0 for whole tiles, then more rows.
+        func rank(_ rows: Int) -> (Int, Int, Int) {
+            (busierHalf(height: height, rows: rows), rows * width % unitPixelMultiple == 0 ? 0 : 1, -rows)
+        }
+        let best = (fewest...maximum).min { rank($0) < rank($1) }!
+        return busierHalf(height: height, rows: preferred) * 20 > busierHalf(height: height, rows: best) * 21
+            ? best : preferred
     }
 
     /// Computes the output rows of work units `units` (unit u: rows u·rowsPerUnit ..< (u+1)·rowsPerUnit) of the

@@ -88,4 +88,49 @@ final class DepthwisePointwiseBlockTests: XCTestCase {
         XCTAssertGreaterThan(wideChannelCases, 10)
         print("DepthwisePointwiseBlockTests: largest difference to the reference composition \(worst)")
     }
+
+    /// A block on a map of `height` × `width` × `channels` (3×3 depthwise, stride 1, then 1×1 to `outputChannels`).
+    private func block(height: Int, width: Int, channels: Int, outputChannels: Int) throws -> DepthwisePointwiseBlock {
+        let depthwiseGeometry = try ConvolutionGeometry(
+            inputHeight: height, inputWidth: width, inputChannels: channels, outputChannels: channels,
+            kernelHeight: 3, kernelWidth: 3, strideHeight: 1, strideWidth: 1, padding: .same)
+        let pointwiseGeometry = try ConvolutionGeometry(
+            inputHeight: height, inputWidth: width, inputChannels: channels, outputChannels: outputChannels,
+            kernelHeight: 1, kernelWidth: 1, strideHeight: 1, strideWidth: 1, padding: .same)
+        let depthwise = try DepthwiseConv2D(geometry: depthwiseGeometry,
+                                            filter: [Float](repeating: 0.5, count: 9 * channels), bias: nil,
+                                            activation: .none)
+        let pointwise = try Conv2D(geometry: pointwiseGeometry,
+                                   filter: [Float](repeating: 0.25, count: outputChannels * channels), bias: nil,
+                                   activation: .none)
+        return try XCTUnwrap(DepthwisePointwiseBlock(depthwise: depthwise, pointwise: pointwise))
+    }
+
+    /// Work units that two threads share evenly (they take the units as two contiguous halves). The blocks of the
+    /// shipped models on 12×12 maps (mesh, attention, the full-range detector) used to be 3 units of 4 rows, which
+    /// left one thread 8 of the 12 rows; they are now 4 units of 3. Maps of odd width keep their units, and a
+    /// choice within 5% of the even split keeps the L1-sized span (64 rows in units of 3: 33 rows against 32).
+    func testUnitsSplitEvenlyBetweenTwoThreads() throws {
+        XCTAssertEqual(DepthwisePointwiseBlock.busierHalf(height: 12, rows: 4), 8)
+        XCTAssertEqual(DepthwisePointwiseBlock.busierHalf(height: 12, rows: 3), 6)
+        XCTAssertEqual(DepthwisePointwiseBlock.busierHalf(height: 16, rows: 3), 9)
+        XCTAssertEqual(DepthwisePointwiseBlock.busierHalf(height: 7, rows: 7), 7)
+        // (height, width, channels, output channels) → (rows per unit, units)
+        let cases: [((Int, Int, Int, Int), (Int, Int))] = [
+            ((12, 12, 128, 128), (3, 4)),  // was 4 rows, 3 units
+            ((12, 12, 48, 192), (6, 2)),  // the full-range detector's (fewer channels): was 4 rows, 3 units
+            ((16, 16, 64, 128), (4, 4)),  // iris, V2; was 3 rows, 6 units (9 rows against 7)
+            ((32, 32, 32, 64), (4, 8)),  // was 3 rows, 11 units (17 rows against 15)
+            ((64, 64, 24, 24), (3, 22)),  // short-range detector: 33 rows against 31, kept
+            ((6, 6, 384, 96), (2, 3)),  // one-row units would hold 6 pixels, less than a full tile: kept
+            ((24, 24, 64, 64), (2, 12)),
+            ((11, 11, 32, 32), (4, 3)),  // odd width: the choice for one thread stays
+        ]
+        for ((height, width, channels, outputChannels), (rows, units)) in cases {
+            let block = try block(height: height, width: width, channels: channels, outputChannels: outputChannels)
+            XCTAssertEqual(block.rowsPerUnit, rows, "\(height)×\(width)×\(channels) → \(outputChannels)")
+            XCTAssertEqual(block.workUnitCount, units, "\(height)×\(width)×\(channels) → \(outputChannels)")
+            XCTAssertLessThanOrEqual(block.workspaceCount, 6144, "scratch rows stay in L1")
+        }
+    }
 }

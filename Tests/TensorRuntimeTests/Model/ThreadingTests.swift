@@ -76,6 +76,30 @@ final class ThreadingTests: XCTestCase {
         }
     }
 
+    /// A large input (here 110,592 floats) is copied into a threaded runner in bands, one per thread; the check for
+    /// NaN and infinity still reports the first bad element of the whole input, whichever band holds it, and a run
+    /// after a rejected input gives the single-threaded outputs bit for bit.
+    func testSplitInputCopyReportsTheFirstNonFiniteElement() throws {
+        let model = models[0]
+        let input = try floats(model.input)
+        let single = try runner(model.name, threads: 1)
+        try single.run(input)
+        for threads in [2, 3] {
+            let threaded = try runner(model.name, threads: threads)
+            for (bad, expected) in [([input.count - 1], input.count - 1), ([100_000], 100_000), ([5, 100_000], 5),
+                                    ([60_000, 100_000], 60_000)] {
+                var damaged = input
+                for (index, element) in bad.enumerated() { damaged[element] = index == 0 ? .nan : .infinity }
+                XCTAssertThrowsError(try threaded.run(damaged), "\(threads) threads, \(bad)") {
+                    XCTAssertEqual($0 as? PlanError, .nonFiniteInput(input: 0, element: expected))
+                }
+            }
+            try threaded.run(input)
+            XCTAssertEqual(threaded.output(0).map(\.bitPattern), single.output(0).map(\.bitPattern),
+                           "\(threads) threads")
+        }
+    }
+
     /// Records which parts `runSplit` computed, and on which threads.
     private final class PartRecorder: SplitWork, @unchecked Sendable {
         private let lock = NSLock()
