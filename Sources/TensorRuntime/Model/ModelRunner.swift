@@ -228,19 +228,29 @@ public final class ModelRunner {
     }
 
     /// Checks input `position` and copies it into the arena (validating it on the way when asked to); a large input
-    /// on a runner with threads is copied in bands by all of them (`runSplit(_:)`), the same values.
+    /// on a runner with threads is copied in bands by all of them (`runSplit(_:)`), the same values, unless its
+    /// workers are parked (the runner was idle), which are then woken for the inference instead.
     private func load(_ value: UnsafeBufferPointer<Float>, position: Int) throws {
         let expected = inputCounts[position]
         guard value.count == expected, let base = value.baseAddress else {
             throw PlanError.inputMismatch("input \(position) '\(inputs[position].name)' has \(value.count) values, expects \(expected) (shape \(inputs[position].shape))")
         }
         let destination = arena + plan.inputOffsets[position]
-        if expected >= SplitInputCopy.minimumCount && workers != nil {
-            splitCopy.prepare(source: base, destination: destination, count: expected,
-                              validating: options.validatesInputs)
-            runSplit(splitCopy)
-            if let bad = splitCopy.firstNonFinite() { throw PlanError.nonFiniteInput(input: position, element: bad) }
-            return
+        if #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *), expected >= SplitInputCopy.minimumCount,
+           let workers {
+            let pool = unsafeDowncast(workers, to: WorkerPool.self)
+            if pool.hasParkedWorkers {
+                // Waiting for a wake-up would cost more than the copy saves: copy here while they wake.
+                if modeChooser.prefersParallel { pool.wakeIfParked() }
+            } else {
+                splitCopy.prepare(source: base, destination: destination, count: expected,
+                                  validating: options.validatesInputs)
+                runSplit(splitCopy)
+                if let bad = splitCopy.firstNonFinite() {
+                    throw PlanError.nonFiniteInput(input: position, element: bad)
+                }
+                return
+            }
         }
         if let bad = InputCopy.copy(base, to: destination, count: expected, validating: options.validatesInputs) {
             throw PlanError.nonFiniteInput(input: position, element: bad)

@@ -111,6 +111,12 @@ final class WorkerPool {
         return waited
     }
 
+    /// Whether some worker is parked (idle for over `WorkerPoolState.spinNanoseconds`), so that a task published
+    /// now would wait for its wake-up.
+    var hasParkedWorkers: Bool {
+        state.sleepers.load(ordering: .sequentiallyConsistent) > 0
+    }
+
     /// Wakes parked workers now, so that they are spinning by the time the first part arrives.
     func wakeIfParked() {
         if state.sleepers.load(ordering: .sequentiallyConsistent) > 0 { state.wakeAll() }

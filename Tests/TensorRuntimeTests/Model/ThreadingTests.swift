@@ -76,8 +76,9 @@ final class ThreadingTests: XCTestCase {
         }
     }
 
-    /// A large input (here 110,592 floats) is copied into a threaded runner in bands, one per thread; the check for
-    /// NaN and infinity still reports the first bad element of the whole input, whichever band holds it, and a run
+    /// A large input (here 110,592 floats) is copied into a threaded runner in bands, one per thread (or by the
+    /// caller alone while the workers are parked after an idle runner, here after 5 ms pauses); either way the check
+    /// for NaN and infinity reports the first bad element of the whole input, whichever band holds it, and a run
     /// after a rejected input gives the single-threaded outputs bit for bit.
     func testSplitInputCopyReportsTheFirstNonFiniteElement() throws {
         let model = models[0]
@@ -90,13 +91,19 @@ final class ThreadingTests: XCTestCase {
                                     ([60_000, 100_000], 60_000)] {
                 var damaged = input
                 for (index, element) in bad.enumerated() { damaged[element] = index == 0 ? .nan : .infinity }
-                XCTAssertThrowsError(try threaded.run(damaged), "\(threads) threads, \(bad)") {
-                    XCTAssertEqual($0 as? PlanError, .nonFiniteInput(input: 0, element: expected))
+                for pause in [false, true] {
+                    if pause { usleep(5_000) }  // the workers park after 1 ms idle
+                    XCTAssertThrowsError(try threaded.run(damaged), "\(threads) threads, \(bad), pause \(pause)") {
+                        XCTAssertEqual($0 as? PlanError, .nonFiniteInput(input: 0, element: expected))
+                    }
                 }
             }
-            try threaded.run(input)
-            XCTAssertEqual(threaded.output(0).map(\.bitPattern), single.output(0).map(\.bitPattern),
-                           "\(threads) threads")
+            for pause in [false, true, false] {
+                if pause { usleep(5_000) }
+                try threaded.run(input)
+                XCTAssertEqual(threaded.output(0).map(\.bitPattern), single.output(0).map(\.bitPattern),
+                               "\(threads) threads, pause \(pause)")
+            }
         }
     }
 
