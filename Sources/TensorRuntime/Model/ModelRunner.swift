@@ -228,29 +228,19 @@ public final class ModelRunner {
     }
 
     /// Checks input `position` and copies it into the arena (validating it on the way when asked to); a large input
-    /// on a runner with threads is copied in bands by all of them (`runSplit(_:)`), the same values, unless its
-    /// workers are parked (the runner was idle), which are then woken for the inference instead.
+    /// on a runner with threads is copied in bands by all of them (`runSplit(_:)`), the same values.
     private func load(_ value: UnsafeBufferPointer<Float>, position: Int) throws {
         let expected = inputCounts[position]
         guard value.count == expected, let base = value.baseAddress else {
             throw PlanError.inputMismatch("input \(position) '\(inputs[position].name)' has \(value.count) values, expects \(expected) (shape \(inputs[position].shape))")
         }
         let destination = arena + plan.inputOffsets[position]
-        if #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *), expected >= SplitInputCopy.minimumCount,
-           let workers {
-            let pool = unsafeDowncast(workers, to: WorkerPool.self)
-            if pool.hasParkedWorkers {
-                // Waiting for a wake-up would cost more than the copy saves: copy here while they wake.
-                if modeChooser.prefersParallel { pool.wakeIfParked() }
-            } else {
-                splitCopy.prepare(source: base, destination: destination, count: expected,
-                                  validating: options.validatesInputs)
-                runSplit(splitCopy)
-                if let bad = splitCopy.firstNonFinite() {
-                    throw PlanError.nonFiniteInput(input: position, element: bad)
-                }
-                return
-            }
+        if expected >= SplitInputCopy.minimumCount && workers != nil {
+            splitCopy.prepare(source: base, destination: destination, count: expected,
+                              validating: options.validatesInputs)
+            runSplit(splitCopy)
+            if let bad = splitCopy.firstNonFinite() { throw PlanError.nonFiniteInput(input: position, element: bad) }
+            return
         }
         if let bad = InputCopy.copy(base, to: destination, count: expected, validating: options.validatesInputs) {
             throw PlanError.nonFiniteInput(input: position, element: bad)
@@ -305,15 +295,30 @@ public final class ModelRunner {
         }
     }
 
+    /// Whether a worker thread of the runner is parked (idle for over a millisecond); false without workers.
+    var hasParkedWorkers: Bool {
+        if #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *), let workers {
+            return unsafeDowncast(workers, to: WorkerPool.self).hasParkedWorkers
+        }
+        return false
+    }
+
     /// Computes `work` with the runner's threads: parts 0..<`threadCount`, part p on thread p (the calling thread
     /// computes part 0), when the runner currently splits its runs; otherwise (one thread, or a machine whose other
     /// cores are busy, as `ExecutionModeChooser` measured on recent runs) as the single part 0 of 1 on the calling
-    /// thread. Returns when every part is done. For work around an inference that is worth sharing, such as the
-    /// crop that makes a model's input; the parts must give the same result in any order and on any thread.
-    /// Allocates nothing. Like `run`, it must not be called on two threads at once.
+    /// thread. Also as part 0 of 1 when the workers are parked (the runner was idle for over a millisecond): they
+    /// are woken for what follows, and the work does not wait for their wake-up. Returns when every part is done.
+    /// For work around an inference that is worth sharing, such as the crop that makes a model's input; the parts
+    /// must give the same result in any order and on any thread. Allocates nothing. Like `run`, it must not be
+    /// called on two threads at once.
     public func runSplit(_ work: any SplitWork) {
         if #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *), let workers, modeChooser.prefersParallel {
             let pool = unsafeDowncast(workers, to: WorkerPool.self)
+            if pool.hasParkedWorkers {
+                pool.wakeIfParked()
+                work.run(part: 0, of: 1)
+                return
+            }
             lentWork.work = work
             pool.run(task: Self.lentWorkTask, parts: pool.threadCount)
             lentWork.work = nil

@@ -147,6 +147,33 @@ final class ThreadingTests: XCTestCase {
         }
     }
 
+    /// After an idle spell the workers park; `runSplit` then computes the work as part 0 of 1 on the calling thread
+    /// (instead of waiting for a wake-up) and wakes them, so that the next calls are split again.
+    func testRunSplitDoesNotWaitForParkedWorkers() throws {
+        let model = models[0]
+        let input = try floats(model.input)
+        let recorder = PartRecorder()
+        let runner = try runner(model.name, threads: 2)
+        try runner.run(input)
+        let deadline = Date().addingTimeInterval(5)
+        while !runner.hasParkedWorkers && Date() < deadline { usleep(1_000) }
+        XCTAssertTrue(runner.hasParkedWorkers, "the worker parks after 1 ms idle")
+        recorder.reset()
+        runner.runSplit(recorder)
+        XCTAssertEqual(recorder.calls.map(\.part), [0])
+        XCTAssertEqual(recorder.calls.first?.parts, 1)
+        // Woken for what follows: within a few milliseconds (the OS decides when), calls are split again.
+        var split = false
+        let wakeDeadline = Date().addingTimeInterval(5)
+        while !split && Date() < wakeDeadline {
+            usleep(100)
+            recorder.reset()
+            runner.runSplit(recorder)
+            split = recorder.calls.count == 2
+        }
+        XCTAssertTrue(split, "calls are split again once the worker is awake")
+    }
+
     /// Every output of every model, bit patterns compared, for 2 and 3 threads against 1 thread; several runs in a
     /// row, since which thread computes which chunk changes from run to run.
     func testThreadedOutputsAreBitIdenticalToSingleThread() throws {
