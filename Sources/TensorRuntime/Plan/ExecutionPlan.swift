@@ -217,12 +217,16 @@ final class ExecutionPlan {
 ///
 /// On a machine with a free core the split run is faster and is chosen; when other processes hold the cores,
 /// waiting for a descheduled worker makes split runs slower than serial ones, and serial runs are chosen. Every
-/// `probeInterval`-th run tries the other mode so that both estimates stay current. Each mode's estimate is the
+/// `probeInterval`-th run tries the other mode so that both estimates stay current; only every
+/// `clearWinProbeInterval`-th while split runs are clearly faster, since each probe is then a slow run, and the
+/// split runs' own times, measured on every run, show when the machine gets busy. Each mode's estimate is the
 /// median of its last `window` runs (robust to single runs the OS interrupts). Both modes compute identical
 /// results. Nothing is allocated after initialisation.
 struct ExecutionModeChooser {
     /// Runs between two runs of the mode not currently preferred.
     static let probeInterval = 8
+    /// Runs between two serial probes while split runs are clearly faster (serial median ≥ 1.25 × split median).
+    static let clearWinProbeInterval = 64
     /// Recent runs kept per mode.
     static let window = 5
 
@@ -236,7 +240,8 @@ struct ExecutionModeChooser {
         guard let parallel = parallelRuns.median else { return true }
         guard let serial = serialRuns.median else { return runs % Self.probeInterval != 0 }
         let preferParallel = parallel <= serial
-        return runs % Self.probeInterval == 0 ? !preferParallel : preferParallel
+        let interval = preferParallel && serial * 4 >= parallel * 5 ? Self.clearWinProbeInterval : Self.probeInterval
+        return runs % interval == 0 ? !preferParallel : preferParallel
     }
 
     /// Whether split runs have recently been at least as fast as serial ones (true before both were measured);

@@ -2,7 +2,8 @@ import XCTest
 @testable import TensorRuntime
 
 /// The split-or-serial choice follows the measured run times (median of the recent runs of each mode) and probes
-/// the other mode every `probeInterval` runs.
+/// the other mode every `probeInterval` runs, or every `clearWinProbeInterval` runs while split runs are clearly
+/// faster.
 final class ExecutionModeChooserTests: XCTestCase {
     /// Runs `count` runs where split runs take `parallel` ns and serial ones `serial` ns; returns the modes chosen.
     private func simulate(_ chooser: inout ExecutionModeChooser, runs count: Int, parallel: UInt64,
@@ -16,10 +17,16 @@ final class ExecutionModeChooserTests: XCTestCase {
 
     func testPrefersTheFasterModeAndProbesTheOther() {
         var chooser = ExecutionModeChooser()
-        // A free core: split runs take half as long; after the first serial probe, 7 of every 8 runs are split.
-        let free = simulate(&chooser, runs: 64, parallel: 500, serial: 1000)
+        // A free core: split runs take half as long. The first serial probe comes after 8 runs; from then on, a
+        // clear win, one run in 64 is serial.
+        let free = simulate(&chooser, runs: 192, parallel: 500, serial: 1000)
         XCTAssertTrue(free[0])
-        XCTAssertEqual(free.filter { !$0 }.count, 64 / ExecutionModeChooser.probeInterval)
+        XCTAssertFalse(free[ExecutionModeChooser.probeInterval - 1])
+        XCTAssertEqual(free.indices.filter { !free[$0] }.map { $0 + 1 }, [8, 64, 128, 192])
+        // Split runs only slightly faster (under 1.25×): the serial probe stays every 8 runs.
+        var close = ExecutionModeChooser()
+        let near = simulate(&close, runs: 64, parallel: 900, serial: 1000)
+        XCTAssertEqual(near.filter { !$0 }.count, 64 / ExecutionModeChooser.probeInterval)
         // The cores get busy: split runs now take three times as long. Once the median of the recent split runs
         // has moved, serial runs take over, with a split probe every 8 runs.
         let busy = simulate(&chooser, runs: 80, parallel: 3000, serial: 1000)
