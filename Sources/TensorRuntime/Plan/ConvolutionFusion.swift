@@ -182,7 +182,8 @@ final class DepthwisePointwiseBlock: @unchecked Sendable {
     /// Rows computed by the busier thread when two threads take the units of `rows` rows of a `height`-row map as
     /// two contiguous halves (`ParallelSchedule.units`: the second half gets the extra unit of an odd count).
     static func busierHalf(height: Int, rows: Int) -> Int {
-        let firstHalf = (height + rows - 1) / rows / 2 * rows
+        let units = (height + rows - 1) / rows
+        let firstHalf = ParallelSchedule.units(part: 0, of: 2, units: units).count * rows
         return max(firstHalf, height - firstHalf)
     }
 
@@ -196,7 +197,7 @@ final class DepthwisePointwiseBlock: @unchecked Sendable {
     static func balancedRows(height: Int, width: Int, preferred: Int, maximum: Int) -> Int {
         let fewest = (unitPixelMultiple + width - 1) / width
         guard fewest <= maximum else { return preferred }
-        /// Smaller is better: the busier thread's rows, then 0 for whole tiles, then more rows.
+        // Smaller is better: the busier thread's rows, then 0 for whole tiles, then more rows.
         func rank(_ rows: Int) -> (Int, Int, Int) {
             (busierHalf(height: height, rows: rows), rows * width % unitPixelMultiple == 0 ? 0 : 1, -rows)
         }

@@ -119,7 +119,7 @@ final class WorkerPool {
 
     /// Wakes parked workers now, so that they are spinning by the time the first part arrives.
     func wakeIfParked() {
-        if state.sleepers.load(ordering: .sequentiallyConsistent) > 0 { state.wakeAll() }
+        if hasParkedWorkers { state.wakeAll() }
     }
 
     /// Asks every worker to exit and joins them.
