@@ -149,18 +149,14 @@ public final class ModelRunner {
         stepParts = plan.steps.map { ParallelSchedule.parts(for: $0.partition, threads: threads) }
         groupParts = plan.groups.map { ParallelSchedule.parts(for: $0, steps: plan.steps, threads: threads) }
         if threads > 1, #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *) {
-            let partitions = plan.steps.map(\.partition), groups = plan.groups, contexts = self.contexts
-            let lentWork = self.lentWork
+            let tasks = SplitTaskTable(groups: plan.groups, stepPartitions: plan.steps.map(\.partition))
+            let contexts = self.contexts, lentWork = self.lentWork
             // Task t ≥ 0: group t; task −1 − s: step s alone (profiling); `lentWorkTask`: `runSplit(_:)`'s work.
             workers = try WorkerPool(workerCount: threads - 1) { task, part, parts, thread in
-                let context = contexts[thread]
                 if task == Self.lentWorkTask {
                     lentWork.work.unsafelyUnwrapped.run(part: part, of: parts)
-                } else if task >= 0, !groups[task].members.isEmpty {
-                    groups[task].run(part: part, of: parts, context: context)
                 } else {
-                    let partition = partitions[task >= 0 ? groups[task].steps.lowerBound : -1 - task].unsafelyUnwrapped
-                    partition.run(context, ParallelSchedule.units(part: part, of: parts, units: partition.units))
+                    tasks.run(task: task, part: part, parts: parts, context: contexts[thread])
                 }
             }
         } else {

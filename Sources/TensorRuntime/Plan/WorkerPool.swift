@@ -84,7 +84,7 @@ final class WorkerPool {
         if generation == 0 { generation = 1 }
         let generation = self.generation
         state.publish(task: task, parts: parts, generation: generation)
-        state.job(task, 0, parts, 0)
+        state.runJob(task: task, part: 0, parts: parts, thread: 0)
         var waited: UInt64 = 0
         for part in 1..<parts {
             let slot = state.slots[part - 1]
@@ -100,7 +100,7 @@ final class WorkerPool {
                     waited += waiting
                     waitStart = 0
                     partsTakenOver += 1
-                    state.job(task, part, parts, 0)
+                    state.runJob(task: task, part: part, parts: parts, thread: 0)
                     break
                 }
                 // A worker that is late may be queued on this very core (woken up here) or paused: let it run.
@@ -218,6 +218,14 @@ private final class WorkerPoolState: @unchecked Sendable {
         // caller sees the worker as a sleeper, or the worker sees the new generation before it waits.
         ticket.store(generation << 32 | UInt64(parts), ordering: .sequentiallyConsistent)
         if sleepers.load(ordering: .sequentiallyConsistent) > 0 { wakeAll() }
+    }
+
+    /// Computes part `part` of `parts` of task `task` on thread `thread` (the caller's calls). Called as
+    /// `state.job(…)` from the pool, the compiled code retained and released the job's closure context around
+    /// every call: atomic writes to the cache line from which the worker reads what the job captured, so the line
+    /// travelled between the cores on every task. Called from here, the context is borrowed.
+    func runJob(task: Int, part: Int, parts: Int, thread: Int) {
+        job(task, part, parts, thread)
     }
 
     /// Makes the workers exit (caller thread only).

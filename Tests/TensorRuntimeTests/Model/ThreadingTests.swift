@@ -240,6 +240,61 @@ final class ThreadingTests: XCTestCase {
         }
     }
 
+    /// `SplitTaskTable` gives every unit of every member of a task to exactly one part: a member with at least
+    /// `parts` units in `parts` contiguous near-equal ranges, a member with fewer whole to part (index mod parts);
+    /// single-step groups and profiling tasks (−1 − step) split their step's partition; steps without a partition
+    /// are never computed by it.
+    func testSplitTaskTableGivesEveryUnitToExactlyOnePart() {
+        final class Log { var calls: [(member: Int, part: Int, units: Range<Int>)] = [] }
+        let log = Log()
+        var currentPart = -1
+        let unitCounts = [7, 1, 3, 2, 12, 5, 9]
+        let partitions: [StepPartition?] = unitCounts.enumerated().map { member, units in
+            StepPartition(units: units, estimatedNanoseconds: 10_000) { _, range in
+                log.calls.append((member, currentPart, range))
+            }
+        } + [nil]
+        // Steps 0...3 form one group; 4, 5 and 6 are groups of one step, and so is 7, which has no partition.
+        let groups = [StepGroup(steps: 0..<4, members: (0..<4).map { partitions[$0]! }),
+                      StepGroup(steps: 4..<5, members: []), StepGroup(steps: 5..<6, members: []),
+                      StepGroup(steps: 6..<7, members: []), StepGroup(steps: 7..<8, members: [])]
+        let table = SplitTaskTable(groups: groups, stepPartitions: partitions)
+        let context = ExecutionContext(arena: UnsafeMutablePointer(bitPattern: 64)!, workspace: nil)
+        for parts in 1...4 {
+            let tasks = Array(0..<groups.count) + (0..<partitions.count).map { -1 - $0 }
+            for task in tasks {
+                log.calls.removeAll()
+                for part in (0..<parts).reversed() {
+                    currentPart = part
+                    table.run(task: task, part: part, parts: parts, context: context)
+                }
+                let steps = task >= 0 ? Array(groups[task].steps) : [-1 - task]
+                let wholeSteps = task >= 0 && !groups[task].members.isEmpty
+                var expected: [(Int, Int, Range<Int>)] = []
+                for (position, step) in steps.enumerated() {
+                    guard let units = partitions[step]?.units else { continue }
+                    if wholeSteps && units < parts {
+                        expected.append((step, position % parts, 0..<units))
+                    } else {
+                        for part in 0..<parts {
+                            expected.append((step, part, ParallelSchedule.units(part: part, of: parts, units: units)))
+                        }
+                    }
+                }
+                let sortKey = { (call: (Int, Int, Range<Int>)) in [call.0, call.1, call.2.lowerBound, call.2.upperBound] }
+                let actual = log.calls.map { ($0.member, $0.part, $0.units) }
+                XCTAssertEqual(actual.map(sortKey).sorted { $0.lexicographicallyPrecedes($1) },
+                               expected.map(sortKey).sorted { $0.lexicographicallyPrecedes($1) },
+                               "task \(task), \(parts) parts")
+                // Every unit of every step with a partition exactly once.
+                for step in steps {
+                    let covered = log.calls.filter { $0.member == step }.flatMap { Array($0.units) }.sorted()
+                    XCTAssertEqual(covered, Array(0..<(partitions[step]?.units ?? 0)), "task \(task), step \(step)")
+                }
+            }
+        }
+    }
+
     func testThreadCountBelowOneIsRejected() throws {
         XCTAssertThrowsError(try runner("iris_landmark", threads: 0)) { error in
             XCTAssertEqual(error as? PlanError, .invalidThreadCount(0))
