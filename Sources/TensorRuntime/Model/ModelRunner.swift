@@ -395,10 +395,10 @@ extension ModelRunner {
         var samples = [[UInt64]](repeating: [], count: steps.count)
         for index in samples.indices { samples[index].reserveCapacity(runs) }
         for _ in 0..<runs {
-            // Later steps may reuse the input's arena memory, so every run copies the input again.
-            for (value, offset) in zip(values, plan.inputOffsets) {
-                (arena + offset).update(from: value.baseAddress!, count: value.count)
-            }
+            // Later steps may reuse the input's arena memory, so every run loads the input again, as `run` does
+            // (a large one in bands on the threads whose first split step reads them, so that the first steps are
+            // timed with their input where a run has it).
+            for position in values.indices { try load(values[position], position: position) }
             for index in steps.indices {
                 let start = DispatchTime.now().uptimeNanoseconds
                 try execute(step: index)
