@@ -127,45 +127,27 @@ final class SplitTaskTable {
         }
     }
 
-    /// Keeps the members alive; the buffers below hold unmanaged references to them.
+    /// Keeps the members alive; `stepMembers` holds unmanaged references to them.
     private let owned: [Member]
-    /// The members of every group of several steps, group after group.
-    private let groupMembers: UnsafeMutableBufferPointer<Unmanaged<Member>>
-    /// Group g: its members `groupMembers[groupRanges[g]]` (an empty range for a group of one step).
-    private let groupRanges: UnsafeMutableBufferPointer<Range<Int>>
-    /// Group g of one step: that step's index; −1 for a group of several steps.
-    private let groupSteps: UnsafeMutableBufferPointer<Int>
-    /// Step s's partition (nil for steps without one).
+    /// Step s's partition (nil for steps without one). A group's members are the partitions of its steps.
     private let stepMembers: UnsafeMutableBufferPointer<Unmanaged<Member>?>
+    /// Group g's steps.
+    private let groupSteps: UnsafeMutableBufferPointer<Range<Int>>
 
-    /// Lays out `groups` (the groups of a plan) and the partitions of the plan's steps (nil for a step without
-    /// one).
+    /// Lays out `groups` (the groups of a plan, whose members are the partitions of their steps) and the
+    /// partitions of the plan's steps (nil for a step without one).
     init(groups: [StepGroup], stepPartitions: [StepPartition?]) {
-        let stepBoxes = stepPartitions.map { $0.map(Member.init) }
-        var owned = stepBoxes.compactMap { $0 }
-        var members: [Member] = [], ranges: [Range<Int>] = []
-        for group in groups {
-            let boxes = group.members.map(Member.init)
-            owned += boxes
-            ranges.append(members.count..<members.count + boxes.count)
-            members += boxes
-        }
-        self.owned = owned
-        groupMembers = .allocate(capacity: members.count)
-        _ = groupMembers.initialize(from: members.map { Unmanaged.passUnretained($0) })
-        groupRanges = .allocate(capacity: ranges.count)
-        _ = groupRanges.initialize(from: ranges)
+        let boxes = stepPartitions.map { $0.map(Member.init) }
+        owned = boxes.compactMap { $0 }
+        stepMembers = .allocate(capacity: boxes.count)
+        _ = stepMembers.initialize(from: boxes.map { $0.map { Unmanaged.passUnretained($0) } })
         groupSteps = .allocate(capacity: groups.count)
-        _ = groupSteps.initialize(from: groups.map { $0.members.isEmpty ? $0.steps.lowerBound : -1 })
-        stepMembers = .allocate(capacity: stepBoxes.count)
-        _ = stepMembers.initialize(from: stepBoxes.map { $0.map { Unmanaged.passUnretained($0) } })
+        _ = groupSteps.initialize(from: groups.map(\.steps))
     }
 
     deinit {
-        groupMembers.deallocate()
-        groupRanges.deallocate()
-        groupSteps.deallocate()
         stepMembers.deallocate()
+        groupSteps.deallocate()
     }
 
     /// Computes part `part` of `parts` of task `task` with `context`. A group of several steps: of every member
@@ -173,19 +155,18 @@ final class SplitTaskTable {
     /// fewer units whose index in the group is `part` modulo `parts`. A group of one step, or a step alone: the
     /// `part`-th range of its partition's units (nothing when it has no partition; such steps are never split).
     func run(task: Int, part: Int, parts: Int, context: ExecutionContext) {
-        let step = task < 0 ? -1 - task : groupSteps[task]
-        if step >= 0 {
-            stepMembers[step]?._withUnsafeGuaranteedRef { member in
+        let steps = task < 0 ? (-1 - task)..<(-task) : groupSteps[task]
+        if steps.count == 1 {
+            stepMembers[steps.lowerBound]?._withUnsafeGuaranteedRef { member in
                 member.run(context, ParallelSchedule.units(part: part, of: parts, units: member.units))
             }
             return
         }
-        let range = groupRanges[task]
-        for index in range {
-            groupMembers[index]._withUnsafeGuaranteedRef { member in
+        for step in steps {
+            stepMembers[step]?._withUnsafeGuaranteedRef { member in
                 if member.units >= parts {
                     member.run(context, ParallelSchedule.units(part: part, of: parts, units: member.units))
-                } else if (index - range.lowerBound) % parts == part {
+                } else if (step - steps.lowerBound) % parts == part {
                     member.run(context, 0..<member.units)
                 }
             }

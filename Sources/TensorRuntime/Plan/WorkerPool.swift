@@ -114,7 +114,7 @@ final class WorkerPool {
     /// Whether some worker is parked (idle for over `WorkerPoolState.spinNanoseconds`), so that a task published
     /// now would wait for its wake-up.
     var hasParkedWorkers: Bool {
-        state.sleepers.load(ordering: .sequentiallyConsistent) > 0
+        state.hasSleepers
     }
 
     /// Wakes parked workers now, so that they are spinning by the time the first part arrives.
@@ -217,7 +217,12 @@ private final class WorkerPoolState: @unchecked Sendable {
         // The sequentially consistent store and load pair with the parking worker's (see `park`): either the
         // caller sees the worker as a sleeper, or the worker sees the new generation before it waits.
         ticket.store(generation << 32 | UInt64(parts), ordering: .sequentiallyConsistent)
-        if sleepers.load(ordering: .sequentiallyConsistent) > 0 { wakeAll() }
+        if hasSleepers { wakeAll() }
+    }
+
+    /// Whether some worker is parked or about to park (sequentially consistent, see `publish`).
+    var hasSleepers: Bool {
+        sleepers.load(ordering: .sequentiallyConsistent) > 0
     }
 
     /// Computes part `part` of `parts` of task `task` on thread `thread` (the caller's calls). Called as
